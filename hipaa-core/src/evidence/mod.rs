@@ -1,0 +1,15 @@
+//! Typed evidence: what a scan learned, with every fact either known or unknown-with-reason.
+
+mod fact;
+pub mod iam;
+pub mod kms;
+pub mod s3;
+mod snapshot;
+
+pub use fact::{Fact, Unknown, UnknownReason};
+pub use snapshot::{ReadFailure, ReadLog, Snapshot, SNAPSHOT_SCHEMA_VERSION};
+
+use std::collections::BTreeMap;
+
+/// Resource tags as read from AWS, ordered so snapshots diff cleanly.
+pub type Tags = BTreeMap<String, String>;

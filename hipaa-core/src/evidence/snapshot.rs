@@ -1,0 +1,104 @@
+use super::iam::IamEvidence;
+use super::kms::KmsEvidence;
+use super::s3::S3Evidence;
+use super::Fact;
+use super::UnknownReason;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Bumped whenever the snapshot's shape changes incompatibly.
+pub const SNAPSHOT_SCHEMA_VERSION: u32 = 1;
+
+/// All evidence from one scan of one account, saved and evaluated offline as is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// Format version of this snapshot.
+    pub schema_version: u32,
+    /// When the evidence was collected.
+    pub taken_at: DateTime<Utc>,
+    /// What produced it (`aws`, `aws endpoint http://127.0.0.1:…`, …).
+    pub source: String,
+    /// AWS partition (`aws`, `aws-us-gov`, `aws-cn`).
+    pub partition: String,
+    /// The account id (from STS).
+    pub account: Fact<String>,
+    /// Regions scanned.
+    pub regions: Vec<String>,
+    /// S3 evidence.
+    pub s3: S3Evidence,
+    /// KMS evidence.
+    pub kms: KmsEvidence,
+    /// IAM evidence.
+    pub iam: IamEvidence,
+    /// Every read attempted and every read that failed.
+    pub reads: ReadLog,
+}
+
+/// The ledger of API reads, for completeness figures and the benchmark.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ReadLog {
+    /// Calls made, keyed by `service:Operation`.
+    pub calls: BTreeMap<String, u64>,
+    /// The reads that failed and why.
+    pub failures: Vec<ReadFailure>,
+}
+
+impl ReadLog {
+    /// Total calls made.
+    pub fn attempted(&self) -> u64 {
+        self.calls.values().sum()
+    }
+}
+
+/// One failed read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadFailure {
+    /// `service:Operation`.
+    pub operation: String,
+    /// The resource it was about (bucket name, key id, region), empty for account-wide reads.
+    pub resource: String,
+    /// Failure class.
+    pub reason: UnknownReason,
+    /// The service's error code and message.
+    pub detail: String,
+}
+
+impl Snapshot {
+    /// Parse a snapshot JSON text; `path` names the source in errors.
+    pub fn from_json(text: &str, path: &str) -> crate::error::Result<Snapshot> {
+        let err = |message: String| crate::error::Error::Snapshot {
+            path: path.into(),
+            message,
+        };
+        let value: serde_json::Value = serde_json::from_str(text)
+            .map_err(|e| err(format!("line {}, column {}: {e}", e.line(), e.column())))?;
+        match value
+            .get("schema_version")
+            .and_then(serde_json::Value::as_u64)
+        {
+            Some(v) if v == u64::from(SNAPSHOT_SCHEMA_VERSION) => {}
+            Some(v) => {
+                return Err(err(format!(
+                    "unsupported schema_version {v} (this build reads {SNAPSHOT_SCHEMA_VERSION})"
+                )))
+            }
+            None => return Err(err("missing `schema_version`: not a hipaa snapshot".into())),
+        }
+        serde_json::from_value(value).map_err(|e| err(e.to_string()))
+    }
+
+    /// Load a snapshot file.
+    pub fn load(path: &std::path::Path) -> crate::error::Result<Snapshot> {
+        let text = std::fs::read_to_string(path).map_err(|source| crate::error::Error::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Snapshot::from_json(&text, &path.display().to_string())
+    }
+
+    /// Pretty JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+    }
+}

@@ -1,0 +1,26 @@
+#![doc = include_str!("../README.md")]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+pub mod catalog;
+pub mod demo;
+mod error;
+mod evaluate;
+pub mod evidence;
+pub mod policy;
+pub mod registry;
+pub mod report;
+pub mod rules;
+pub mod scope;
+pub mod source;
+mod vocabulary;
+
+pub use catalog::{Catalog, CheckKind, Control, Remediation};
+pub use error::{Error, Result};
+pub use evaluate::Engine;
+pub use evidence::{Fact, Snapshot, Unknown, UnknownReason};
+pub use registry::{Registry, Spec};
+pub use report::{Finding, Report, EXIT_CLEAN, EXIT_FAILURES, EXIT_INCOMPLETE};
+pub use rules::{Check, Context, Outcome, Resource, Verdict};
+pub use scope::Scope;
+pub use source::{EvidenceSource, NoProgress, Progress, SnapshotFile};
+pub use vocabulary::{Category, Owner, Safeguard, Severity, Status};

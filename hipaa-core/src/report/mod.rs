@@ -1,0 +1,250 @@
+//! The report: findings plus summaries per citation, safeguard, owner and category, in stable JSON.
+
+mod markdown;
+mod summary;
+mod table;
+
+pub use summary::{CitationSummary, Completeness, Counts, Summary};
+pub use table::TableOptions;
+
+use crate::catalog::{Catalog, Remediation};
+use crate::error::{Error, Result};
+use crate::evidence::{Snapshot, UnknownReason};
+use crate::registry::Registry;
+use crate::rules::Resource;
+use crate::scope::{Scope, ScopeMode, Waiver};
+use crate::vocabulary::{Category, Owner, Severity, Status};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Version of the report JSON; other tools parse it, so fields are only ever added within a major.
+pub const REPORT_SCHEMA_VERSION: &str = "1.0";
+
+/// One control judged on one resource, with everything needed to act on it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    /// Control id.
+    pub control_id: String,
+    /// Control title.
+    pub title: String,
+    /// Theme.
+    pub category: Category,
+    /// HIPAA citations.
+    pub citations: Vec<String>,
+    /// Who must act.
+    pub owner: Owner,
+    /// Severity of a failure.
+    pub severity: Severity,
+    /// Result.
+    pub status: Status,
+    /// The resource.
+    pub resource: Resource,
+    /// Why, with the facts.
+    pub message: String,
+    /// How to fix it.
+    pub remediation: Remediation,
+    /// For ERROR: the class of the failed read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<UnknownReason>,
+    /// For WAIVED: index into the report's `waivers`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<usize>,
+}
+
+/// A waiver from the scope and whether it is still in force.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WaiverState {
+    /// The waiver as written.
+    #[serde(flatten)]
+    pub waiver: Waiver,
+    /// Not yet expired.
+    pub active: bool,
+    /// Findings it turned into WAIVED.
+    pub findings_waived: usize,
+}
+
+/// The tool and data versions that produced a report, for reproducibility.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ToolInfo {
+    /// Tool name.
+    pub name: String,
+    /// Tool version.
+    pub version: String,
+    /// Version of the HIPAA registry text.
+    pub registry_version: String,
+    /// Number of controls in force.
+    pub controls_in_force: usize,
+}
+
+/// Where the evidence came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SnapshotInfo {
+    /// When the evidence was collected.
+    pub taken_at: DateTime<Utc>,
+    /// What collected it.
+    pub source: String,
+    /// Regions scanned.
+    pub regions: Vec<String>,
+}
+
+/// The parts of the scope a reader of the report needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScopeInfo {
+    /// `all` or `phi-only`.
+    pub mode: ScopeMode,
+    /// The PHI tag key.
+    pub phi_tag_key: String,
+    /// The PHI tag values.
+    pub phi_tag_values: Vec<String>,
+    /// Exclusion patterns.
+    pub exclude: Vec<String>,
+}
+
+/// A complete, versioned evaluation result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// Report format version.
+    pub schema_version: String,
+    /// When the evaluation ran.
+    pub generated_at: DateTime<Utc>,
+    /// Tool and data versions.
+    pub tool: ToolInfo,
+    /// Account evaluated, when known.
+    pub account: Option<String>,
+    /// Evidence provenance.
+    pub snapshot: SnapshotInfo,
+    /// Scope applied.
+    pub scope: ScopeInfo,
+    /// Every finding, failures first.
+    pub findings: Vec<Finding>,
+    /// Roll-ups.
+    pub summary: Summary,
+    /// Waivers and whether they are in force.
+    pub waivers: Vec<WaiverState>,
+}
+
+/// Exit code: no failure at or above the threshold and nothing unknown.
+pub const EXIT_CLEAN: i32 = 0;
+/// Exit code: at least one failure at or above the threshold.
+pub const EXIT_FAILURES: i32 = 3;
+/// Exit code: no such failure, but some reads failed, so the result is incomplete.
+pub const EXIT_INCOMPLETE: i32 = 4;
+
+impl Report {
+    pub(crate) fn build(
+        registry: &Registry,
+        catalog: &Catalog,
+        snapshot: &Snapshot,
+        scope: &Scope,
+        mut findings: Vec<Finding>,
+        waivers: Vec<WaiverState>,
+        now: DateTime<Utc>,
+    ) -> Report {
+        let order = |s: Status| {
+            Status::ALL
+                .iter()
+                .position(|x| *x == s)
+                .unwrap_or(usize::MAX)
+        };
+        findings.sort_by(|a, b| {
+            order(a.status)
+                .cmp(&order(b.status))
+                .then(b.severity.cmp(&a.severity))
+                .then(a.control_id.cmp(&b.control_id))
+                .then(a.resource.arn.cmp(&b.resource.arn))
+        });
+        let summary = Summary::build(registry, &findings, &snapshot.reads);
+        Report {
+            schema_version: REPORT_SCHEMA_VERSION.into(),
+            generated_at: now,
+            tool: ToolInfo {
+                name: "hipaa-aws".into(),
+                version: env!("CARGO_PKG_VERSION").into(),
+                registry_version: registry.version.clone(),
+                controls_in_force: catalog.enabled().count(),
+            },
+            account: snapshot.account.known().cloned(),
+            snapshot: SnapshotInfo {
+                taken_at: snapshot.taken_at,
+                source: snapshot.source.clone(),
+                regions: snapshot.regions.clone(),
+            },
+            scope: ScopeInfo {
+                mode: scope.mode,
+                phi_tag_key: scope.phi.tag_key.clone(),
+                phi_tag_values: scope.phi.tag_values.clone(),
+                exclude: scope.exclude.clone(),
+            },
+            findings,
+            summary,
+            waivers,
+        }
+    }
+
+    /// Findings with this status.
+    pub fn with_status(&self, status: Status) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(move |f| f.status == status)
+    }
+
+    /// FAIL findings at or above a severity.
+    pub fn failures(&self, at_least: Severity) -> impl Iterator<Item = &Finding> {
+        self.findings
+            .iter()
+            .filter(move |f| f.status == Status::Fail && f.severity >= at_least)
+    }
+
+    /// Every read succeeded and no finding is ERROR.
+    pub fn is_complete(&self) -> bool {
+        self.summary.completeness.complete
+    }
+
+    /// The pipeline verdict: 3 on failures at or above `fail_on`, else 4 when incomplete, else 0.
+    pub fn exit_code(&self, fail_on: Severity) -> i32 {
+        if self.failures(fail_on).next().is_some() {
+            EXIT_FAILURES
+        } else if !self.is_complete() {
+            EXIT_INCOMPLETE
+        } else {
+            EXIT_CLEAN
+        }
+    }
+
+    /// Pretty JSON in the stable schema.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+    }
+
+    /// Read a report written by [`Report::to_json`]; `path` names the source in errors.
+    pub fn from_json(text: &str, path: &str) -> Result<Report> {
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| Error::Report {
+            path: path.into(),
+            message: format!("line {}: {e}", e.line()),
+        })?;
+        let version = value
+            .get("schema_version")
+            .and_then(|v| v.as_str())
+            .unwrap_or("");
+        if version.split('.').next() != REPORT_SCHEMA_VERSION.split('.').next() {
+            return Err(Error::Report {
+                path: path.into(),
+                message: format!(
+                    "unsupported schema_version `{version}` (expected {REPORT_SCHEMA_VERSION})"
+                ),
+            });
+        }
+        serde_json::from_value(value).map_err(|e| Error::Report {
+            path: path.into(),
+            message: e.to_string(),
+        })
+    }
+
+    /// A Markdown document for tickets and wikis.
+    pub fn to_markdown(&self) -> String {
+        markdown::render(self)
+    }
+
+    /// A fixed-width terminal table.
+    pub fn to_table(&self, opts: &TableOptions) -> String {
+        table::render(self, opts)
+    }
+}

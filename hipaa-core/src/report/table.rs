@@ -1,0 +1,115 @@
+use super::Report;
+use crate::vocabulary::Status;
+use std::fmt::Write;
+
+/// How the terminal table is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TableOptions {
+    /// Use ANSI colours.
+    pub color: bool,
+    /// List PASS, NOT_APPLICABLE and INHERITED findings too (otherwise only counted).
+    pub all: bool,
+    /// Total line width.
+    pub width: usize,
+}
+
+impl Default for TableOptions {
+    fn default() -> Self {
+        TableOptions {
+            color: false,
+            all: false,
+            width: 140,
+        }
+    }
+}
+
+fn paint(s: Status, text: &str, color: bool) -> String {
+    if !color {
+        return text.to_string();
+    }
+    let code = match s {
+        Status::Fail => "31;1",
+        Status::Error => "35;1",
+        Status::Manual => "33",
+        Status::Waived => "36",
+        Status::Pass => "32",
+        Status::Inherited => "34",
+        Status::NotApplicable => "2",
+    };
+    format!("\x1b[{code}m{text}\x1b[0m")
+}
+
+fn fit(s: &str, w: usize) -> String {
+    let n = s.chars().count();
+    if n <= w {
+        format!("{s:<w$}")
+    } else {
+        let cut: String = s.chars().take(w.saturating_sub(1)).collect();
+        format!("{cut}…")
+    }
+}
+
+pub(super) fn render(r: &Report, opts: &TableOptions) -> String {
+    let mut o = String::new();
+    let (ws, wv, wc, wr) = (14usize, 8usize, 34usize, 28usize);
+    let wm = opts.width.saturating_sub(ws + wv + wc + wr + 4).max(20);
+    let _ = writeln!(
+        o,
+        "{} {} {} {} {}",
+        fit("STATUS", ws),
+        fit("SEVERITY", wv),
+        fit("CONTROL", wc),
+        fit("RESOURCE", wr),
+        "MESSAGE"
+    );
+    let mut hidden = 0usize;
+    for f in &r.findings {
+        if !opts.all
+            && matches!(
+                f.status,
+                Status::Pass | Status::NotApplicable | Status::Inherited
+            )
+        {
+            hidden += 1;
+            continue;
+        }
+        let _ = writeln!(
+            o,
+            "{} {} {} {} {}",
+            paint(f.status, &fit(f.status.label(), ws), opts.color),
+            fit(f.severity.name(), wv),
+            fit(&f.control_id, wc),
+            fit(f.resource.name.as_deref().unwrap_or(&f.resource.id), wr),
+            fit(&f.message, wm).trim_end()
+        );
+    }
+    if hidden > 0 {
+        let _ = writeln!(o, "({hidden} PASS / NOT_APPLICABLE / INHERITED findings not listed; use --all to list them)");
+    }
+    let t = &r.summary.totals;
+    let parts: Vec<String> = Status::ALL
+        .iter()
+        .map(|s| paint(*s, &format!("{} {}", t.get(*s), s.label()), opts.color))
+        .collect();
+    let _ = writeln!(
+        o,
+        "\nAccount {} · {} findings: {}",
+        r.account.as_deref().unwrap_or("unknown"),
+        t.total,
+        parts.join(", ")
+    );
+    let c = &r.summary.completeness;
+    let _ = writeln!(
+        o,
+        "Completeness: {}/{} reads succeeded, {} ERROR finding(s){}",
+        c.reads_attempted - c.reads_failed.min(c.reads_attempted),
+        c.reads_attempted,
+        c.error_findings,
+        if c.complete {
+            " — complete"
+        } else {
+            " — INCOMPLETE"
+        }
+    );
+    o
+}

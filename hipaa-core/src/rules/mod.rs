@@ -1,0 +1,215 @@
+//! Rules: one short function per automated control, over evidence collected beforehand.
+//!
+//! A rule returns [`Outcome`]s (resource, status, message); everything else about the control
+//! (title, citations, owner, severity, remediation) comes from the catalog.
+
+mod baa;
+mod iam;
+mod kms;
+mod s3;
+
+use crate::evidence::{Snapshot, Unknown};
+use crate::scope::Scope;
+use crate::vocabulary::Status;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// What every rule sees: the evidence, the scope and the evaluation time.
+pub struct Context<'a> {
+    /// The evidence.
+    pub snapshot: &'a Snapshot,
+    /// The scope (thresholds, PHI rule, accounts).
+    pub scope: &'a Scope,
+    /// "Now", fixed for the whole evaluation so results are reproducible.
+    pub now: DateTime<Utc>,
+}
+
+impl Context<'_> {
+    /// The account id, or a placeholder when STS could not tell.
+    pub fn account_id(&self) -> String {
+        self.snapshot
+            .account
+            .known()
+            .cloned()
+            .unwrap_or_else(|| "unknown".into())
+    }
+
+    /// The account as a resource, for account-level controls.
+    pub fn account_resource(&self) -> Resource {
+        let id = self.account_id();
+        Resource {
+            arn: format!("arn:{}:iam::{}:root", self.snapshot.partition, id),
+            id: id.clone(),
+            kind: "AwsAccount".into(),
+            account: id,
+            region: None,
+            name: None,
+            phi: None,
+        }
+    }
+}
+
+/// A custom control decided in Rust; register it on the [`crate::Engine`] with its catalog entry.
+pub trait Check: Send + Sync {
+    /// The catalog id this check decides.
+    fn control_id(&self) -> &str;
+    /// Judge every relevant resource.
+    fn evaluate(&self, ctx: &Context<'_>) -> Vec<Outcome>;
+}
+
+/// A built-in check: an id and a plain function.
+pub(crate) struct RuleFn {
+    pub id: &'static str,
+    pub f: fn(&Context<'_>) -> Vec<Outcome>,
+}
+
+impl Check for RuleFn {
+    fn control_id(&self) -> &str {
+        self.id
+    }
+    fn evaluate(&self, ctx: &Context<'_>) -> Vec<Outcome> {
+        (self.f)(ctx)
+    }
+}
+
+/// Every built-in rule, by control id.
+pub(crate) fn builtin() -> Vec<RuleFn> {
+    let mut v = Vec::new();
+    v.extend(s3::rules());
+    v.extend(kms::rules());
+    v.extend(iam::rules());
+    v.extend(baa::rules());
+    v
+}
+
+/// The resource a finding is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Resource {
+    /// ARN (for account-level findings, the account root ARN).
+    pub arn: String,
+    /// Short id (bucket name, key id, user name, account id).
+    pub id: String,
+    /// `AwsS3Bucket`, `AwsKmsKey`, `AwsIamUser`, `AwsIamRole`, `AwsIamGroup`, `AwsIamPolicy`, `AwsAccount`.
+    pub kind: String,
+    /// Account id.
+    pub account: String,
+    /// Region, for regional resources.
+    pub region: Option<String>,
+    /// A readable name when the id is opaque (KMS alias).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Whether it carries the PHI tag (`None` for account-level or when tags are unknown).
+    #[serde(default)]
+    pub phi: Option<bool>,
+}
+
+/// Whether a resource holds PHI, as far as its tags tell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PhiMark {
+    /// Account-level: always in scope.
+    Account,
+    /// Carries the PHI tag.
+    Tagged,
+    /// Does not carry it.
+    NotTagged,
+    /// Tags could not be read.
+    Unknown(Unknown),
+}
+
+/// One rule result before the catalog's metadata, scope and waivers are applied.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// The resource.
+    pub resource: Resource,
+    /// PASS, FAIL, ERROR, NOT_APPLICABLE or MANUAL.
+    pub status: Status,
+    /// Why, in one sentence with the facts.
+    pub message: String,
+    /// PHI marking, used by the `phi-only` scope mode.
+    pub phi: PhiMark,
+    /// For ERROR: the failed read.
+    pub unknown: Option<Unknown>,
+}
+
+/// A rule's judgement of one resource.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    /// The status.
+    pub status: Status,
+    /// The message.
+    pub message: String,
+}
+
+impl Verdict {
+    /// Meets the control.
+    pub fn pass(m: impl Into<String>) -> Self {
+        Verdict {
+            status: Status::Pass,
+            message: m.into(),
+        }
+    }
+    /// Does not meet it.
+    pub fn fail(m: impl Into<String>) -> Self {
+        Verdict {
+            status: Status::Fail,
+            message: m.into(),
+        }
+    }
+    /// Does not apply to this resource.
+    pub fn not_applicable(m: impl Into<String>) -> Self {
+        Verdict {
+            status: Status::NotApplicable,
+            message: m.into(),
+        }
+    }
+    /// Needs a human attestation.
+    pub fn manual(m: impl Into<String>) -> Self {
+        Verdict {
+            status: Status::Manual,
+            message: m.into(),
+        }
+    }
+}
+
+impl Outcome {
+    /// Build an outcome from a rule's result, turning a failed read into ERROR.
+    pub fn from_result(resource: Resource, phi: PhiMark, r: Result<Verdict, Unknown>) -> Outcome {
+        match r {
+            Ok(v) => Outcome {
+                resource,
+                status: v.status,
+                message: v.message,
+                phi,
+                unknown: None,
+            },
+            Err(u) => Outcome::error(resource, phi, u),
+        }
+    }
+
+    /// ERROR: insufficient data.
+    pub fn error(resource: Resource, phi: PhiMark, u: Unknown) -> Outcome {
+        Outcome {
+            resource,
+            status: Status::Error,
+            message: format!("insufficient data: {u}"),
+            phi,
+            unknown: Some(u),
+        }
+    }
+
+    /// An account-level outcome.
+    pub fn account(ctx: &Context<'_>, r: Result<Verdict, Unknown>) -> Outcome {
+        Outcome::from_result(ctx.account_resource(), PhiMark::Account, r)
+    }
+}
+
+/// The standard "nothing of this kind exists" outcome, distinct from "listing failed".
+pub(crate) fn none_found(ctx: &Context<'_>, what: &str) -> Vec<Outcome> {
+    vec![Outcome::account(
+        ctx,
+        Ok(Verdict::not_applicable(format!("no {what} found"))),
+    )]
+}
+
+#[cfg(test)]
+pub(crate) mod testkit;

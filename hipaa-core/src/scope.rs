@@ -1,0 +1,408 @@
+//! What is in scope: accounts and their BAA, regions, the PHI tag, exclusions, waivers, thresholds.
+
+use crate::error::{toml_message, Error, Result};
+use crate::evidence::Tags;
+use crate::vocabulary::Severity;
+use chrono::NaiveDate;
+use serde::{Deserialize, Deserializer, Serialize};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The user's statement of what holds ePHI and how strictly to judge it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scope {
+    /// Regions to scan; empty means the scanner's default list.
+    #[serde(default)]
+    pub regions: Vec<String>,
+    /// Judge every resource, or only PHI-tagged ones.
+    #[serde(default)]
+    pub mode: ScopeMode,
+    /// ARN or id patterns (`*` wildcard) never judged.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// The AWS accounts and their BAA status.
+    #[serde(default)]
+    pub accounts: Vec<AccountScope>,
+    /// How a resource is recognised as holding PHI.
+    #[serde(default)]
+    pub phi: PhiRule,
+    /// Numeric limits used by the rules.
+    #[serde(default)]
+    pub thresholds: Thresholds,
+    /// Catalog adjustments.
+    #[serde(default)]
+    pub controls: ControlSettings,
+    /// Accepted, time-bound exceptions.
+    #[serde(default)]
+    pub waivers: Vec<Waiver>,
+}
+
+impl Default for Scope {
+    fn default() -> Self {
+        Scope {
+            regions: Vec::new(),
+            mode: ScopeMode::All,
+            exclude: Vec::new(),
+            accounts: Vec::new(),
+            phi: PhiRule::default(),
+            thresholds: Thresholds::default(),
+            controls: ControlSettings::default(),
+            waivers: Vec::new(),
+        }
+    }
+}
+
+/// Which resources the resource-level controls judge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ScopeMode {
+    /// Every resource (the safe default: untagged ePHI is still judged).
+    #[default]
+    All,
+    /// Only resources carrying the PHI tag; others are NOT_APPLICABLE.
+    PhiOnly,
+}
+
+/// One account and whether a signed BAA covers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountScope {
+    /// 12-digit account id.
+    pub id: String,
+    /// A readable name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// BAA status.
+    pub baa: BaaStatus,
+    /// Whether the account may hold ePHI.
+    #[serde(default = "yes")]
+    pub holds_phi: bool,
+    /// Where the signed agreement is archived, for auditors.
+    #[serde(default)]
+    pub baa_reference: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Whether a signed AWS BAA covers an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BaaStatus {
+    /// Accepted in AWS Artifact (account or organization agreement).
+    Signed,
+    /// Known not to be covered.
+    NotSigned,
+    /// Not yet established.
+    Unknown,
+}
+
+/// The tag that marks a resource as holding PHI.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PhiRule {
+    /// Tag key, `DataClass` by default.
+    #[serde(default = "default_tag_key")]
+    pub tag_key: String,
+    /// Values meaning PHI (case-insensitive), `PHI` by default.
+    #[serde(default = "default_tag_values")]
+    pub tag_values: Vec<String>,
+}
+
+fn default_tag_key() -> String {
+    "DataClass".into()
+}
+
+fn default_tag_values() -> Vec<String> {
+    vec!["PHI".into()]
+}
+
+impl Default for PhiRule {
+    fn default() -> Self {
+        PhiRule {
+            tag_key: default_tag_key(),
+            tag_values: default_tag_values(),
+        }
+    }
+}
+
+impl PhiRule {
+    /// Whether these tags mark a resource as holding PHI.
+    pub fn matches(&self, tags: &Tags) -> bool {
+        tags.get(&self.tag_key).is_some_and(|v| {
+            self.tag_values
+                .iter()
+                .any(|w| w.eq_ignore_ascii_case(v.trim()))
+        })
+    }
+}
+
+/// Limits the rules use; defaults follow common HIPAA practice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Thresholds {
+    /// Active access keys older than this fail `iam.access_key_rotation`.
+    pub access_key_max_age_days: u32,
+    /// Active keys unused for this long fail `iam.access_key_unused`.
+    pub access_key_unused_days: u32,
+    /// Minimum console password length.
+    pub password_min_length: u32,
+    /// Longest allowed password age.
+    pub password_max_age_days: u32,
+    /// Minimum number of remembered passwords.
+    pub password_reuse_prevention: u32,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            access_key_max_age_days: 90,
+            access_key_unused_days: 90,
+            password_min_length: 14,
+            password_max_age_days: 90,
+            password_reuse_prevention: 24,
+        }
+    }
+}
+
+/// Local adjustments to the catalog.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ControlSettings {
+    /// Control ids to turn off.
+    pub disable: Vec<String>,
+    /// Severity overrides by control id.
+    pub severity: BTreeMap<String, Severity>,
+    /// Extra catalog files, relative to the scope file.
+    pub extra_catalogs: Vec<String>,
+}
+
+/// An accepted exception: a failing control on matching resources reports WAIVED until it expires.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Waiver {
+    /// The control id.
+    pub control: String,
+    /// ARN or id pattern (`*` wildcard).
+    pub resource: String,
+    /// Why the risk is accepted.
+    pub justification: String,
+    /// Who accepted it.
+    pub owner: String,
+    /// Last day the waiver applies.
+    #[serde(deserialize_with = "date_from_toml")]
+    pub expires: NaiveDate,
+}
+
+impl Waiver {
+    /// Whether the waiver still applies on `today`.
+    pub fn is_active(&self, today: NaiveDate) -> bool {
+        today <= self.expires
+    }
+
+    /// Whether it covers this control and resource.
+    pub fn covers(&self, control_id: &str, arn: &str, id: &str) -> bool {
+        self.control == control_id
+            && (glob_match(&self.resource, arn) || glob_match(&self.resource, id))
+    }
+}
+
+fn date_from_toml<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<NaiveDate, D::Error> {
+    let v = toml::Value::deserialize(d)?;
+    let text = match v {
+        toml::Value::String(s) => s,
+        toml::Value::Datetime(dt) => dt.to_string(),
+        other => {
+            return Err(serde::de::Error::custom(format!(
+                "expected a date like 2027-06-30, found {}",
+                other.type_str()
+            )))
+        }
+    };
+    NaiveDate::parse_from_str(text.get(..10).unwrap_or(&text), "%Y-%m-%d").map_err(|_| {
+        serde::de::Error::custom(format!("expected a date like 2027-06-30, found `{text}`"))
+    })
+}
+
+impl Scope {
+    /// Parse a scope TOML text; `path` names the file in errors.
+    pub fn from_toml(text: &str, path: &str) -> Result<Scope> {
+        let scope: Scope = toml::from_str(text).map_err(|e| Error::Scope {
+            path: path.into(),
+            message: toml_message(&e, text),
+        })?;
+        scope.validate().map_err(|message| Error::Scope {
+            path: path.into(),
+            message,
+        })?;
+        Ok(scope)
+    }
+
+    /// Load a scope file.
+    pub fn load(path: &Path) -> Result<Scope> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Scope::from_toml(&text, &path.display().to_string())
+    }
+
+    fn validate(&self) -> std::result::Result<(), String> {
+        for a in &self.accounts {
+            if a.id.len() != 12 || !a.id.chars().all(|c| c.is_ascii_digit()) {
+                return Err(format!("account id `{}` is not 12 digits", a.id));
+            }
+        }
+        if self.phi.tag_key.trim().is_empty() || self.phi.tag_values.is_empty() {
+            return Err("`phi.tag_key` and `phi.tag_values` must not be empty".into());
+        }
+        for w in &self.waivers {
+            for (field, v) in [
+                ("control", &w.control),
+                ("resource", &w.resource),
+                ("justification", &w.justification),
+                ("owner", &w.owner),
+            ] {
+                if v.trim().is_empty() {
+                    return Err(format!("waiver for `{}`: `{field}` is empty", w.control));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether a resource matches an exclusion pattern.
+    pub fn is_excluded(&self, arn: &str, id: &str) -> bool {
+        self.exclude
+            .iter()
+            .any(|p| glob_match(p, arn) || glob_match(p, id))
+    }
+
+    /// The scope entry for an account.
+    pub fn account(&self, id: &str) -> Option<&AccountScope> {
+        self.accounts.iter().find(|a| a.id == id)
+    }
+}
+
+/// Case-sensitive match with `*` for any run of characters and `?` for one.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    let (mut pi, mut ti) = (0usize, 0usize);
+    let (mut star, mut mark) = (None::<usize>, 0usize);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    while pi < p.len() && p[pi] == '*' {
+        pi += 1;
+    }
+    pi == p.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FULL: &str = r#"
+regions = ["us-east-1"]
+mode = "phi-only"
+exclude = ["arn:aws:s3:::sandbox-*"]
+
+[[accounts]]
+id = "123456789012"
+name = "prod"
+baa = "signed"
+
+[phi]
+tag_key = "Classification"
+tag_values = ["phi", "ephi"]
+
+[thresholds]
+access_key_max_age_days = 30
+
+[controls]
+disable = ["s3.object_lock"]
+severity = { "s3.replication" = "high" }
+
+[[waivers]]
+control = "s3.access_logging"
+resource = "arn:aws:s3:::logs-*"
+justification = "log buckets do not log themselves"
+owner = "sec@example.com"
+expires = 2027-06-30
+"#;
+
+    #[test]
+    fn full_scope_parses() {
+        let s = Scope::from_toml(FULL, "scope.toml").unwrap();
+        assert_eq!(s.mode, ScopeMode::PhiOnly);
+        assert_eq!(s.accounts[0].baa, BaaStatus::Signed);
+        assert!(s.accounts[0].holds_phi);
+        assert_eq!(s.thresholds.access_key_max_age_days, 30);
+        assert_eq!(s.thresholds.password_min_length, 14);
+        assert_eq!(s.controls.severity["s3.replication"], Severity::High);
+        let w = &s.waivers[0];
+        assert!(w.covers("s3.access_logging", "arn:aws:s3:::logs-a", "logs-a"));
+        assert!(w.is_active(NaiveDate::from_ymd_opt(2027, 6, 30).unwrap()));
+        assert!(!w.is_active(NaiveDate::from_ymd_opt(2027, 7, 1).unwrap()));
+        assert!(s.is_excluded("arn:aws:s3:::sandbox-1", "sandbox-1"));
+        let mut tags = Tags::new();
+        tags.insert("Classification".into(), "ePHI".into());
+        assert!(s.phi.matches(&tags));
+    }
+
+    #[test]
+    fn empty_scope_has_safe_defaults() {
+        let s = Scope::from_toml("", "s.toml").unwrap();
+        assert_eq!(s, Scope::default());
+        assert_eq!(s.mode, ScopeMode::All);
+        assert_eq!(s.phi.tag_key, "DataClass");
+    }
+
+    #[test]
+    fn malformed_scope_names_file_and_line() {
+        let e = Scope::from_toml(
+            "regions = [\"us-east-1\"]\nmode = \"sometimes\"\n",
+            "my-scope.toml",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("my-scope.toml") && e.contains("line 2"), "{e}");
+        let e = Scope::from_toml("[[accounts]]\nid = \"12\"\nbaa = \"signed\"\n", "s.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("not 12 digits"), "{e}");
+        let e = Scope::from_toml("[[waivers]]\ncontrol = \"a.b\"\nresource = \"*\"\njustification = \"j\"\nowner = \"o\"\nexpires = \"soon\"\n", "s.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("2027-06-30") && e.contains("line"), "{e}");
+        let e = Scope::from_toml("colour = \"blue\"\n", "s.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("colour"), "{e}");
+    }
+
+    #[test]
+    fn glob_matching() {
+        assert!(glob_match("*", "anything"));
+        assert!(glob_match("arn:aws:s3:::a*b", "arn:aws:s3:::axxb"));
+        assert!(!glob_match("arn:aws:s3:::a*b", "arn:aws:s3:::axxc"));
+        assert!(glob_match("k?y", "key"));
+        assert!(!glob_match("", "x"));
+    }
+}
