@@ -1,1 +1,289 @@
-fn main() {}
+//! The `hipaa` command.
+
+mod args;
+mod progress;
+
+use args::{AwsArgs, CitationsArgs, Cli, Command, ControlsArgs, Format, ListFormat, ReportArgs};
+use clap::Parser;
+use hipaa_aws::{AwsSource, ScanOptions};
+use hipaa_core::report::TableOptions;
+use hipaa_core::{demo, Catalog, Engine, EvidenceSource, Registry, Report, Scope, Snapshot};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Exit code for bad input, unreadable files and failed set-up.
+const EXIT_ERROR: u8 = 1;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(EXIT_ERROR)),
+        Err(e) => {
+            eprintln!("hipaa: error: {e}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+type Res<T> = Result<T, Box<dyn std::error::Error>>;
+
+fn run(cli: Cli) -> Res<i32> {
+    match cli.command {
+        Command::Scan(a) => {
+            let scope = load_scope(a.report.scope.as_deref())?;
+            let engine = engine_for(&scope, &a.report)?;
+            let snapshot = collect(&a.aws, &scope)?;
+            if let Some(path) = &a.save_snapshot {
+                write_file(path, &snapshot.to_json())?;
+            }
+            let report = engine.evaluate(&snapshot, &scope)?;
+            emit(
+                &report,
+                a.report.format,
+                a.report.output.as_deref(),
+                a.report.all,
+            )?;
+            Ok(report.exit_code(a.report.fail_on))
+        }
+        Command::Snapshot(a) => {
+            let scope = load_scope(a.scope.as_deref())?;
+            let snapshot = collect(&a.aws, &scope)?;
+            write_file(&a.output, &snapshot.to_json())?;
+            let failed = snapshot.reads.failures.len();
+            eprintln!(
+                "hipaa: wrote {} ({} API reads, {failed} failed)",
+                a.output.display(),
+                snapshot.reads.attempted()
+            );
+            Ok(if failed > 0 {
+                hipaa_core::EXIT_INCOMPLETE
+            } else {
+                hipaa_core::EXIT_CLEAN
+            })
+        }
+        Command::Evaluate(a) => {
+            let scope = load_scope(a.report.scope.as_deref())?;
+            let engine = engine_for(&scope, &a.report)?;
+            let snapshot = Snapshot::load(&a.snapshot)?;
+            let report = engine.evaluate(&snapshot, &scope)?;
+            emit(
+                &report,
+                a.report.format,
+                a.report.output.as_deref(),
+                a.report.all,
+            )?;
+            Ok(report.exit_code(a.report.fail_on))
+        }
+        Command::Demo(a) => {
+            if a.show_scope {
+                print!("{}", demo::scope_text());
+                return Ok(0);
+            }
+            let report = Engine::bundled()?.evaluate(&demo::snapshot()?, &demo::scope()?)?;
+            emit(&report, a.format, a.output.as_deref(), a.all)?;
+            Ok(a.fail_on.map(|s| report.exit_code(s)).unwrap_or(0))
+        }
+        Command::Controls(a) => controls(&a),
+        Command::Citations(a) => citations(&a),
+    }
+}
+
+fn load_scope(path: Option<&Path>) -> Res<Scope> {
+    Ok(match path {
+        Some(p) => Scope::load(p)?,
+        None => Scope::default(),
+    })
+}
+
+fn engine_for(scope: &Scope, args: &ReportArgs) -> Res<Engine> {
+    let base = args.scope.as_deref().and_then(Path::parent);
+    let mut engine = Engine::for_scope(scope, base)?;
+    for c in &args.catalogs {
+        let registry = engine.registry();
+        engine.catalog_mut().extend_from_file(c, registry)?;
+    }
+    Ok(engine)
+}
+
+fn collect(aws: &AwsArgs, scope: &Scope) -> Res<Snapshot> {
+    let regions = if aws.regions.is_empty() {
+        scope.regions.clone()
+    } else {
+        aws.regions.clone()
+    };
+    let options = ScanOptions {
+        profile: aws.profile.clone(),
+        regions,
+        endpoint_url: aws.endpoint_url.clone(),
+        max_attempts: aws.max_attempts,
+        concurrency: aws.concurrency,
+    };
+    let source = AwsSource::new(options);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let bar = progress::Bar::new(!aws.no_progress);
+    let snapshot = runtime.block_on(source.collect(&bar));
+    bar.finish();
+    Ok(snapshot?)
+}
+
+fn emit(report: &Report, format: Format, output: Option<&Path>, all: bool) -> Res<()> {
+    let to_terminal = output.is_none() && std::io::stdout().is_terminal();
+    let text = match format {
+        Format::Json => report.to_json() + "\n",
+        Format::Markdown => report.to_markdown(),
+        Format::Table => {
+            let color = to_terminal && std::env::var_os("NO_COLOR").is_none();
+            report.to_table(&TableOptions {
+                color,
+                all,
+                ..TableOptions::default()
+            })
+        }
+    };
+    match output {
+        Some(p) => write_file(p, &text),
+        None => {
+            print_out(&text);
+            Ok(())
+        }
+    }
+}
+
+fn write_file(path: &Path, text: &str) -> Res<()> {
+    std::fs::write(path, text).map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+    Ok(())
+}
+
+fn catalog_with(extra: &[PathBuf]) -> Res<(Catalog, &'static Registry)> {
+    let registry = Registry::bundled()?;
+    let mut catalog = Catalog::bundled(registry)?;
+    for c in extra {
+        catalog.extend_from_file(c, registry)?;
+    }
+    Ok((catalog, registry))
+}
+
+fn print_out(text: &str) {
+    let mut out = std::io::stdout().lock();
+    // A closed pipe (`hipaa controls | head`) is not an error worth reporting.
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+}
+
+fn controls(a: &ControlsArgs) -> Res<i32> {
+    use std::fmt::Write as _;
+    let mut o = String::new();
+    let (catalog, _) = catalog_with(&a.catalogs)?;
+    if let Some(c) = &a.category {
+        c.parse::<hipaa_core::Category>()?;
+    }
+    let list: Vec<_> = catalog
+        .controls()
+        .iter()
+        .filter(|c| a.category.as_deref().is_none_or(|k| c.category.name() == k))
+        .filter(|c| a.severity.is_none_or(|s| c.severity >= s))
+        .filter(|c| {
+            a.citation
+                .as_deref()
+                .is_none_or(|x| c.citations.iter().any(|y| y == x))
+        })
+        .filter(|c| a.id.as_deref().is_none_or(|p| c.id.starts_with(p)))
+        .collect();
+    match a.format {
+        ListFormat::Json => writeln!(o, "{}", serde_json::to_string_pretty(&list)?)?,
+        ListFormat::Table => {
+            writeln!(
+                o,
+                "{:<34} {:<9} {:<9} {:<22} {:<10} TITLE",
+                "ID", "SEVERITY", "OWNER", "CATEGORY", "CHECK"
+            )?;
+            for c in &list {
+                let check = format!("{:?}", c.check).to_lowercase();
+                writeln!(
+                    o,
+                    "{:<34} {:<9} {:<9} {:<22} {:<10} {}",
+                    c.id, c.severity, c.owner, c.category, check, c.title
+                )?;
+            }
+            writeln!(o, "\n{} controls", list.len())?;
+        }
+    }
+    print_out(&o);
+    Ok(0)
+}
+
+fn citations(a: &CitationsArgs) -> Res<i32> {
+    use std::fmt::Write as _;
+    let mut o = String::new();
+    let (catalog, registry) = catalog_with(&[])?;
+    let specs: Vec<_> = registry
+        .specs()
+        .iter()
+        .filter(|s| {
+            a.safeguard
+                .as_deref()
+                .is_none_or(|x| s.safeguard.name() == x)
+        })
+        .filter(|s| a.owner.as_deref().is_none_or(|x| s.owner.name() == x))
+        .collect();
+    match a.format {
+        ListFormat::Json => {
+            let rows: Vec<serde_json::Value> = specs
+                .iter()
+                .map(|s| {
+                    let controls: Vec<&str> = catalog.answering(&s.citation).map(|c| c.id.as_str()).collect();
+                    serde_json::json!({
+                        "citation": s.citation, "title": s.title, "safeguard": s.safeguard, "kind": s.kind,
+                        "requirement": s.requirement, "owner": s.owner, "owner_reason": s.owner_reason, "controls": controls,
+                    })
+                })
+                .collect();
+            writeln!(o, "{}", serde_json::to_string_pretty(&rows)?)?;
+        }
+        ListFormat::Table => {
+            writeln!(
+                o,
+                "{:<24} {:<15} {:<12} {:<9} {:<52} CONTROLS",
+                "CITATION", "SAFEGUARD", "REQ", "OWNER", "TITLE"
+            )?;
+            for s in &specs {
+                let controls: Vec<&str> = catalog
+                    .answering(&s.citation)
+                    .map(|c| c.id.as_str())
+                    .collect();
+                let req = format!("{:?}", s.requirement).to_lowercase();
+                let title: String = s.title.chars().take(52).collect();
+                writeln!(
+                    o,
+                    "{:<24} {:<15} {:<12} {:<9} {:<52} {}",
+                    s.citation,
+                    s.safeguard,
+                    req,
+                    s.owner,
+                    title,
+                    if controls.is_empty() {
+                        "-".to_string()
+                    } else {
+                        controls.join(", ")
+                    }
+                )?;
+            }
+            let uncovered = specs
+                .iter()
+                .filter(|s| catalog.answering(&s.citation).next().is_none())
+                .count();
+            writeln!(
+                o,
+                "\n{} specs, {} answered by at least one control, {} by none",
+                specs.len(),
+                specs.len() - uncovered,
+                uncovered
+            )?;
+        }
+    }
+    print_out(&o);
+    Ok(0)
+}

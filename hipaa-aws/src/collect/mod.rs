@@ -1,0 +1,111 @@
+//! The AWS evidence source: one scan of one account, every service collected concurrently.
+
+mod iam;
+mod kms;
+mod s3;
+
+use crate::config::ScanOptions;
+use crate::ledger::Ledger;
+use async_trait::async_trait;
+use aws_types::SdkConfig;
+use chrono::Utc;
+use hipaa_core::evidence::{Fact, Snapshot, SNAPSHOT_SCHEMA_VERSION};
+use hipaa_core::{EvidenceSource, Progress};
+
+/// Collects evidence from a live AWS account (or a local emulator) with read-only calls.
+#[derive(Debug, Clone, Default)]
+pub struct AwsSource {
+    /// How to reach AWS.
+    pub options: ScanOptions,
+}
+
+impl AwsSource {
+    /// A source with these options.
+    pub fn new(options: ScanOptions) -> Self {
+        AwsSource { options }
+    }
+}
+
+/// What every collector needs: the shared config, the scan's regions and the ledger.
+pub(crate) struct Scan<'a> {
+    pub config: SdkConfig,
+    pub regions: Vec<String>,
+    pub account: Fact<String>,
+    pub partition: String,
+    pub local_endpoint: Option<String>,
+    pub ledger: Ledger<'a>,
+}
+
+#[async_trait]
+impl EvidenceSource for AwsSource {
+    async fn collect(&self, progress: &dyn Progress) -> hipaa_core::Result<Snapshot> {
+        let config = self.options.sdk_config().await?;
+        let regions = self.options.scan_regions(&config);
+        let ledger = Ledger::new(self.options.concurrency, progress);
+        ledger.plan(1, "identity");
+        let sts = aws_sdk_sts::Client::new(&config);
+        let identity = ledger
+            .must(
+                "sts:GetCallerIdentity",
+                "",
+                sts.get_caller_identity().send(),
+            )
+            .await;
+        ledger.tick("identity");
+        let (account, partition) = match identity {
+            Ok(out) => {
+                let partition = out
+                    .arn()
+                    .and_then(|a| a.split(':').nth(1))
+                    .unwrap_or("aws")
+                    .to_string();
+                match out.account() {
+                    Some(a) => (Fact::Known(a.to_string()), partition),
+                    None => (
+                        Fact::Unknown(ledger.fail(
+                            "sts:GetCallerIdentity",
+                            "",
+                            (
+                                hipaa_core::UnknownReason::ParseError,
+                                "no account in the answer".into(),
+                            ),
+                        )),
+                        partition,
+                    ),
+                }
+            }
+            Err(u) => (Fact::Unknown(u), "aws".to_string()),
+        };
+        let scan = Scan {
+            config,
+            regions,
+            account,
+            partition,
+            local_endpoint: self.options.endpoint_url.clone(),
+            ledger,
+        };
+        let (s3, kms, iam) =
+            tokio::join!(s3::collect(&scan), kms::collect(&scan), iam::collect(&scan));
+        let source = match &self.options.endpoint_url {
+            Some(u) => format!("aws endpoint {u}"),
+            None => "aws".to_string(),
+        };
+        Ok(Snapshot {
+            schema_version: SNAPSHOT_SCHEMA_VERSION,
+            taken_at: Utc::now(),
+            source,
+            partition: scan.partition.clone(),
+            account: scan.account.clone(),
+            regions: scan.regions.clone(),
+            s3,
+            kms,
+            iam,
+            reads: scan.ledger.log(),
+        })
+    }
+}
+
+/// Convert the SDK's timestamp to chrono.
+pub(crate) fn to_chrono(t: &aws_smithy_types::DateTime) -> Option<chrono::DateTime<Utc>> {
+    chrono::DateTime::<Utc>::from_timestamp(t.secs(), t.subsec_nanos())
+}

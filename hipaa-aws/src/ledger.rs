@@ -1,0 +1,263 @@
+//! Every API read goes through here: counted, bounded by a semaphore, and classified on failure.
+
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use hipaa_core::evidence::{ReadFailure, ReadLog, Unknown, UnknownReason};
+use hipaa_core::Progress;
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use tokio::sync::Semaphore;
+
+/// Shared by all collectors of one scan.
+#[derive(Clone)]
+pub(crate) struct Ledger<'a> {
+    inner: Arc<Inner>,
+    progress: &'a dyn Progress,
+}
+
+struct Inner {
+    calls: Mutex<BTreeMap<String, u64>>,
+    failures: Mutex<Vec<ReadFailure>>,
+    permits: Semaphore,
+    done: AtomicU64,
+    total: AtomicU64,
+}
+
+impl<'a> Ledger<'a> {
+    pub(crate) fn new(concurrency: usize, progress: &'a dyn Progress) -> Self {
+        Ledger {
+            inner: Arc::new(Inner {
+                calls: Mutex::new(BTreeMap::new()),
+                failures: Mutex::new(Vec::new()),
+                permits: Semaphore::new(concurrency),
+                done: AtomicU64::new(0),
+                total: AtomicU64::new(0),
+            }),
+            progress,
+        }
+    }
+
+    /// Announce `n` more units of work.
+    pub(crate) fn plan(&self, n: u64, stage: &str) {
+        let total = self.inner.total.fetch_add(n, Ordering::Relaxed) + n;
+        self.progress
+            .update(self.inner.done.load(Ordering::Relaxed), total, stage);
+    }
+
+    /// Mark one unit done.
+    pub(crate) fn tick(&self, stage: &str) {
+        let done = self.inner.done.fetch_add(1, Ordering::Relaxed) + 1;
+        self.progress
+            .update(done, self.inner.total.load(Ordering::Relaxed), stage);
+    }
+
+    /// Run one API call. `absent` lists error codes that mean "not configured" (a fact: `Ok(None)`).
+    pub(crate) async fn read<T, E, R, F>(
+        &self,
+        op: &str,
+        resource: &str,
+        absent: &[&str],
+        call: F,
+    ) -> Result<Option<T>, Unknown>
+    where
+        F: Future<Output = Result<T, SdkError<E, R>>>,
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: std::fmt::Debug,
+    {
+        let result = {
+            let _permit = self.inner.permits.acquire().await;
+            self.count(op);
+            call.await
+        };
+        match result {
+            Ok(v) => Ok(Some(v)),
+            Err(e) => {
+                let code = e.code().unwrap_or_default().to_string();
+                if !code.is_empty() && absent.contains(&code.as_str()) {
+                    return Ok(None);
+                }
+                Err(self.fail(op, resource, classify(&e)))
+            }
+        }
+    }
+
+    /// Like [`Ledger::read`] for calls with no "not configured" answer.
+    pub(crate) async fn must<T, E, R, F>(
+        &self,
+        op: &str,
+        resource: &str,
+        call: F,
+    ) -> Result<T, Unknown>
+    where
+        F: Future<Output = Result<T, SdkError<E, R>>>,
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: std::fmt::Debug,
+    {
+        match self.read(op, resource, &[], call).await? {
+            Some(v) => Ok(v),
+            None => Err(self.fail(
+                op,
+                resource,
+                (UnknownReason::ServiceError, "no response".into()),
+            )),
+        }
+    }
+
+    /// Record a failure found after the call (e.g. an unparsable answer).
+    pub(crate) fn fail(
+        &self,
+        op: &str,
+        resource: &str,
+        (reason, detail): (UnknownReason, String),
+    ) -> Unknown {
+        if let Ok(mut f) = self.inner.failures.lock() {
+            f.push(ReadFailure {
+                operation: op.into(),
+                resource: resource.into(),
+                reason,
+                detail: detail.clone(),
+            });
+        }
+        Unknown::new(reason, op, detail)
+    }
+
+    fn count(&self, op: &str) {
+        if let Ok(mut c) = self.inner.calls.lock() {
+            *c.entry(op.to_string()).or_insert(0) += 1;
+        }
+    }
+
+    /// Count one page of a paginated call (the paginator makes the request itself).
+    pub(crate) async fn page<T, E, R>(
+        &self,
+        op: &str,
+        resource: &str,
+        next: impl Future<Output = Option<Result<T, SdkError<E, R>>>>,
+    ) -> Result<Option<T>, Unknown>
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: std::fmt::Debug,
+    {
+        let r = {
+            let _permit = self.inner.permits.acquire().await;
+            next.await
+        };
+        match r {
+            None => Ok(None),
+            Some(Ok(v)) => {
+                self.count(op);
+                Ok(Some(v))
+            }
+            Some(Err(e)) => {
+                self.count(op);
+                Err(self.fail(op, resource, classify(&e)))
+            }
+        }
+    }
+
+    /// The ledger as recorded in the snapshot.
+    pub(crate) fn log(&self) -> ReadLog {
+        let calls = self
+            .inner
+            .calls
+            .lock()
+            .map(|c| c.clone())
+            .unwrap_or_default();
+        let mut failures = self
+            .inner
+            .failures
+            .lock()
+            .map(|f| f.clone())
+            .unwrap_or_default();
+        failures.sort_by(|a, b| (&a.operation, &a.resource).cmp(&(&b.operation, &b.resource)));
+        ReadLog { calls, failures }
+    }
+}
+
+/// Map an SDK error to an unknown-fact reason and a detail (the service's code and message only).
+pub(crate) fn classify<E, R>(e: &SdkError<E, R>) -> (UnknownReason, String)
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug,
+{
+    match e {
+        SdkError::DispatchFailure(d) => {
+            let what = if d.is_timeout() {
+                "timed out"
+            } else if d.is_io() {
+                "connection failed"
+            } else {
+                "request could not be sent"
+            };
+            (
+                UnknownReason::Unreachable,
+                format!("{what}: {}", source_chain(e)),
+            )
+        }
+        SdkError::TimeoutError(_) => (UnknownReason::Unreachable, "timed out".into()),
+        SdkError::ResponseError(_) => (
+            UnknownReason::ParseError,
+            format!("unreadable response: {}", source_chain(e)),
+        ),
+        SdkError::ConstructionFailure(_) => (
+            UnknownReason::ServiceError,
+            format!("request could not be built: {}", source_chain(e)),
+        ),
+        _ if e.code().is_none() => (
+            UnknownReason::ParseError,
+            format!("unexpected response: {}", source_chain(e)),
+        ),
+        _ => {
+            let code = e.code().unwrap_or("Unknown");
+            let msg = e.message().unwrap_or("");
+            let reason = match code {
+                "AccessDenied"
+                | "AccessDeniedException"
+                | "UnauthorizedOperation"
+                | "AuthorizationError"
+                | "UnauthorizedAccess"
+                | "InvalidClientTokenId"
+                | "UnrecognizedClientException"
+                | "ExpiredToken"
+                | "ExpiredTokenException"
+                | "SignatureDoesNotMatch"
+                | "InvalidAccessKeyId"
+                | "AllAccessDisabled" => UnknownReason::AccessDenied,
+                "Throttling"
+                | "ThrottlingException"
+                | "TooManyRequestsException"
+                | "SlowDown"
+                | "RequestLimitExceeded"
+                | "RequestThrottled"
+                | "RequestThrottledException"
+                | "LimitExceededException" => UnknownReason::Throttled,
+                "OptInRequired" | "InvalidRegion" | "AuthFailure.RegionDisabled" => {
+                    UnknownReason::RegionDisabled
+                }
+                _ => UnknownReason::ServiceError,
+            };
+            let detail = if msg.is_empty() {
+                code.to_string()
+            } else {
+                format!("{code}: {msg}")
+            };
+            (reason, detail)
+        }
+    }
+}
+
+fn source_chain(e: &dyn std::error::Error) -> String {
+    let mut parts = Vec::new();
+    let mut cur = e.source();
+    while let Some(s) = cur {
+        parts.push(s.to_string());
+        cur = s.source();
+    }
+    if parts.is_empty() {
+        e.to_string()
+    } else {
+        parts.join(": ")
+    }
+}

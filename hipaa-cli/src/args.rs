@@ -1,0 +1,183 @@
+//! Command-line arguments.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use hipaa_core::Severity;
+use std::path::PathBuf;
+
+/// Check an AWS estate against the HIPAA Security Rule, with evidence.
+///
+/// Exit codes: 0 clean, 1 error (bad input, unreadable file), 2 usage error,
+/// 3 failures at or above --fail-on, 4 scan incomplete (some reads failed).
+#[derive(Debug, Parser)]
+#[command(name = "hipaa", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan an AWS account (read-only) and report every control.
+    Scan(ScanArgs),
+    /// Collect the evidence only and save it as JSON, for offline evaluation.
+    Snapshot(SnapshotArgs),
+    /// Evaluate a saved snapshot offline.
+    Evaluate(EvaluateArgs),
+    /// Evaluate the bundled sample environment (no AWS account needed).
+    Demo(DemoArgs),
+    /// List the control catalog.
+    Controls(ControlsArgs),
+    /// List every HIPAA Security Rule spec with its owner and the controls that answer it.
+    Citations(CitationsArgs),
+}
+
+/// How to reach AWS.
+#[derive(Debug, Args)]
+pub struct AwsArgs {
+    /// Named profile from ~/.aws/config (default: the SDK's default chain: env, profile, SSO, instance role).
+    #[arg(long, env = "AWS_PROFILE")]
+    pub profile: Option<String>,
+    /// Region to scan for regional services; repeat or comma-separate (default: the scope file's, else the configured region).
+    #[arg(long = "region", value_delimiter = ',')]
+    pub regions: Vec<String>,
+    /// Endpoint override for a local emulator (moto, LocalStack), e.g. http://127.0.0.1:5000.
+    #[arg(long, env = "HIPAA_ENDPOINT_URL")]
+    pub endpoint_url: Option<String>,
+    /// Attempts per API call under the SDK's standard retry mode.
+    #[arg(long, default_value_t = 5)]
+    pub max_attempts: u32,
+    /// API calls in flight at once.
+    #[arg(long, default_value_t = 32)]
+    pub concurrency: usize,
+    /// Never draw a progress bar (none is drawn when stderr is not a terminal anyway).
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+/// How to judge and present the result.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Scope file (TOML): accounts and BAA, regions, PHI tag, exclusions, waivers, thresholds.
+    #[arg(long)]
+    pub scope: Option<PathBuf>,
+    /// Extra control catalog file (TOML); repeatable.
+    #[arg(long = "catalog")]
+    pub catalogs: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the report here instead of standard output.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Exit 3 when a failure of this severity or higher exists.
+    #[arg(long, default_value = "informational", value_parser = parse_severity)]
+    pub fail_on: Severity,
+    /// In the table, list PASS, NOT_APPLICABLE and INHERITED findings too.
+    #[arg(long)]
+    pub all: bool,
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    s.parse()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Aligned terminal table (failures, errors and items needing attention).
+    Table,
+    /// Stable, versioned JSON (schema_version 1.x).
+    Json,
+    /// Markdown, for tickets and wikis.
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
+    /// Also save the collected evidence to this file.
+    #[arg(long)]
+    pub save_snapshot: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct SnapshotArgs {
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    /// Scope file (only its regions are used here).
+    #[arg(long)]
+    pub scope: Option<PathBuf>,
+    /// Where to write the snapshot JSON.
+    #[arg(long, short)]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct EvaluateArgs {
+    /// A snapshot written by `hipaa snapshot` or `hipaa scan --save-snapshot`.
+    pub snapshot: PathBuf,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the report here instead of standard output.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Exit 3 on failures at or above this severity (by default the demo always exits 0).
+    #[arg(long, value_parser = parse_severity)]
+    pub fail_on: Option<Severity>,
+    /// In the table, list PASS, NOT_APPLICABLE and INHERITED findings too.
+    #[arg(long)]
+    pub all: bool,
+    /// Print the sample scope file instead of the report.
+    #[arg(long)]
+    pub show_scope: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// Aligned table.
+    Table,
+    /// JSON array.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ControlsArgs {
+    /// Only this category (e.g. encryption-at-rest).
+    #[arg(long)]
+    pub category: Option<String>,
+    /// Only controls of this severity or higher.
+    #[arg(long, value_parser = parse_severity)]
+    pub severity: Option<Severity>,
+    /// Only controls citing this spec (e.g. "164.312(a)(2)(iv)").
+    #[arg(long)]
+    pub citation: Option<String>,
+    /// Only controls whose id starts with this (e.g. s3, iam.root).
+    #[arg(long)]
+    pub id: Option<String>,
+    /// Extra control catalog file (TOML); repeatable.
+    #[arg(long = "catalog")]
+    pub catalogs: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct CitationsArgs {
+    /// Only this safeguard (administrative, physical, technical, organizational, documentation).
+    #[arg(long)]
+    pub safeguard: Option<String>,
+    /// Only this owner (aws, customer, shared).
+    #[arg(long)]
+    pub owner: Option<String>,
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
