@@ -80,7 +80,7 @@ fn run(cli: Cli) -> Res<i32> {
                 print!("{}", demo::scope_text());
                 return Ok(0);
             }
-            let report = Engine::bundled()?.evaluate(&demo::snapshot()?, &demo::scope()?)?;
+            let report = demo::report()?;
             emit(&report, a.format, a.output.as_deref(), a.all)?;
             Ok(a.fail_on.map(|s| report.exit_code(s)).unwrap_or(0))
         }

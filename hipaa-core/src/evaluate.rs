@@ -248,3 +248,283 @@ impl Engine {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evidence::Fact;
+    use crate::rules::testkit::*;
+    use crate::rules::Verdict;
+    use crate::scope::Waiver;
+    use crate::vocabulary::Severity;
+    use chrono::NaiveDate;
+
+    fn engine() -> Engine {
+        Engine::bundled().unwrap()
+    }
+
+    fn unencrypted() -> crate::evidence::Snapshot {
+        let mut b = bucket("phi-a");
+        b.encryption = Fact::Known(crate::evidence::s3::BucketEncryption::None);
+        snapshot_with(vec![b])
+    }
+
+    fn status_of(r: &Report, control: &str, id: &str) -> Status {
+        r.findings
+            .iter()
+            .find(|f| f.control_id == control && f.resource.id == id)
+            .map(|f| f.status)
+            .unwrap()
+    }
+
+    fn waiver(expires: NaiveDate) -> Waiver {
+        Waiver {
+            control: "s3.default_encryption".into(),
+            resource: "arn:aws:s3:::phi-*".into(),
+            justification: "migrating".into(),
+            owner: "sec".into(),
+            expires,
+        }
+    }
+
+    #[test]
+    fn compliant_snapshot_has_no_failures_and_exits_clean() {
+        let r = engine()
+            .evaluate_at(&snapshot_with(vec![bucket("b")]), &Scope::default(), now())
+            .unwrap();
+        let fails: Vec<_> = r
+            .failures(Severity::Informational)
+            .map(|f| (&f.control_id, &f.message))
+            .collect();
+        assert!(fails.is_empty(), "{fails:?}");
+        assert!(r.is_complete());
+        assert_eq!(r.exit_code(Severity::Informational), crate::EXIT_CLEAN);
+        assert!(r.findings.iter().any(|f| f.status == Status::Inherited));
+        assert!(r.findings.iter().any(|f| f.status == Status::Manual));
+    }
+
+    #[test]
+    fn failures_set_exit_code_by_threshold() {
+        let r = engine()
+            .evaluate_at(&unencrypted(), &Scope::default(), now())
+            .unwrap();
+        assert_eq!(
+            status_of(&r, "s3.default_encryption", "phi-a"),
+            Status::Fail
+        );
+        assert_eq!(r.exit_code(Severity::High), crate::EXIT_FAILURES);
+        assert_eq!(r.exit_code(Severity::Critical), crate::EXIT_CLEAN);
+    }
+
+    #[test]
+    fn unknown_facts_make_the_report_incomplete() {
+        let mut s = snapshot_with(vec![bucket("b")]);
+        s.iam.summary = denied("iam:GetAccountSummary");
+        let r = engine().evaluate_at(&s, &Scope::default(), now()).unwrap();
+        assert_eq!(status_of(&r, "iam.root_mfa", ACCOUNT), Status::Error);
+        assert_eq!(
+            r.findings
+                .iter()
+                .find(|f| f.control_id == "iam.root_mfa")
+                .and_then(|f| f.reason),
+            Some(crate::UnknownReason::AccessDenied)
+        );
+        assert!(!r.is_complete());
+        assert_eq!(r.exit_code(Severity::Informational), crate::EXIT_INCOMPLETE);
+    }
+
+    #[test]
+    fn active_waiver_waives_and_expired_waiver_does_not() {
+        let mut scope = Scope::default();
+        scope
+            .waivers
+            .push(waiver(NaiveDate::from_ymd_opt(2030, 1, 1).unwrap()));
+        let r = engine().evaluate_at(&unencrypted(), &scope, now()).unwrap();
+        assert_eq!(
+            status_of(&r, "s3.default_encryption", "phi-a"),
+            Status::Waived
+        );
+        assert_eq!(r.waivers[0].findings_waived, 1);
+        assert!(r.waivers[0].active);
+        scope.waivers[0] = waiver(NaiveDate::from_ymd_opt(2020, 1, 1).unwrap());
+        let r = engine().evaluate_at(&unencrypted(), &scope, now()).unwrap();
+        let f = r
+            .findings
+            .iter()
+            .find(|f| f.control_id == "s3.default_encryption")
+            .unwrap();
+        assert_eq!(f.status, Status::Fail);
+        assert!(f.message.contains("expired"), "{}", f.message);
+        assert!(!r.waivers[0].active);
+    }
+
+    #[test]
+    fn waiver_for_unknown_control_is_an_error() {
+        let mut scope = Scope::default();
+        let mut w = waiver(NaiveDate::from_ymd_opt(2030, 1, 1).unwrap());
+        w.control = "s3.nope".into();
+        scope.waivers.push(w);
+        let e = engine()
+            .evaluate_at(&unencrypted(), &scope, now())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("`s3.nope`"), "{e}");
+    }
+
+    #[test]
+    fn phi_only_mode_skips_untagged_and_errors_on_unknown_tags() {
+        let mut untagged = bucket("open");
+        untagged.tags = Fact::Known(Default::default());
+        untagged.encryption = Fact::Known(crate::evidence::s3::BucketEncryption::None);
+        let mut unknown = bucket("dunno");
+        unknown.tags = denied("s3:GetBucketTagging");
+        let s = snapshot_with(vec![untagged, unknown]);
+        let scope = Scope {
+            mode: crate::scope::ScopeMode::PhiOnly,
+            ..Scope::default()
+        };
+        let r = engine().evaluate_at(&s, &scope, now()).unwrap();
+        assert_eq!(
+            status_of(&r, "s3.default_encryption", "open"),
+            Status::NotApplicable
+        );
+        assert_eq!(
+            status_of(&r, "s3.default_encryption", "dunno"),
+            Status::Error
+        );
+        // all mode still judges the untagged bucket
+        let r = engine().evaluate_at(&s, &Scope::default(), now()).unwrap();
+        assert_eq!(status_of(&r, "s3.default_encryption", "open"), Status::Fail);
+    }
+
+    #[test]
+    fn exclusions_and_disabled_controls_drop_findings() {
+        let scope = Scope {
+            exclude: vec!["arn:aws:s3:::phi-*".into()],
+            ..Scope::default()
+        };
+        let r = engine().evaluate_at(&unencrypted(), &scope, now()).unwrap();
+        assert!(r.findings.iter().all(|f| f.resource.id != "phi-a"));
+        let mut scope = Scope::default();
+        scope.controls.disable.push("s3.default_encryption".into());
+        scope
+            .controls
+            .severity
+            .insert("s3.versioning".into(), Severity::Critical);
+        let e = Engine::for_scope(&scope, None).unwrap();
+        let r = e.evaluate_at(&unencrypted(), &scope, now()).unwrap();
+        assert!(r
+            .findings
+            .iter()
+            .all(|f| f.control_id != "s3.default_encryption"));
+        assert!(r
+            .findings
+            .iter()
+            .filter(|f| f.control_id == "s3.versioning")
+            .all(|f| f.severity == Severity::Critical));
+    }
+
+    struct AlwaysFail;
+    impl Check for AlwaysFail {
+        fn control_id(&self) -> &str {
+            "acme.custom"
+        }
+        fn evaluate(&self, ctx: &Context<'_>) -> Vec<Outcome> {
+            vec![Outcome::account(ctx, Ok(Verdict::fail("custom says no")))]
+        }
+    }
+
+    #[test]
+    fn custom_checks_need_a_catalog_entry() {
+        let mut e = engine();
+        assert!(e.register(Arc::new(AlwaysFail)).is_err());
+        let entry = r#"
+[[control]]
+id = "acme.custom"
+title = "Custom"
+category = "governance"
+citations = ["164.308(a)(1)(i)"]
+owner = "customer"
+severity = "low"
+resource_kind = "AwsAccount"
+check = "automated"
+rationale = "r"
+remediation = { console = "c", cli = "x" }
+"#;
+        let registry = e.registry();
+        e.catalog_mut()
+            .extend_from_toml(entry, "acme.toml", registry)
+            .unwrap();
+        // An automated control without a check is an error, not a silent skip.
+        assert!(e
+            .evaluate_at(&unencrypted(), &Scope::default(), now())
+            .is_err());
+        e.register(Arc::new(AlwaysFail)).unwrap();
+        let r = e
+            .evaluate_at(&unencrypted(), &Scope::default(), now())
+            .unwrap();
+        assert_eq!(status_of(&r, "acme.custom", ACCOUNT), Status::Fail);
+    }
+
+    #[test]
+    fn report_json_round_trips_and_renders() {
+        let r = engine()
+            .evaluate_at(&unencrypted(), &Scope::default(), now())
+            .unwrap();
+        let back = Report::from_json(&r.to_json(), "r.json").unwrap();
+        assert_eq!(back, r);
+        let md = r.to_markdown();
+        assert!(md.contains("s3.default_encryption") && md.contains("## Failures"));
+        let table = r.to_table(&Default::default());
+        assert!(table.contains("FAIL") && table.contains("phi-a"));
+        assert!(
+            Report::from_json("{\"schema_version\":\"9.0\"}", "old.json")
+                .unwrap_err()
+                .to_string()
+                .contains("old.json")
+        );
+        assert!(Report::from_json("nope", "bad.json")
+            .unwrap_err()
+            .to_string()
+            .contains("bad.json"));
+    }
+
+    #[test]
+    fn summary_covers_every_citation_owner_and_safeguard() {
+        let r = engine()
+            .evaluate_at(&unencrypted(), &Scope::default(), now())
+            .unwrap();
+        assert_eq!(
+            r.summary.by_citation.len(),
+            r.summary
+                .by_citation
+                .iter()
+                .map(|c| &c.citation)
+                .collect::<std::collections::BTreeSet<_>>()
+                .len()
+        );
+        assert!(
+            r.summary.by_citation.iter().all(|c| c.status.is_some()),
+            "a citation has no control"
+        );
+        for k in ["aws", "customer", "shared"] {
+            assert!(r.summary.by_owner.contains_key(k), "{k}");
+        }
+        for k in [
+            "administrative",
+            "physical",
+            "technical",
+            "organizational",
+            "documentation",
+        ] {
+            assert!(r.summary.by_safeguard.contains_key(k), "{k}");
+        }
+        let enc = r
+            .summary
+            .by_citation
+            .iter()
+            .find(|c| c.citation == "164.312(a)(2)(iv)")
+            .unwrap();
+        assert_eq!(enc.status, Some(Status::Fail));
+    }
+}

@@ -1,1 +1,153 @@
-//! End-to-end tests live in `tests/`; this crate has no library code.
+//! Test support: a moto server on 127.0.0.1 and the shared fixture, as the Rust suites use them.
+//!
+//! The Python venv (`.venv`, with `moto[server]` and boto3) is made by `scripts/test`; the fixture
+//! itself (`tests/fixture/seed.py`) is shared with the Python and Node suites.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+
+/// Where the repository is (the workspace root).
+pub fn repo_root() -> PathBuf {
+    match std::env::var_os("HIPAA_REPO_ROOT") {
+        Some(p) => PathBuf::from(p),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join(".."),
+    }
+}
+
+/// The venv's Python, with a clear message when the set-up step was skipped.
+pub fn python() -> PathBuf {
+    let py = repo_root().join(".venv/bin/python");
+    assert!(
+        py.exists(),
+        "{} is missing: run `scripts/test` once to create the moto venv",
+        py.display()
+    );
+    py
+}
+
+/// The `hipaa` binary built by `cargo build`.
+pub fn hipaa_bin() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("target"));
+    let bin = target.join("debug/hipaa");
+    assert!(
+        bin.exists(),
+        "{} is missing: run `cargo build -p hipaa-cli` first (scripts/test does)",
+        bin.display()
+    );
+    bin
+}
+
+/// A running moto server; stopped when dropped.
+pub struct Moto {
+    child: Child,
+    _stdin: Option<ChildStdin>,
+    /// Base URL, `http://127.0.0.1:PORT`.
+    pub url: String,
+}
+
+impl Moto {
+    /// Start moto on a free port of 127.0.0.1.
+    pub fn start() -> Moto {
+        Moto::start_with_env(&[])
+    }
+
+    /// Start moto with extra environment (e.g. `INITIAL_NO_AUTH_ACTION_COUNT` to enforce IAM).
+    pub fn start_with_env(env: &[(&str, &str)]) -> Moto {
+        let script = repo_root().join("tests/fixture/moto_server.py");
+        let mut child = Command::new(python())
+            .envs(env.iter().copied())
+            .arg(&script)
+            .arg("serve")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", script.display()));
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("moto_server.py printed nothing");
+        let url = line.trim().to_string();
+        assert!(
+            url.starts_with("http://127.0.0.1:"),
+            "unexpected first line from moto_server.py: {url:?}"
+        );
+        let stdin = child.stdin.take();
+        Moto {
+            child,
+            _stdin: stdin,
+            url,
+        }
+    }
+
+    /// Seed the shared fixture at a scale (1 = the reference account).
+    pub fn seed(&self, scale: u32) {
+        let status = Command::new(python())
+            .arg(repo_root().join("tests/fixture/seed.py"))
+            .args(["--endpoint", &self.url, "--scale", &scale.to_string()])
+            .stdout(Stdio::null())
+            .status()
+            .expect("cannot run seed.py");
+        assert!(status.success(), "seed.py failed: {status}");
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Credentials moto accepts, set for this process (the SDK's default chain reads them).
+pub fn fake_credentials() {
+    // Safety of set_var: tests call this before starting any SDK client; values are constants.
+    for (k, v) in [
+        ("AWS_ACCESS_KEY_ID", "testing"),
+        ("AWS_SECRET_ACCESS_KEY", "testing"),
+        ("AWS_REGION", "us-east-1"),
+    ] {
+        if std::env::var(k).ok().as_deref() != Some(v) {
+            // set_var is only unsafe in edition 2024; this crate is 2021.
+            std::env::set_var(k, v);
+        }
+    }
+    std::env::remove_var("AWS_PROFILE");
+    std::env::remove_var("AWS_SESSION_TOKEN");
+}
+
+/// One expected finding of the fixture.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Deserialize, serde::Serialize)]
+pub struct Expected {
+    /// Control id.
+    pub control_id: String,
+    /// Resource id (bucket name, user, key alias, account id).
+    pub resource: String,
+    /// Status label.
+    pub status: String,
+}
+
+/// The fixture's expected findings (`tests/fixture/expected.json`), shared by all three languages.
+pub fn expected() -> Vec<Expected> {
+    let path = repo_root().join("tests/fixture/expected.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let v: serde_json::Value = serde_json::from_str(&text).expect("expected.json is JSON");
+    serde_json::from_value(v["findings"].clone()).expect("expected.json has a findings list")
+}
+
+/// A finding reduced to what is stable across runs (KMS keys by alias, not by random id).
+pub fn key_of(f: &hipaa_core::Finding) -> Expected {
+    Expected {
+        control_id: f.control_id.clone(),
+        resource: f
+            .resource
+            .name
+            .clone()
+            .unwrap_or_else(|| f.resource.id.clone()),
+        status: f.status.label().to_string(),
+    }
+}

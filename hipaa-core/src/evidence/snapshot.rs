@@ -102,3 +102,40 @@ impl Snapshot {
         serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn bad_snapshots_are_named_errors() {
+        let e = Snapshot::from_json("{", "s.json").unwrap_err().to_string();
+        assert!(e.contains("s.json") && e.contains("line 1"), "{e}");
+        let e = Snapshot::from_json("{\"schema_version\": 99}", "s.json")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("unsupported schema_version 99"), "{e}");
+        let e = Snapshot::from_json("{\"hello\": 1}", "s.json")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("not a hipaa snapshot"), "{e}");
+        let e = Snapshot::from_json("{\"schema_version\": 1}", "s.json")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("missing field"), "{e}");
+    }
+
+    #[test]
+    fn snapshot_round_trips() {
+        let s = crate::rules::testkit::snapshot_with(vec![crate::rules::testkit::bucket("b")]);
+        assert_eq!(Snapshot::from_json(&s.to_json(), "x").unwrap(), s);
+    }
+
+    proptest! {
+        #[test]
+        fn parsing_never_panics(text in ".{0,200}") {
+            let _ = Snapshot::from_json(&text, "fuzz.json");
+        }
+    }
+}

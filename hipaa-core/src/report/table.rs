@@ -55,12 +55,11 @@ pub(super) fn render(r: &Report, opts: &TableOptions) -> String {
     let wm = opts.width.saturating_sub(ws + wv + wc + wr + 4).max(20);
     let _ = writeln!(
         o,
-        "{} {} {} {} {}",
+        "{} {} {} {} MESSAGE",
         fit("STATUS", ws),
         fit("SEVERITY", wv),
         fit("CONTROL", wc),
-        fit("RESOURCE", wr),
-        "MESSAGE"
+        fit("RESOURCE", wr)
     );
     let mut hidden = 0usize;
     for f in &r.findings {

@@ -1,0 +1,246 @@
+//! End-to-end: seed the shared fixture into a real moto server, scan it, check every finding.
+
+use hipaa_aws::{AwsSource, ScanOptions};
+use hipaa_core::{demo, Engine, EvidenceSource, NoProgress, Report, Snapshot, Status};
+use hipaa_e2e::{expected, fake_credentials, hipaa_bin, key_of, repo_root, Expected, Moto};
+use std::collections::BTreeSet;
+use std::process::Command;
+
+fn options(url: &str) -> ScanOptions {
+    ScanOptions {
+        endpoint_url: Some(url.to_string()),
+        regions: vec!["us-east-1".into(), "us-west-2".into()],
+        max_attempts: 2,
+        ..ScanOptions::default()
+    }
+}
+
+fn scan(url: &str) -> Snapshot {
+    fake_credentials();
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(AwsSource::new(options(url)).collect(&NoProgress))
+        .expect("scan runs")
+}
+
+fn evaluate(s: &Snapshot) -> Report {
+    Engine::bundled()
+        .expect("engine")
+        .evaluate(s, &demo::scope().expect("scope"))
+        .expect("evaluates")
+}
+
+/// Automated findings only (MANUAL and INHERITED come from the catalog, not from AWS).
+fn automated(r: &Report) -> BTreeSet<Expected> {
+    r.findings
+        .iter()
+        .filter(|f| !matches!(f.status, Status::Manual | Status::Inherited))
+        .map(key_of)
+        .collect()
+}
+
+fn diff(want: &BTreeSet<Expected>, got: &BTreeSet<Expected>) -> String {
+    let missing: Vec<_> = want.difference(got).collect();
+    let extra: Vec<_> = got.difference(want).collect();
+    format!("missing: {missing:#?}\nunexpected: {extra:#?}")
+}
+
+#[test]
+fn scan_reports_every_seeded_problem_with_the_right_status() {
+    let moto = Moto::start();
+    moto.seed(1);
+    let snapshot = scan(&moto.url);
+    assert!(
+        snapshot.reads.failures.is_empty(),
+        "reads failed against moto: {:#?}",
+        snapshot.reads.failures
+    );
+    let report = evaluate(&snapshot);
+    let want: BTreeSet<Expected> = expected().into_iter().collect();
+    let got = automated(&report);
+    assert_eq!(want, got, "{}", diff(&want, &got));
+    assert!(report.is_complete());
+    assert_eq!(report.exit_code(hipaa_core::Severity::Informational), 3);
+}
+
+#[test]
+fn cli_scan_json_matches_the_library_and_offline_evaluation() {
+    let moto = Moto::start();
+    moto.seed(1);
+    let dir = std::env::temp_dir().join(format!("hipaa-e2e-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let snap_path = dir.join("snapshot.json");
+    let scope = repo_root().join("hipaa-core/data/demo/scope.toml");
+    let out = Command::new(hipaa_bin())
+        .args([
+            "scan",
+            "--endpoint-url",
+            &moto.url,
+            "--format",
+            "json",
+            "--no-progress",
+            "--max-attempts",
+            "2",
+        ])
+        .arg("--scope")
+        .arg(&scope)
+        .arg("--save-snapshot")
+        .arg(&snap_path)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", "us-east-1")
+        .env_remove("AWS_PROFILE")
+        .output()
+        .expect("hipaa runs");
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cli = Report::from_json(&String::from_utf8_lossy(&out.stdout), "stdout")
+        .expect("CLI prints report JSON");
+    let want: BTreeSet<Expected> = expected().into_iter().collect();
+    assert_eq!(want, automated(&cli), "{}", diff(&want, &automated(&cli)));
+    // The JSON carries the documented shape.
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    for key in ["schema_version", "generated_at", "findings", "summary"] {
+        assert!(v.get(key).is_some(), "report lacks `{key}`");
+    }
+    let f = &v["findings"][0];
+    for key in [
+        "control_id",
+        "title",
+        "category",
+        "citations",
+        "owner",
+        "severity",
+        "status",
+        "resource",
+        "message",
+        "remediation",
+    ] {
+        assert!(f.get(key).is_some(), "finding lacks `{key}`");
+    }
+    for key in ["arn", "id", "kind", "account", "region"] {
+        assert!(f["resource"].get(key).is_some(), "resource lacks `{key}`");
+    }
+    // Offline evaluation of the saved evidence gives the same findings.
+    let out = Command::new(hipaa_bin())
+        .arg("evaluate")
+        .arg(&snap_path)
+        .arg("--scope")
+        .arg(&scope)
+        .args(["--format", "json"])
+        .output()
+        .expect("hipaa evaluate runs");
+    assert_eq!(out.status.code(), Some(3));
+    let offline = Report::from_json(&String::from_utf8_lossy(&out.stdout), "stdout").expect("json");
+    assert_eq!(automated(&offline), automated(&cli));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn bundled_demo_snapshot_matches_a_fresh_scan_of_the_fixture() {
+    let moto = Moto::start();
+    moto.seed(1);
+    let live = evaluate(&scan(&moto.url));
+    let bundled = demo::report().expect("demo report");
+    let (l, b) = (automated(&live), automated(&bundled));
+    assert_eq!(
+        l,
+        b,
+        "the demo snapshot is stale: re-record it with `cargo run -p hipaa-cli -- snapshot --endpoint-url URL ...` (see tests/fixture/README.md)\n{}",
+        diff(&l, &b)
+    );
+}
+
+#[test]
+fn unreachable_endpoint_gives_error_never_pass() {
+    fake_credentials();
+    // Port 9 (discard) on loopback: nothing listens, every call fails fast.
+    let mut o = options("http://127.0.0.1:9");
+    o.max_attempts = 1;
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let snapshot = rt
+        .block_on(AwsSource::new(o).collect(&NoProgress))
+        .expect("collect returns a snapshot");
+    assert!(!snapshot.reads.failures.is_empty());
+    let report = evaluate(&snapshot);
+    for f in &report.findings {
+        assert!(
+            matches!(f.status, Status::Error | Status::Manual | Status::Inherited),
+            "{} on {} is {} although nothing could be read",
+            f.control_id,
+            f.resource.id,
+            f.status
+        );
+    }
+    assert!(!report.is_complete());
+    assert_eq!(report.exit_code(hipaa_core::Severity::Informational), 4);
+}
+
+#[test]
+fn access_denied_reads_give_error_not_pass() {
+    // moto enforces IAM after the first N actions: seed a user that may only list and read bucket policies.
+    let moto = Moto::start_with_env(&[("INITIAL_NO_AUTH_ACTION_COUNT", "5")]);
+    let out = Command::new(hipaa_e2e::python())
+        .arg(repo_root().join("tests/fixture/restricted.py"))
+        .args(["--endpoint", &moto.url])
+        .output()
+        .expect("restricted.py runs");
+    assert!(
+        out.status.success(),
+        "restricted.py: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let creds = String::from_utf8_lossy(&out.stdout);
+    let mut parts = creds.split_whitespace();
+    let (key, secret) = (parts.next().expect("key id"), parts.next().expect("secret"));
+    let out = Command::new(hipaa_bin())
+        .args([
+            "scan",
+            "--endpoint-url",
+            &moto.url,
+            "--format",
+            "json",
+            "--no-progress",
+            "--max-attempts",
+            "1",
+            "--region",
+            "us-east-1",
+        ])
+        .env("AWS_ACCESS_KEY_ID", key)
+        .env("AWS_SECRET_ACCESS_KEY", secret)
+        .env("AWS_REGION", "us-east-1")
+        .env_remove("AWS_PROFILE")
+        .output()
+        .expect("hipaa runs");
+    let report = Report::from_json(&String::from_utf8_lossy(&out.stdout), "stdout").expect("json");
+    let denied: Vec<_> = report
+        .summary
+        .completeness
+        .failed_reads
+        .iter()
+        .filter(|f| f.reason == hipaa_core::UnknownReason::AccessDenied)
+        .collect();
+    assert!(
+        !denied.is_empty(),
+        "expected AccessDenied reads, got {:#?}",
+        report.summary.completeness.failed_reads
+    );
+    // Encryption could not be read, so it must be ERROR for the bucket, never PASS or FAIL.
+    let enc: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.control_id == "s3.default_encryption")
+        .collect();
+    assert!(!enc.is_empty());
+    assert!(enc.iter().all(|f| f.status == Status::Error), "{enc:#?}");
+    // IAM was denied entirely: root MFA cannot be PASS.
+    assert!(report
+        .findings
+        .iter()
+        .filter(|f| f.control_id == "iam.root_mfa")
+        .all(|f| f.status == Status::Error));
+    assert!(!report.is_complete());
+}
