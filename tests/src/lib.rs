@@ -2,6 +2,10 @@
 //!
 //! The Python venv (`.venv`, with `moto[server]` and boto3) is made by `scripts/test`; the fixture
 //! itself (`tests/fixture/seed.py`) is shared with the Python and Node suites.
+//!
+//! Test-support code: a broken test environment should stop the test loudly, so panics are allowed here.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! End-to-end: seed the shared fixture into a real moto server, scan it, check every finding.
 
 use hipaa_aws::{AwsSource, ScanOptions};
