@@ -310,9 +310,15 @@ async fn authorization(
                 .find(|v| v.is_default_version())
                 .and_then(|v| v.document())
                 .map(decode);
+            let arn = p.arn().unwrap_or_default().to_string();
+            // Some emulators omit PolicyName; the name is the ARN's last path segment.
+            let name = p
+                .policy_name()
+                .map(str::to_string)
+                .unwrap_or_else(|| arn.rsplit('/').next().unwrap_or_default().to_string());
             d.policies.push(ManagedPolicy {
-                name: p.policy_name().unwrap_or_default().to_string(),
-                arn: p.arn().unwrap_or_default().to_string(),
+                name,
+                arn,
                 attachment_count: p
                     .attachment_count()
                     .and_then(|n| u32::try_from(n).ok())
