@@ -73,7 +73,7 @@ pub(super) fn render(r: &Report) -> String {
                 "| {} | `{}` | `{}` | {} | {} |",
                 f.severity,
                 f.control_id,
-                cell(&f.resource.id),
+                cell(f.resource.name.as_deref().unwrap_or(&f.resource.id)),
                 f.citations.join(", "),
                 cell(&f.message)
             );
@@ -117,7 +117,7 @@ pub(super) fn render(r: &Report) -> String {
             f.status,
             f.severity,
             f.control_id,
-            cell(&f.resource.id),
+            cell(f.resource.name.as_deref().unwrap_or(&f.resource.id)),
             f.owner,
             cell(&f.message)
         );

@@ -104,8 +104,11 @@ fn parse_key_policy(k: &KmsKey) -> Result<PolicyDocument, Unknown> {
 
 fn key_rotation(ctx: &Context<'_>) -> Vec<Outcome> {
     each_customer_key(ctx, |k, meta| {
-        if meta.state == "PendingDeletion" {
-            return Ok(Verdict::not_applicable("the key is pending deletion"));
+        if meta.state != "Enabled" {
+            return Ok(Verdict::not_applicable(format!(
+                "the key is {}; kms.key_usable reports its state",
+                meta.state
+            )));
         }
         if meta.spec != "SYMMETRIC_DEFAULT" || meta.origin != "AWS_KMS" {
             return Ok(Verdict::not_applicable(format!(
@@ -201,6 +204,9 @@ mod tests {
         k.rotation_enabled = denied("kms:GetKeyRotationStatus");
         assert_eq!(run_key("kms.key_rotation", &k), Error);
         let k = with_meta(|m| m.spec = "RSA_2048".into());
+        assert_eq!(run_key("kms.key_rotation", &k), NotApplicable);
+        let mut k = with_meta(|m| m.state = "Disabled".into());
+        k.rotation_enabled = denied("kms:GetKeyRotationStatus");
         assert_eq!(run_key("kms.key_rotation", &k), NotApplicable);
     }
 
