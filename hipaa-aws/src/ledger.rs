@@ -261,3 +261,79 @@ fn source_chain(e: &dyn std::error::Error) -> String {
         parts.join(": ")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_s3::operation::get_bucket_policy::GetBucketPolicyError;
+    use aws_smithy_runtime_api::client::result::ConnectorError;
+    use aws_smithy_runtime_api::http::{Response, StatusCode};
+    use aws_smithy_types::body::SdkBody;
+    use aws_smithy_types::error::ErrorMetadata;
+
+    type E = SdkError<GetBucketPolicyError, Response>;
+
+    fn service(code: Option<&str>, status: u16) -> E {
+        let mut meta = ErrorMetadata::builder().message("from the service");
+        if let Some(c) = code {
+            meta = meta.code(c);
+        }
+        let raw = Response::new(StatusCode::try_from(status).unwrap(), SdkBody::empty());
+        SdkError::service_error(GetBucketPolicyError::generic(meta.build()), raw)
+    }
+
+    #[test]
+    fn service_errors_are_classified_by_code() {
+        for (code, want) in [
+            ("AccessDenied", UnknownReason::AccessDenied),
+            ("AccessDeniedException", UnknownReason::AccessDenied),
+            ("ExpiredToken", UnknownReason::AccessDenied),
+            ("SlowDown", UnknownReason::Throttled),
+            ("ThrottlingException", UnknownReason::Throttled),
+            ("OptInRequired", UnknownReason::RegionDisabled),
+            ("InternalError", UnknownReason::ServiceError),
+        ] {
+            let (reason, detail) = classify(&service(Some(code), 403));
+            assert_eq!(reason, want, "{code}");
+            assert!(detail.starts_with(code), "{detail}");
+        }
+    }
+
+    #[test]
+    fn answers_without_an_error_code_are_parse_errors() {
+        assert_eq!(classify(&service(None, 200)).0, UnknownReason::ParseError);
+    }
+
+    #[test]
+    fn transport_failures_are_unreachable() {
+        let e: E = SdkError::dispatch_failure(ConnectorError::io("connection refused".into()));
+        assert_eq!(classify(&e).0, UnknownReason::Unreachable);
+        let e: E = SdkError::timeout_error("slow");
+        assert_eq!(classify(&e).0, UnknownReason::Unreachable);
+    }
+
+    #[tokio::test]
+    async fn not_configured_codes_are_facts_and_failures_are_logged() {
+        let ledger = Ledger::new(4, &hipaa_core::NoProgress);
+        let absent = ledger
+            .read("s3:GetBucketPolicy", "b", &["NoSuchBucketPolicy"], async {
+                Err::<(), E>(service(Some("NoSuchBucketPolicy"), 404))
+            })
+            .await;
+        assert_eq!(absent, Ok(None));
+        let denied = ledger
+            .read("s3:GetBucketPolicy", "c", &["NoSuchBucketPolicy"], async {
+                Err::<(), E>(service(Some("AccessDenied"), 403))
+            })
+            .await;
+        assert_eq!(denied.unwrap_err().reason, UnknownReason::AccessDenied);
+        let ok = ledger
+            .must("s3:GetBucketPolicy", "d", async { Ok::<u8, E>(7) })
+            .await;
+        assert_eq!(ok, Ok(7));
+        let log = ledger.log();
+        assert_eq!(log.calls["s3:GetBucketPolicy"], 3);
+        assert_eq!(log.failures.len(), 1);
+        assert_eq!(log.failures[0].resource, "c");
+    }
+}
