@@ -7,7 +7,9 @@ mod collect;
 mod config;
 mod error;
 mod ledger;
+mod run;
 
 pub use collect::AwsSource;
 pub use config::ScanOptions;
 pub use error::Error;
+pub use run::{scan, snapshot};

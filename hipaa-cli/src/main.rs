@@ -5,9 +5,9 @@ mod progress;
 
 use args::{AwsArgs, CitationsArgs, Cli, Command, ControlsArgs, Format, ListFormat, ReportArgs};
 use clap::Parser;
-use hipaa_aws::{AwsSource, ScanOptions};
+use hipaa_aws::ScanOptions;
 use hipaa_core::report::TableOptions;
-use hipaa_core::{demo, Catalog, Engine, EvidenceSource, Registry, Report, Scope, Snapshot};
+use hipaa_core::{citation_index, demo, Catalog, Engine, Registry, Report, Scope, Snapshot};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -107,24 +107,18 @@ fn engine_for(scope: &Scope, args: &ReportArgs) -> Res<Engine> {
 }
 
 fn collect(aws: &AwsArgs, scope: &Scope) -> Res<Snapshot> {
-    let regions = if aws.regions.is_empty() {
-        scope.regions.clone()
-    } else {
-        aws.regions.clone()
-    };
     let options = ScanOptions {
         profile: aws.profile.clone(),
-        regions,
+        regions: aws.regions.clone(),
         endpoint_url: aws.endpoint_url.clone(),
         max_attempts: aws.max_attempts,
         concurrency: aws.concurrency,
     };
-    let source = AwsSource::new(options);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
     let bar = progress::Bar::new(!aws.no_progress);
-    let snapshot = runtime.block_on(source.collect(&bar));
+    let snapshot = runtime.block_on(hipaa_aws::snapshot(&options, scope, &bar));
     bar.finish();
     Ok(snapshot?)
 }
@@ -219,67 +213,44 @@ fn citations(a: &CitationsArgs) -> Res<i32> {
     use std::fmt::Write as _;
     let mut o = String::new();
     let (catalog, registry) = catalog_with(&[])?;
-    let specs: Vec<_> = registry
-        .specs()
-        .iter()
-        .filter(|s| {
+    let entries: Vec<_> = citation_index(registry, &catalog)
+        .into_iter()
+        .filter(|e| {
             a.safeguard
                 .as_deref()
-                .is_none_or(|x| s.safeguard.name() == x)
+                .is_none_or(|x| e.spec.safeguard.name() == x)
         })
-        .filter(|s| a.owner.as_deref().is_none_or(|x| s.owner.name() == x))
+        .filter(|e| a.owner.as_deref().is_none_or(|x| e.spec.owner.name() == x))
         .collect();
     match a.format {
-        ListFormat::Json => {
-            let rows: Vec<serde_json::Value> = specs
-                .iter()
-                .map(|s| {
-                    let controls: Vec<&str> = catalog.answering(&s.citation).map(|c| c.id.as_str()).collect();
-                    serde_json::json!({
-                        "citation": s.citation, "title": s.title, "safeguard": s.safeguard, "kind": s.kind,
-                        "requirement": s.requirement, "owner": s.owner, "owner_reason": s.owner_reason, "controls": controls,
-                    })
-                })
-                .collect();
-            writeln!(o, "{}", serde_json::to_string_pretty(&rows)?)?;
-        }
+        ListFormat::Json => writeln!(o, "{}", serde_json::to_string_pretty(&entries)?)?,
         ListFormat::Table => {
             writeln!(
                 o,
                 "{:<24} {:<15} {:<12} {:<9} {:<52} CONTROLS",
                 "CITATION", "SAFEGUARD", "REQ", "OWNER", "TITLE"
             )?;
-            for s in &specs {
-                let controls: Vec<&str> = catalog
-                    .answering(&s.citation)
-                    .map(|c| c.id.as_str())
-                    .collect();
+            for e in &entries {
+                let s = &e.spec;
                 let req = format!("{:?}", s.requirement).to_lowercase();
                 let title: String = s.title.chars().take(52).collect();
+                let controls = if e.controls.is_empty() {
+                    "-".to_string()
+                } else {
+                    e.controls.join(", ")
+                };
                 writeln!(
                     o,
                     "{:<24} {:<15} {:<12} {:<9} {:<52} {}",
-                    s.citation,
-                    s.safeguard,
-                    req,
-                    s.owner,
-                    title,
-                    if controls.is_empty() {
-                        "-".to_string()
-                    } else {
-                        controls.join(", ")
-                    }
+                    s.citation, s.safeguard, req, s.owner, title, controls
                 )?;
             }
-            let uncovered = specs
-                .iter()
-                .filter(|s| catalog.answering(&s.citation).next().is_none())
-                .count();
+            let uncovered = entries.iter().filter(|e| e.controls.is_empty()).count();
             writeln!(
                 o,
                 "\n{} specs, {} answered by at least one control, {} by none",
-                specs.len(),
-                specs.len() - uncovered,
+                entries.len(),
+                entries.len() - uncovered,
                 uncovered
             )?;
         }

@@ -304,6 +304,22 @@ mod tests {
     }
 
     #[test]
+    fn gate_follows_the_exit_code() {
+        let r = engine()
+            .evaluate_at(&unencrypted(), &Scope::default(), now())
+            .unwrap();
+        let g = r.gate(Severity::High, false);
+        assert!(
+            !g.ok && g.exit_code == 3 && g.failures.iter().all(|f| f.severity >= Severity::High)
+        );
+        let mut s = snapshot_with(vec![bucket("b")]);
+        s.iam.summary = denied("iam:GetAccountSummary");
+        let r = engine().evaluate_at(&s, &Scope::default(), now()).unwrap();
+        assert_eq!(r.gate(Severity::Low, false).exit_code, 4);
+        assert!(r.gate(Severity::Low, true).ok);
+    }
+
+    #[test]
     fn failures_set_exit_code_by_threshold() {
         let r = engine()
             .evaluate_at(&unencrypted(), &Scope::default(), now())

@@ -184,3 +184,31 @@ owner_reason = "r"
         assert!(Registry::parse(t, "t").is_err());
     }
 }
+
+/// One spec with the controls that answer it: what `hipaa citations` and the bindings list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CitationEntry {
+    /// The spec.
+    #[serde(flatten)]
+    pub spec: Spec,
+    /// Ids of the catalog controls citing it.
+    pub controls: Vec<String>,
+}
+
+/// Every spec in regulation order with the controls of `catalog` that answer it.
+pub fn citation_index(
+    registry: &Registry,
+    catalog: &crate::catalog::Catalog,
+) -> Vec<CitationEntry> {
+    registry
+        .specs()
+        .iter()
+        .map(|s| CitationEntry {
+            spec: s.clone(),
+            controls: catalog
+                .answering(&s.citation)
+                .map(|c| c.id.clone())
+                .collect(),
+        })
+        .collect()
+}

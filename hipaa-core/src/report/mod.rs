@@ -123,6 +123,19 @@ pub struct Report {
     pub waivers: Vec<WaiverState>,
 }
 
+/// A pipeline's answer: may the deploy go ahead, and why not.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Gate {
+    /// True when the exit code is 0.
+    pub ok: bool,
+    /// 0 clean, 3 failures at or above the threshold, 4 incomplete.
+    pub exit_code: i32,
+    /// Whether every read succeeded.
+    pub complete: bool,
+    /// The failures that closed the gate.
+    pub failures: Vec<Finding>,
+}
+
 /// Exit code: no failure at or above the threshold and nothing unknown.
 pub const EXIT_CLEAN: i32 = 0;
 /// Exit code: at least one failure at or above the threshold.
@@ -206,6 +219,22 @@ impl Report {
             EXIT_INCOMPLETE
         } else {
             EXIT_CLEAN
+        }
+    }
+
+    /// The CI/CD verdict: failures at or above `fail_on`, and the exit code the CLI would give.
+    /// With `allow_incomplete`, an incomplete scan without such failures still passes (code 0).
+    pub fn gate(&self, fail_on: Severity, allow_incomplete: bool) -> Gate {
+        let failures: Vec<Finding> = self.failures(fail_on).cloned().collect();
+        let mut exit_code = self.exit_code(fail_on);
+        if allow_incomplete && exit_code == EXIT_INCOMPLETE {
+            exit_code = EXIT_CLEAN;
+        }
+        Gate {
+            ok: exit_code == EXIT_CLEAN,
+            exit_code,
+            complete: self.is_complete(),
+            failures,
         }
     }
 
