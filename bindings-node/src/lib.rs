@@ -1,0 +1,1 @@
+//! Node bindings (skeleton; being written).

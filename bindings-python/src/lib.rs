@@ -1,0 +1,1 @@
+//! Python bindings (skeleton; being written).
