@@ -65,6 +65,40 @@ fn resources(s: &Snapshot) -> BTreeMap<&'static str, u64> {
     m
 }
 
+/// Operations that read one fact per resource: more calls than resources means a fact was fetched twice.
+fn fetched_twice(s: &Snapshot, res: &BTreeMap<&'static str, u64>) -> Vec<String> {
+    let per_resource = [
+        ("s3", "s3:GetBucket"),
+        ("s3", "s3:GetPublicAccessBlock"),
+        ("s3", "s3:GetObjectLockConfiguration"),
+        ("kms", "kms:DescribeKey"),
+        ("kms", "kms:GetKey"),
+        ("kms", "kms:ListResourceTags"),
+    ];
+    let mut out = Vec::new();
+    for (op, n) in &s.reads.calls {
+        for (svc, prefix) in per_resource {
+            if op.starts_with(prefix) && *n > res[svc] {
+                out.push(format!("{op}: {n} calls for {} resources", res[svc]));
+            }
+        }
+    }
+    for op in [
+        "iam:GetAccountAuthorizationDetails",
+        "iam:GetAccountSummary",
+        "iam:GetAccountPasswordPolicy",
+        "iam:GetCredentialReport",
+        "s3:ListBuckets",
+        "sts:GetCallerIdentity",
+    ] {
+        // One call (or one per page of 100+ items) is expected.
+        if s.reads.calls.get(op).copied().unwrap_or(0) > 1 + res["iam"].max(res["s3"]) / 100 {
+            out.push(format!("{op}: {} calls", s.reads.calls[op]));
+        }
+    }
+    out
+}
+
 fn main() {
     fake_credentials();
     let scales: Vec<u32> = arg("--scale")
@@ -148,6 +182,12 @@ fn main() {
                 .map(|r| format!("{:.2}/resource", *n as f64 / r as f64))
                 .unwrap_or_default();
             println!("  {op:<40} {n:>6}  {per}");
+        }
+        let twice = fetched_twice(&snapshot, &res);
+        if twice.is_empty() {
+            println!("facts fetched twice: none");
+        } else {
+            println!("facts fetched twice: {}", twice.join("; "));
         }
         match peak_rss_kb() {
             Some(kb) => println!("peak RSS so far: {:.1} MB", kb as f64 / 1024.0),

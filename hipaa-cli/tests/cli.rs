@@ -1,0 +1,189 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! The `hipaa` command without AWS: demo, catalog listings, offline evaluation and bad input.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn hipaa(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hipaa"))
+        .args(args)
+        .output()
+        .expect("hipaa runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn temp(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("hipaa-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let p = dir.join(name);
+    std::fs::write(&p, text).expect("write");
+    p
+}
+
+#[test]
+fn demo_prints_the_report_and_exits_zero() {
+    let o = hipaa(&["demo"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("s3.bucket_policy_not_public") && out.contains("public-website"),
+        "{out}"
+    );
+    assert!(out.contains("Completeness"));
+}
+
+#[test]
+fn demo_fail_on_gives_exit_code_3() {
+    assert_eq!(
+        hipaa(&["demo", "--fail-on", "critical", "--format", "json"])
+            .status
+            .code(),
+        Some(3)
+    );
+}
+
+#[test]
+fn demo_json_is_the_stable_schema() {
+    let o = hipaa(&["demo", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v["schema_version"], "1.0");
+    assert!(v["findings"].as_array().is_some_and(|f| !f.is_empty()));
+    assert!(v["summary"]["by_citation"]
+        .as_array()
+        .is_some_and(|c| c.len() == 65));
+}
+
+#[test]
+fn markdown_format() {
+    let o = hipaa(&["demo", "--format", "markdown"]);
+    assert!(stdout(&o).starts_with("# HIPAA Security Rule report"));
+}
+
+#[test]
+fn citations_lists_every_spec_with_owner() {
+    let o = hipaa(&["citations", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let list = v.as_array().expect("array");
+    assert_eq!(list.len(), 65);
+    assert!(list
+        .iter()
+        .all(|s| ["aws", "customer", "shared"].contains(&s["owner"].as_str().unwrap_or(""))));
+    let physical = hipaa(&["citations", "--safeguard", "physical", "--owner", "aws"]);
+    assert!(stdout(&physical).contains("164.310(a)(1)"));
+}
+
+#[test]
+fn controls_can_be_filtered() {
+    let o = hipaa(&[
+        "controls",
+        "--format",
+        "json",
+        "--category",
+        "key-management",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert!(v
+        .as_array()
+        .expect("array")
+        .iter()
+        .all(|c| c["category"] == "key-management"));
+    let o = hipaa(&["controls", "--citation", "164.312(d)"]);
+    assert!(stdout(&o).contains("iam.root_mfa"));
+    let o = hipaa(&["controls", "--category", "nonsense"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("`nonsense`"));
+}
+
+#[test]
+fn evaluate_reads_a_saved_snapshot() {
+    // The demo snapshot is a real recorded snapshot; evaluate it from disk.
+    let snap =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../hipaa-core/data/demo/snapshot.json");
+    let scope =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../hipaa-core/data/demo/scope.toml");
+    let o = Command::new(env!("CARGO_BIN_EXE_hipaa"))
+        .arg("evaluate")
+        .arg(&snap)
+        .arg("--scope")
+        .arg(&scope)
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let o = Command::new(env!("CARGO_BIN_EXE_hipaa"))
+        .arg("evaluate")
+        .arg(&snap)
+        .args(["--fail-on", "critical", "--format", "json"])
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(3));
+}
+
+#[test]
+fn bad_input_is_exit_1_naming_the_file_and_problem() {
+    let snap = temp("broken-snapshot.json", "{\"schema_version\": 1,");
+    let o = hipaa(&["evaluate", snap.to_str().unwrap_or_default()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("broken-snapshot.json") && stderr(&o).contains("line"),
+        "{}",
+        stderr(&o)
+    );
+
+    let scope = temp(
+        "bad-scope.toml",
+        "regions = [\"us-east-1\"]\nmode = \"sometimes\"\n",
+    );
+    let o = hipaa(&["demo"]);
+    assert_eq!(o.status.code(), Some(0));
+    let demo_snap =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../hipaa-core/data/demo/snapshot.json");
+    let o = Command::new(env!("CARGO_BIN_EXE_hipaa"))
+        .arg("evaluate")
+        .arg(&demo_snap)
+        .arg("--scope")
+        .arg(&scope)
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("bad-scope.toml") && stderr(&o).contains("line 2"),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = hipaa(&["evaluate", "/nonexistent/snapshot.json"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("/nonexistent/snapshot.json"));
+
+    let catalog = temp("extra.toml", "[[control]]\nid = \"x\"\n");
+    let o = hipaa(&[
+        "controls",
+        "--catalog",
+        catalog.to_str().unwrap_or_default(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("extra.toml"), "{}", stderr(&o));
+}
+
+#[test]
+fn bad_scan_options_are_errors_not_panics() {
+    let o = hipaa(&["scan", "--endpoint-url", "localhost:5000", "--no-progress"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("`localhost:5000`"), "{}", stderr(&o));
+    let o = hipaa(&["scan", "--fail-on", "sometimes"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(hipaa(&["frobnicate"]).status.code(), Some(2));
+    let help = hipaa(&["scan", "--help"]);
+    assert!(stdout(&help).contains("--fail-on") && stdout(&help).contains("--endpoint-url"));
+}
