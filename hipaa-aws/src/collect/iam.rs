@@ -108,7 +108,9 @@ async fn credential_report(
     let l = &scan.ledger;
     // Generating the report is the one non-Get call the scanner makes; it changes nothing.
     let mut ready = false;
-    for attempt in 0..30u64 {
+    // Poll with a short first wait (small accounts finish at once), backing off to 2 s (about a minute in all).
+    let mut wait = Duration::from_millis(50);
+    for _ in 0..40 {
         let out = l
             .must(
                 "iam:GenerateCredentialReport",
@@ -120,7 +122,8 @@ async fn credential_report(
             ready = true;
             break;
         }
-        tokio::time::sleep(Duration::from_millis(200 * (attempt + 1).min(10))).await;
+        tokio::time::sleep(wait).await;
+        wait = (wait * 2).min(Duration::from_secs(2));
     }
     if !ready {
         return Err(l.fail(
