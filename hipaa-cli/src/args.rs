@@ -1,6 +1,7 @@
 //! Command-line arguments.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use hipaa_core::report::Format;
 use hipaa_core::Severity;
 use std::path::PathBuf;
 
@@ -23,6 +24,8 @@ pub enum Command {
     Snapshot(SnapshotArgs),
     /// Evaluate a saved snapshot offline.
     Evaluate(EvaluateArgs),
+    /// Convert a saved report (JSON) to another format.
+    Report(ReportFileArgs),
     /// Evaluate the bundled sample environment (no AWS account needed).
     Demo(DemoArgs),
     /// List the control catalog.
@@ -63,8 +66,8 @@ pub struct ReportArgs {
     /// Extra control catalog file (TOML); repeatable.
     #[arg(long = "catalog")]
     pub catalogs: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
+    /// Output format: table, json, markdown, csv, sarif, ocsf, asff or junit.
+    #[arg(long, default_value = "table", value_parser = parse_format)]
     pub format: Format,
     /// Write the report here instead of standard output.
     #[arg(long, short)]
@@ -81,14 +84,23 @@ fn parse_severity(s: &str) -> Result<Severity, String> {
     s.parse()
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// Aligned terminal table (failures, errors and items needing attention).
-    Table,
-    /// Stable, versioned JSON (schema_version 1.x).
-    Json,
-    /// Markdown, for tickets and wikis.
-    Markdown,
+fn parse_format(s: &str) -> Result<Format, String> {
+    s.parse()
+}
+
+#[derive(Debug, Args)]
+pub struct ReportFileArgs {
+    /// A report written by `hipaa scan --format json` (or evaluate / demo).
+    pub report: PathBuf,
+    /// Output format: table, json, markdown, csv, sarif, ocsf, asff or junit.
+    #[arg(long, default_value = "table", value_parser = parse_format)]
+    pub format: Format,
+    /// Write here instead of standard output.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// In the table, list PASS, NOT_APPLICABLE and INHERITED findings too.
+    #[arg(long)]
+    pub all: bool,
 }
 
 #[derive(Debug, Args)]
@@ -124,8 +136,8 @@ pub struct EvaluateArgs {
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
+    /// Output format: table, json, markdown, csv, sarif, ocsf, asff or junit.
+    #[arg(long, default_value = "table", value_parser = parse_format)]
     pub format: Format,
     /// Write the report here instead of standard output.
     #[arg(long, short)]

@@ -3,9 +3,10 @@
 mod args;
 mod progress;
 
-use args::{AwsArgs, CitationsArgs, Cli, Command, ControlsArgs, Format, ListFormat, ReportArgs};
+use args::{AwsArgs, CitationsArgs, Cli, Command, ControlsArgs, ListFormat, ReportArgs};
 use clap::Parser;
 use hipaa_aws::ScanOptions;
+use hipaa_core::report::Format;
 use hipaa_core::report::TableOptions;
 use hipaa_core::{citation_index, demo, Catalog, Engine, Registry, Report, Scope, Snapshot};
 use std::io::{IsTerminal, Write};
@@ -75,6 +76,13 @@ fn run(cli: Cli) -> Res<i32> {
             )?;
             Ok(report.exit_code(a.report.fail_on))
         }
+        Command::Report(a) => {
+            let text = std::fs::read_to_string(&a.report)
+                .map_err(|e| format!("cannot read `{}`: {e}", a.report.display()))?;
+            let report = Report::from_json(&text, &a.report.display().to_string())?;
+            emit(&report, a.format, a.output.as_deref(), a.all)?;
+            Ok(0)
+        }
         Command::Demo(a) => {
             if a.show_scope {
                 print!("{}", demo::scope_text());
@@ -126,8 +134,6 @@ fn collect(aws: &AwsArgs, scope: &Scope) -> Res<Snapshot> {
 fn emit(report: &Report, format: Format, output: Option<&Path>, all: bool) -> Res<()> {
     let to_terminal = output.is_none() && std::io::stdout().is_terminal();
     let text = match format {
-        Format::Json => report.to_json() + "\n",
-        Format::Markdown => report.to_markdown(),
         Format::Table => {
             let color = to_terminal && std::env::var_os("NO_COLOR").is_none();
             report.to_table(&TableOptions {
@@ -136,6 +142,7 @@ fn emit(report: &Report, format: Format, output: Option<&Path>, all: bool) -> Re
                 ..TableOptions::default()
             })
         }
+        other => report.render(other),
     };
     match output {
         Some(p) => write_file(p, &text),

@@ -245,3 +245,24 @@ fn access_denied_reads_give_error_not_pass() {
         .all(|f| f.status == Status::Error));
     assert!(!report.is_complete());
 }
+
+#[test]
+fn sarif_from_a_fixture_scan_validates_against_the_sarif_2_1_0_schema() {
+    let moto = Moto::start();
+    moto.seed(1);
+    let report = evaluate(&scan(&moto.url));
+    let path = std::env::temp_dir().join(format!("hipaa-e2e-{}.sarif", std::process::id()));
+    std::fs::write(&path, report.render(hipaa_core::report::Format::Sarif)).expect("write sarif");
+    let out = Command::new(hipaa_e2e::python())
+        .arg(repo_root().join("tests/fixture/validate_sarif.py"))
+        .arg(&path)
+        .output()
+        .expect("validate_sarif.py runs");
+    assert!(
+        out.status.success(),
+        "SARIF does not validate:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let _ = std::fs::remove_file(&path);
+}

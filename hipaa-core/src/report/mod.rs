@@ -1,8 +1,11 @@
 //! The report: findings plus summaries per citation, safeguard, owner and category, in stable JSON.
 
+mod formats;
 mod markdown;
 mod summary;
 mod table;
+
+pub use formats::Format;
 
 pub use summary::{CitationSummary, Completeness, Counts, Summary};
 pub use table::TableOptions;

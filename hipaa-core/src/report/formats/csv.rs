@@ -1,0 +1,68 @@
+use crate::report::Report;
+
+const HEADER: [&str; 16] = [
+    "status",
+    "severity",
+    "control_id",
+    "title",
+    "category",
+    "owner",
+    "citations",
+    "resource_kind",
+    "resource_id",
+    "resource_name",
+    "resource_arn",
+    "account",
+    "region",
+    "phi",
+    "message",
+    "remediation",
+];
+
+/// Quote a field when it needs it (RFC 4180), and defuse spreadsheet formulas.
+fn field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+pub(super) fn render(r: &Report) -> String {
+    let mut o = HEADER.join(",");
+    o.push_str("\r\n");
+    for f in &r.findings {
+        let phi = match f.resource.phi {
+            Some(true) => "true",
+            Some(false) => "false",
+            None => "",
+        };
+        let row = [
+            f.status.label(),
+            f.severity.name(),
+            &f.control_id,
+            &f.title,
+            f.category.name(),
+            f.owner.name(),
+            &f.citations.join("; "),
+            &f.resource.kind,
+            &f.resource.id,
+            f.resource.name.as_deref().unwrap_or(""),
+            &f.resource.arn,
+            &f.resource.account,
+            f.resource.region.as_deref().unwrap_or(""),
+            phi,
+            &f.message,
+            &f.remediation.console,
+        ];
+        let cells: Vec<String> = row.iter().map(|c| field(c)).collect();
+        o.push_str(&cells.join(","));
+        o.push_str("\r\n");
+    }
+    o
+}

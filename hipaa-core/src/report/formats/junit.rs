@@ -1,0 +1,75 @@
+use super::xml_escape;
+use crate::report::Report;
+use crate::vocabulary::Status;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// One test suite per control, one test case per finding.
+pub(super) fn render(r: &Report) -> String {
+    let mut by_control: BTreeMap<&str, Vec<&crate::report::Finding>> = BTreeMap::new();
+    for f in &r.findings {
+        by_control.entry(&f.control_id).or_default().push(f);
+    }
+    let t = &r.summary.totals;
+    let skipped = t.manual + t.not_applicable + t.waived;
+    let mut o = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        o,
+        "<testsuites name=\"hipaa-aws\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" timestamp=\"{}\">",
+        t.total,
+        t.fail,
+        t.error,
+        skipped,
+        r.generated_at.format("%Y-%m-%dT%H:%M:%S")
+    );
+    for (control, list) in by_control {
+        let count = |s: Status| list.iter().filter(|f| f.status == s).count();
+        let _ = writeln!(
+            o,
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">",
+            xml_escape(control),
+            list.len(),
+            count(Status::Fail),
+            count(Status::Error),
+            count(Status::Manual) + count(Status::NotApplicable) + count(Status::Waived)
+        );
+        for f in list {
+            let name = f.resource.name.as_deref().unwrap_or(&f.resource.id);
+            let _ = write!(
+                o,
+                "    <testcase classname=\"{}\" name=\"{}\"",
+                xml_escape(control),
+                xml_escape(name)
+            );
+            let text = format!("{} [{}; {}]", f.message, f.severity, f.citations.join(", "));
+            match f.status {
+                Status::Pass | Status::Inherited => {
+                    let _ = writeln!(o, "/>");
+                }
+                Status::Fail => {
+                    let _ = writeln!(
+                        o,
+                        ">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>",
+                        xml_escape(&text),
+                        f.severity,
+                        xml_escape(&f.remediation.console)
+                    );
+                }
+                Status::Error => {
+                    let _ = writeln!(o, ">\n      <error message=\"{}\" type=\"insufficient-data\"/>\n    </testcase>", xml_escape(&text));
+                }
+                Status::Manual | Status::NotApplicable | Status::Waived => {
+                    let _ = writeln!(
+                        o,
+                        ">\n      <skipped message=\"{}: {}\"/>\n    </testcase>",
+                        f.status,
+                        xml_escape(&f.message)
+                    );
+                }
+            }
+        }
+        o.push_str("  </testsuite>\n");
+    }
+    o.push_str("</testsuites>\n");
+    o
+}

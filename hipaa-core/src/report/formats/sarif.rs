@@ -1,0 +1,102 @@
+use super::severity_score;
+use crate::report::{Finding, Report};
+use crate::vocabulary::{Severity, Status};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low | Severity::Informational => "note",
+    }
+}
+
+fn rule(f: &Finding) -> Value {
+    let mut help = f.remediation.console.clone();
+    if let Some(cli) = &f.remediation.cli {
+        help.push_str("\n\nCLI:\n");
+        help.push_str(cli);
+    }
+    let mut tags = vec![
+        "hipaa".to_string(),
+        "security".to_string(),
+        f.category.name().to_string(),
+    ];
+    tags.extend(f.citations.iter().map(|c| format!("45 CFR {c}")));
+    json!({
+        "id": f.control_id,
+        "name": f.control_id.replace(['.', '_'], "-"),
+        "shortDescription": {"text": f.title},
+        "fullDescription": {"text": format!("{} (HIPAA {}; owner: {})", f.title, f.citations.join(", "), f.owner)},
+        "help": {"text": help},
+        "defaultConfiguration": {"level": level(f.severity)},
+        "properties": {
+            "security-severity": format!("{:.1}", severity_score(f.severity)),
+            "tags": tags,
+            "precision": "very-high"
+        }
+    })
+}
+
+/// SARIF 2.1.0: one rule per control (stable `ruleId`), one result per FAIL, ERROR or WAIVED finding.
+pub(super) fn render(r: &Report) -> String {
+    let mut rules: BTreeMap<&str, Value> = BTreeMap::new();
+    for f in &r.findings {
+        rules.entry(&f.control_id).or_insert_with(|| rule(f));
+    }
+    let index: BTreeMap<&str, usize> = rules.keys().enumerate().map(|(i, k)| (*k, i)).collect();
+    let results: Vec<Value> = r
+        .findings
+        .iter()
+        .filter(|f| matches!(f.status, Status::Fail | Status::Error | Status::Waived))
+        .map(|f| {
+            let (kind, lvl, text) = match f.status {
+                Status::Error => ("review", "warning", format!("insufficient data: {}", f.message)),
+                _ => ("fail", level(f.severity), f.message.clone()),
+            };
+            let mut v = json!({
+                "ruleId": f.control_id,
+                "ruleIndex": index.get(f.control_id.as_str()).copied().unwrap_or(0),
+                "kind": kind,
+                "level": lvl,
+                "message": {"text": format!("{}: {text}", f.resource.name.as_deref().unwrap_or(&f.resource.id))},
+                "locations": [{
+                    "logicalLocations": [{
+                        "name": f.resource.name.as_deref().unwrap_or(&f.resource.id),
+                        "fullyQualifiedName": f.resource.arn,
+                        "kind": "resource"
+                    }]
+                }],
+                "partialFingerprints": {"hipaaFinding/v1": format!("{}|{}", f.control_id, f.resource.arn)},
+                "properties": {
+                    "status": f.status.label(),
+                    "resourceKind": f.resource.kind,
+                    "account": f.resource.account,
+                    "region": f.resource.region,
+                    "citations": f.citations
+                }
+            });
+            if f.status == Status::Waived {
+                v["suppressions"] = json!([{"kind": "external", "status": "accepted", "justification": f.message}]);
+            }
+            v
+        })
+        .collect();
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": r.tool.name,
+                "version": r.tool.version,
+                "informationUri": "https://github.com/hipaa-aws/hipaa-aws",
+                "rules": rules.into_values().collect::<Vec<_>>()
+            }},
+            "invocations": [{"executionSuccessful": r.summary.completeness.complete, "endTimeUtc": r.generated_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)}],
+            "results": results,
+            "properties": {"account": r.account, "totals": r.summary.totals}
+        }]
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+}
