@@ -131,6 +131,20 @@ impl Engine {
                 });
             }
         }
+        for a in &scope.attestations {
+            match self.catalog.get(&a.control) {
+                Some(c) if c.check == CheckKind::Manual => {}
+                Some(_) => {
+                    return Err(Error::Scope {
+                        path: "attestations".into(),
+                        message: format!("`{}` is not a manual control: its evidence comes from AWS, not an attestation", a.control),
+                    })
+                }
+                None => {
+                    return Err(Error::Scope { path: "attestations".into(), message: format!("attestation names unknown control `{}`", a.control) })
+                }
+            }
+        }
         let ctx = Context {
             snapshot,
             scope,
@@ -200,6 +214,30 @@ impl Engine {
             phi,
             unknown,
         } = o;
+        let mut attestation = None;
+        if status == Status::Manual {
+            // The newest attestation for the control decides.
+            let newest = scope
+                .attestations
+                .iter()
+                .filter(|a| a.control == control.id)
+                .max_by_key(|a| (a.date, a.expires));
+            if let Some(a) = newest {
+                if a.is_active(today) {
+                    status = Status::Pass;
+                    message = format!(
+                        "attested by {} on {} (evidence: {}; valid until {})",
+                        a.by, a.date, a.evidence, a.expires
+                    );
+                } else {
+                    message = format!(
+                        "attestation by {} expired on {}: attest again",
+                        a.by, a.expires
+                    );
+                }
+                attestation = Some(a.clone());
+            }
+        }
         if scope.mode == ScopeMode::PhiOnly && matches!(status, Status::Pass | Status::Fail) {
             match &phi {
                 PhiMark::NotTagged => {
@@ -245,6 +283,7 @@ impl Engine {
             remediation: control.remediation.clone(),
             reason: unknown.map(|u| u.reason),
             waiver,
+            attestation,
         }
     }
 }
@@ -372,6 +411,45 @@ mod tests {
         assert_eq!(f.status, Status::Fail);
         assert!(f.message.contains("expired"), "{}", f.message);
         assert!(!r.waivers[0].active);
+    }
+
+    #[test]
+    fn attestations_pass_manual_controls_until_they_expire() {
+        let text = r#"
+[[attestation]]
+control = "admin.risk_analysis"
+by = "Jane Roe"
+date = 2026-03-01
+evidence = "risk-2026.pdf"
+expires = 2027-03-01
+"#;
+        let mut scope = Scope::default();
+        scope.attestations = crate::attest::parse_attestations(text, "a.toml").unwrap();
+        let s = snapshot_with(vec![bucket("b")]);
+        let r = engine().evaluate_at(&s, &scope, now()).unwrap();
+        let f = r
+            .findings
+            .iter()
+            .find(|f| f.control_id == "admin.risk_analysis")
+            .unwrap();
+        assert_eq!(f.status, Status::Pass);
+        assert!(f.message.contains("attested by Jane Roe") && f.attestation.is_some());
+        let later = now() + chrono::Duration::days(400);
+        let r = engine().evaluate_at(&s, &scope, later).unwrap();
+        let f = r
+            .findings
+            .iter()
+            .find(|f| f.control_id == "admin.risk_analysis")
+            .unwrap();
+        assert_eq!(f.status, Status::Manual);
+        assert!(f.message.contains("expired"));
+        scope.attestations[0].control = "s3.versioning".into();
+        let e = engine()
+            .evaluate_at(&s, &scope, now())
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(e.contains("not a manual control"), "{e}");
     }
 
     #[test]

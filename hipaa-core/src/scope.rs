@@ -36,6 +36,53 @@ pub struct Scope {
     /// Accepted, time-bound exceptions.
     #[serde(default)]
     pub waivers: Vec<Waiver>,
+    /// Attestations for MANUAL controls (also loadable from a separate file).
+    #[serde(default, rename = "attestation")]
+    pub attestations: Vec<crate::attest::Attestation>,
+    /// Days allowed to fix a failure, by severity (the risk register's due dates).
+    #[serde(default)]
+    pub remediation_days: RemediationDays,
+}
+
+/// How long a failure of each severity may stay open before it is overdue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RemediationDays {
+    /// Critical failures.
+    pub critical: u32,
+    /// High.
+    pub high: u32,
+    /// Medium.
+    pub medium: u32,
+    /// Low.
+    pub low: u32,
+    /// Informational.
+    pub informational: u32,
+}
+
+impl Default for RemediationDays {
+    fn default() -> Self {
+        RemediationDays {
+            critical: 7,
+            high: 30,
+            medium: 90,
+            low: 180,
+            informational: 365,
+        }
+    }
+}
+
+impl RemediationDays {
+    /// Days allowed for a severity.
+    pub fn for_severity(&self, s: Severity) -> u32 {
+        match s {
+            Severity::Critical => self.critical,
+            Severity::High => self.high,
+            Severity::Medium => self.medium,
+            Severity::Low => self.low,
+            Severity::Informational => self.informational,
+        }
+    }
 }
 
 impl Default for Scope {
@@ -49,6 +96,8 @@ impl Default for Scope {
             thresholds: Thresholds::default(),
             controls: ControlSettings::default(),
             waivers: Vec::new(),
+            attestations: Vec::new(),
+            remediation_days: RemediationDays::default(),
         }
     }
 }
@@ -209,7 +258,9 @@ impl Waiver {
     }
 }
 
-fn date_from_toml<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<NaiveDate, D::Error> {
+pub(crate) fn date_from_toml<'de, D: Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<NaiveDate, D::Error> {
     let v = toml::Value::deserialize(d)?;
     let text = match v {
         toml::Value::String(s) => s,

@@ -52,6 +52,9 @@ pub struct Finding {
     /// For WAIVED: index into the report's `waivers`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waiver: Option<usize>,
+    /// For an attested MANUAL control: the attestation (active, or expired when the status is MANUAL again).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attestation: Option<crate::attest::Attestation>,
 }
 
 /// A waiver from the scope and whether it is still in force.
