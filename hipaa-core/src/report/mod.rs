@@ -5,6 +5,7 @@ mod markdown;
 mod summary;
 mod table;
 
+pub(crate) use formats::csv::field as csv_field;
 pub use formats::Format;
 
 pub use summary::{CitationSummary, Completeness, Counts, Summary};

@@ -20,7 +20,7 @@ const HEADER: [&str; 16] = [
 ];
 
 /// Quote a field when it needs it (RFC 4180), and defuse spreadsheet formulas.
-fn field(s: &str) -> String {
+pub(crate) fn field(s: &str) -> String {
     let s = if s.starts_with(['=', '+', '-', '@']) {
         format!("'{s}")
     } else {

@@ -2,7 +2,7 @@
 //! Security Hub, SIEMs (OCSF) and CI test reports. Each is a pure function of a [`Report`].
 
 mod asff;
-mod csv;
+pub(crate) mod csv;
 mod junit;
 mod ocsf;
 mod sarif;
