@@ -2,6 +2,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod attest;
+pub mod bundle;
 pub mod catalog;
 pub mod demo;
 mod error;

@@ -266,3 +266,77 @@ fn sarif_from_a_fixture_scan_validates_against_the_sarif_2_1_0_schema() {
     );
     let _ = std::fs::remove_file(&path);
 }
+
+#[test]
+fn html_report_renders_in_headless_chromium_with_the_json_numbers() {
+    let moto = Moto::start();
+    moto.seed(1);
+    let report = evaluate(&scan(&moto.url));
+    let dir = std::env::temp_dir().join(format!("hipaa-e2e-html-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let page = dir.join("report.html");
+    std::fs::write(&page, report.render(hipaa_core::report::Format::Html)).expect("write html");
+    let chromium = |extra: &[&str]| {
+        let profile = dir.join(format!("profile-{}", extra.len()));
+        Command::new("chromium")
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+            ])
+            .args([
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ])
+            .arg(format!("--user-data-dir={}", profile.display()))
+            .args(extra)
+            .arg(format!("file://{}", page.display()))
+            .output()
+            .expect("chromium runs (scripts/test installs Debian's chromium)")
+    };
+    let dom = chromium(&["--dump-dom"]);
+    assert!(
+        dom.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&dom.stderr)
+    );
+    let dom = String::from_utf8_lossy(&dom.stdout).into_owned();
+    let fails = report.summary.totals.fail;
+    assert!(
+        dom.contains(&format!("<b id=\"failure-count\">{fails}</b>")),
+        "rendered failure count differs from the JSON's {fails}"
+    );
+    assert!(
+        dom.contains("id=\"chart-safeguard\"") && dom.contains("id=\"chart-owner\""),
+        "charts missing"
+    );
+    let bars = dom.matches("class=\"bar\"").count();
+    assert!(bars >= 5, "only {bars} bars drawn");
+    let fail_rows = dom
+        .matches("class=\"finding\" data-status=\"FAIL\"")
+        .count();
+    assert!(
+        fail_rows >= fails,
+        "{fail_rows} FAIL rows rendered for {fails} failures"
+    );
+    assert!(
+        !dom.contains("http://") || !dom.contains("<script src"),
+        "the report must not load anything"
+    );
+    let shot = dir.join("report.png");
+    let out = chromium(&[
+        "--window-size=1280,1600",
+        &format!("--screenshot={}", shot.display()),
+    ]);
+    assert!(out.status.success());
+    assert!(
+        std::fs::metadata(&shot)
+            .map(|m| m.len() > 10_000)
+            .unwrap_or(false),
+        "no screenshot"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,6 +1,7 @@
 //! The report: findings plus summaries per citation, safeguard, owner and category, in stable JSON.
 
 mod formats;
+mod html;
 mod markdown;
 mod summary;
 mod table;
@@ -277,6 +278,15 @@ impl Report {
     /// A Markdown document for tickets and wikis.
     pub fn to_markdown(&self) -> String {
         markdown::render(self)
+    }
+
+    /// The self-contained HTML report, with the risk register and trend when given.
+    pub fn to_html(
+        &self,
+        risks: Option<&crate::risk::RiskRegister>,
+        trend: Option<&[crate::progress::TrendPoint]>,
+    ) -> String {
+        html::render(self, risks, trend)
     }
 
     /// A fixed-width terminal table.

@@ -33,14 +33,17 @@ pub enum Format {
     Asff,
     /// JUnit XML for CI test reports (FAIL is a failure, ERROR an error, never a pass).
     Junit,
+    /// A self-contained HTML report for auditors (with the risk register).
+    Html,
 }
 
 impl Format {
     /// Every format, in `--help` order.
-    pub const ALL: [Format; 8] = [
+    pub const ALL: [Format; 9] = [
         Format::Table,
         Format::Json,
         Format::Markdown,
+        Format::Html,
         Format::Csv,
         Format::Sarif,
         Format::Ocsf,
@@ -59,6 +62,7 @@ impl Format {
             Format::Ocsf => "ocsf",
             Format::Asff => "asff",
             Format::Junit => "junit",
+            Format::Html => "html",
         }
     }
 
@@ -73,6 +77,7 @@ impl Format {
             Format::Sarif => "sarif",
             Format::Ocsf => "ocsf.jsonl",
             Format::Junit => "xml",
+            Format::Html => "html",
         }
     }
 }
@@ -113,6 +118,10 @@ impl Report {
             Format::Ocsf => ocsf::render(self),
             Format::Asff => asff::render(self),
             Format::Junit => junit::render(self),
+            Format::Html => {
+                let risks = crate::risk::RiskRegister::from_report(self, &Default::default());
+                self.to_html(Some(&risks), None)
+            }
         }
     }
 }
