@@ -423,8 +423,10 @@ date = 2026-03-01
 evidence = "risk-2026.pdf"
 expires = 2027-03-01
 "#;
-        let mut scope = Scope::default();
-        scope.attestations = crate::attest::parse_attestations(text, "a.toml").unwrap();
+        let mut scope = Scope {
+            attestations: crate::attest::parse_attestations(text, "a.toml").unwrap(),
+            ..Scope::default()
+        };
         let s = snapshot_with(vec![bucket("b")]);
         let r = engine().evaluate_at(&s, &scope, now()).unwrap();
         let f = r

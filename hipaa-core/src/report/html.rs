@@ -420,13 +420,13 @@ pub fn render(r: &Report, risks: Option<&RiskRegister>, trend: Option<&[TrendPoi
         o.push_str("</details>");
     }
 
-    let _ = write!(
+    let _ = writeln!(
         o,
         "<h2 id=\"scope\">Scope and provenance</h2><table><tbody>\
 <tr><th>Mode</th><td>{:?}</td></tr><tr><th>PHI tag</th><td><code>{}</code> = {}</td></tr><tr><th>Exclusions</th><td>{}</td></tr>\
 <tr><th>Regions</th><td>{}</td></tr><tr><th>Evidence taken</th><td>{}</td></tr><tr><th>Evaluated</th><td>{}</td></tr>\
 <tr><th>Reads</th><td>{} attempted, {} failed</td></tr></tbody></table>\
-<p class=\"muted\">Metadata only: this report contains no object contents, secret values or log events.</p></body></html>\n",
+<p class=\"muted\">Metadata only: this report contains no object contents, secret values or log events.</p></body></html>",
         r.scope.mode,
         esc(&r.scope.phi_tag_key),
         esc(&r.scope.phi_tag_values.join(", ")),
