@@ -26,6 +26,16 @@ pub enum Command {
     Evaluate(EvaluateArgs),
     /// Convert a saved report (JSON) to another format.
     Report(ReportFileArgs),
+    /// What changed between two saved reports: new failures, fixed, still failing, newly unknown.
+    Diff(DiffArgs),
+    /// Pass rate per safeguard across saved reports, oldest first.
+    Trend(TrendArgs),
+    /// The risk register of a saved report: risks with likelihood, impact and due dates, and the asset inventory.
+    Risks(RisksArgs),
+    /// Write an evidence bundle (zip with report, evidence, catalog, scope, attestations and a SHA-256 manifest).
+    Bundle(BundleArgs),
+    /// Check an evidence bundle and name any file that changed.
+    Verify(VerifyArgs),
     /// Evaluate the bundled sample environment (no AWS account needed).
     Demo(DemoArgs),
     /// List the control catalog.
@@ -66,7 +76,10 @@ pub struct ReportArgs {
     /// Extra control catalog file (TOML); repeatable.
     #[arg(long = "catalog")]
     pub catalogs: Vec<PathBuf>,
-    /// Output format: table, json, markdown, csv, sarif, ocsf, asff or junit.
+    /// Attestations file (TOML, `[[attestation]]` entries) for controls no API can show.
+    #[arg(long)]
+    pub attestations: Option<PathBuf>,
+    /// Output format: table, json, markdown, html, csv, sarif, ocsf, asff or junit.
     #[arg(long, default_value = "table", value_parser = parse_format)]
     pub format: Format,
     /// Write the report here instead of standard output.
@@ -88,11 +101,102 @@ fn parse_format(s: &str) -> Result<Format, String> {
     s.parse()
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// Plain text.
+    Text,
+    /// JSON.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier report (JSON).
+    pub old: PathBuf,
+    /// The later report (JSON).
+    pub new: PathBuf,
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+    /// Exit 3 when the later report has new failures.
+    #[arg(long)]
+    pub fail_on_new: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TrendFormat {
+    /// Aligned table.
+    Table,
+    /// JSON.
+    Json,
+    /// The newest report as HTML with a trend chart.
+    Html,
+}
+
+#[derive(Debug, Args)]
+pub struct TrendArgs {
+    /// Saved reports (JSON), in any order.
+    #[arg(required = true)]
+    pub reports: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = TrendFormat::Table)]
+    pub format: TrendFormat,
+    /// Write here instead of standard output.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RisksFormat {
+    /// The remediation plan, one row per risk.
+    Csv,
+    /// The asset inventory ranked by impact.
+    AssetsCsv,
+    /// Both, as JSON.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct RisksArgs {
+    /// A saved report (JSON).
+    pub report: PathBuf,
+    /// Scope file whose `[remediation_days]` sets the due dates.
+    #[arg(long)]
+    pub scope: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = RisksFormat::Csv)]
+    pub format: RisksFormat,
+    /// Write here instead of standard output.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct BundleArgs {
+    /// A saved snapshot (from `hipaa snapshot` or `scan --save-snapshot`).
+    pub snapshot: PathBuf,
+    /// Scope file (included in the bundle).
+    #[arg(long)]
+    pub scope: Option<PathBuf>,
+    /// Attestations file (included in the bundle).
+    #[arg(long)]
+    pub attestations: Option<PathBuf>,
+    /// Extra control catalog file (TOML); repeatable.
+    #[arg(long = "catalog")]
+    pub catalogs: Vec<PathBuf>,
+    /// Where to write the zip.
+    #[arg(long, short)]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The bundle zip.
+    pub bundle: PathBuf,
+}
+
 #[derive(Debug, Args)]
 pub struct ReportFileArgs {
     /// A report written by `hipaa scan --format json` (or evaluate / demo).
     pub report: PathBuf,
-    /// Output format: table, json, markdown, csv, sarif, ocsf, asff or junit.
+    /// Output format: table, json, markdown, html, csv, sarif, ocsf, asff or junit.
     #[arg(long, default_value = "table", value_parser = parse_format)]
     pub format: Format,
     /// Write here instead of standard output.
@@ -136,7 +240,7 @@ pub struct EvaluateArgs {
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
-    /// Output format: table, json, markdown, csv, sarif, ocsf, asff or junit.
+    /// Output format: table, json, markdown, html, csv, sarif, ocsf, asff or junit.
     #[arg(long, default_value = "table", value_parser = parse_format)]
     pub format: Format,
     /// Write the report here instead of standard output.

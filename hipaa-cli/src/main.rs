@@ -3,11 +3,16 @@
 mod args;
 mod progress;
 
-use args::{AwsArgs, CitationsArgs, Cli, Command, ControlsArgs, ListFormat, ReportArgs};
+use args::{
+    AwsArgs, CitationsArgs, Cli, Command, ControlsArgs, DiffFormat, ListFormat, ReportArgs,
+    RisksFormat, TrendFormat,
+};
 use clap::Parser;
 use hipaa_aws::ScanOptions;
 use hipaa_core::report::Format;
 use hipaa_core::report::TableOptions;
+use hipaa_core::risk::RiskRegister;
+use hipaa_core::scope::RemediationDays;
 use hipaa_core::{citation_index, demo, Catalog, Engine, Registry, Report, Scope, Snapshot};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -32,7 +37,10 @@ type Res<T> = Result<T, Box<dyn std::error::Error>>;
 fn run(cli: Cli) -> Res<i32> {
     match cli.command {
         Command::Scan(a) => {
-            let scope = load_scope(a.report.scope.as_deref())?;
+            let scope = scope_with_attestations(
+                a.report.scope.as_deref(),
+                a.report.attestations.as_deref(),
+            )?;
             let engine = engine_for(&scope, &a.report)?;
             let snapshot = collect(&a.aws, &scope)?;
             if let Some(path) = &a.save_snapshot {
@@ -44,6 +52,7 @@ fn run(cli: Cli) -> Res<i32> {
                 a.report.format,
                 a.report.output.as_deref(),
                 a.report.all,
+                &scope.remediation_days,
             )?;
             Ok(report.exit_code(a.report.fail_on))
         }
@@ -64,7 +73,10 @@ fn run(cli: Cli) -> Res<i32> {
             })
         }
         Command::Evaluate(a) => {
-            let scope = load_scope(a.report.scope.as_deref())?;
+            let scope = scope_with_attestations(
+                a.report.scope.as_deref(),
+                a.report.attestations.as_deref(),
+            )?;
             let engine = engine_for(&scope, &a.report)?;
             let snapshot = Snapshot::load(&a.snapshot)?;
             let report = engine.evaluate(&snapshot, &scope)?;
@@ -73,6 +85,7 @@ fn run(cli: Cli) -> Res<i32> {
                 a.report.format,
                 a.report.output.as_deref(),
                 a.report.all,
+                &scope.remediation_days,
             )?;
             Ok(report.exit_code(a.report.fail_on))
         }
@@ -80,8 +93,126 @@ fn run(cli: Cli) -> Res<i32> {
             let text = std::fs::read_to_string(&a.report)
                 .map_err(|e| format!("cannot read `{}`: {e}", a.report.display()))?;
             let report = Report::from_json(&text, &a.report.display().to_string())?;
-            emit(&report, a.format, a.output.as_deref(), a.all)?;
+            emit(
+                &report,
+                a.format,
+                a.output.as_deref(),
+                a.all,
+                &RemediationDays::default(),
+            )?;
             Ok(0)
+        }
+        Command::Diff(a) => {
+            let (old, new) = (read_report(&a.old)?, read_report(&a.new)?);
+            let d = hipaa_core::progress::diff(&old, &new);
+            let text = match a.format {
+                DiffFormat::Text => d.to_text(),
+                DiffFormat::Json => serde_json::to_string_pretty(&d)? + "\n",
+            };
+            print_out(&text);
+            Ok(if a.fail_on_new && !d.new_failures.is_empty() {
+                hipaa_core::EXIT_FAILURES
+            } else {
+                0
+            })
+        }
+        Command::Trend(a) => {
+            let reports = a
+                .reports
+                .iter()
+                .map(|p| read_report(p))
+                .collect::<Res<Vec<_>>>()?;
+            let points = hipaa_core::progress::trend(&reports);
+            let text = match a.format {
+                TrendFormat::Table => hipaa_core::progress::trend_table(&points),
+                TrendFormat::Json => serde_json::to_string_pretty(&points)? + "\n",
+                TrendFormat::Html => {
+                    let newest = reports
+                        .iter()
+                        .max_by_key(|r| r.generated_at)
+                        .ok_or("no report given")?;
+                    let risks = RiskRegister::from_report(newest, &RemediationDays::default());
+                    newest.to_html(Some(&risks), Some(&points))
+                }
+            };
+            match &a.output {
+                Some(p) => write_file(p, &text)?,
+                None => print_out(&text),
+            }
+            Ok(0)
+        }
+        Command::Risks(a) => {
+            let report = read_report(&a.report)?;
+            let scope = load_scope(a.scope.as_deref())?;
+            let reg = RiskRegister::from_report(&report, &scope.remediation_days);
+            let text = match a.format {
+                RisksFormat::Csv => reg.risks_csv(),
+                RisksFormat::AssetsCsv => reg.assets_csv(),
+                RisksFormat::Json => serde_json::to_string_pretty(&reg)? + "\n",
+            };
+            match &a.output {
+                Some(p) => write_file(p, &text)?,
+                None => print_out(&text),
+            }
+            Ok(0)
+        }
+        Command::Bundle(a) => {
+            let scope = scope_with_attestations(a.scope.as_deref(), a.attestations.as_deref())?;
+            let mut engine = Engine::for_scope(&scope, a.scope.as_deref().and_then(Path::parent))?;
+            for c in &a.catalogs {
+                let registry = engine.registry();
+                engine.catalog_mut().extend_from_file(c, registry)?;
+            }
+            let snapshot = Snapshot::load(&a.snapshot)?;
+            let report = engine.evaluate(&snapshot, &scope)?;
+            let risks = RiskRegister::from_report(&report, &scope.remediation_days);
+            let read = |p: &Option<PathBuf>| -> Res<Option<String>> {
+                Ok(match p {
+                    Some(p) => Some(
+                        std::fs::read_to_string(p)
+                            .map_err(|e| format!("cannot read `{}`: {e}", p.display()))?,
+                    ),
+                    None => None,
+                })
+            };
+            let (scope_text, att_text) = (read(&a.scope)?, read(&a.attestations)?);
+            let input = hipaa_core::bundle::BundleInput {
+                report: &report,
+                snapshot: &snapshot,
+                catalog: engine.catalog(),
+                registry: engine.registry(),
+                scope_text: scope_text.as_deref(),
+                attestations_text: att_text.as_deref(),
+                risks: &risks,
+            };
+            let manifest = hipaa_core::bundle::write_bundle(&input, &a.output)?;
+            eprintln!(
+                "hipaa: wrote {} ({} files, manifest digest in manifest.sha256)",
+                a.output.display(),
+                manifest.files.len() + 2
+            );
+            Ok(0)
+        }
+        Command::Verify(a) => {
+            let v = hipaa_core::bundle::verify_bundle(&a.bundle)?;
+            if v.ok {
+                println!(
+                    "{}: intact (every file matches the manifest)",
+                    a.bundle.display()
+                );
+                return Ok(0);
+            }
+            eprintln!("hipaa: {} has been changed", a.bundle.display());
+            for f in &v.changed {
+                eprintln!("  changed: {f}");
+            }
+            for f in &v.missing {
+                eprintln!("  missing: {f}");
+            }
+            for f in &v.unexpected {
+                eprintln!("  not in the manifest: {f}");
+            }
+            Ok(i32::from(EXIT_ERROR))
         }
         Command::Demo(a) => {
             if a.show_scope {
@@ -89,12 +220,33 @@ fn run(cli: Cli) -> Res<i32> {
                 return Ok(0);
             }
             let report = demo::report()?;
-            emit(&report, a.format, a.output.as_deref(), a.all)?;
+            emit(
+                &report,
+                a.format,
+                a.output.as_deref(),
+                a.all,
+                &RemediationDays::default(),
+            )?;
             Ok(a.fail_on.map(|s| report.exit_code(s)).unwrap_or(0))
         }
         Command::Controls(a) => controls(&a),
         Command::Citations(a) => citations(&a),
     }
+}
+
+fn read_report(path: &Path) -> Res<Report> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    Ok(Report::from_json(&text, &path.display().to_string())?)
+}
+
+fn scope_with_attestations(scope: Option<&Path>, attestations: Option<&Path>) -> Res<Scope> {
+    let mut s = load_scope(scope)?;
+    if let Some(p) = attestations {
+        s.attestations
+            .extend(hipaa_core::attest::load_attestations(p)?);
+    }
+    Ok(s)
 }
 
 fn load_scope(path: Option<&Path>) -> Res<Scope> {
@@ -131,7 +283,13 @@ fn collect(aws: &AwsArgs, scope: &Scope) -> Res<Snapshot> {
     Ok(snapshot?)
 }
 
-fn emit(report: &Report, format: Format, output: Option<&Path>, all: bool) -> Res<()> {
+fn emit(
+    report: &Report,
+    format: Format,
+    output: Option<&Path>,
+    all: bool,
+    days: &RemediationDays,
+) -> Res<()> {
     let to_terminal = output.is_none() && std::io::stdout().is_terminal();
     let text = match format {
         Format::Table => {
@@ -142,6 +300,7 @@ fn emit(report: &Report, format: Format, output: Option<&Path>, all: bool) -> Re
                 ..TableOptions::default()
             })
         }
+        Format::Html => report.to_html(Some(&RiskRegister::from_report(report, days)), None),
         other => report.render(other),
     };
     match output {

@@ -187,3 +187,101 @@ fn usage_errors_exit_2() {
     let help = hipaa(&["scan", "--help"]);
     assert!(stdout(&help).contains("--fail-on") && stdout(&help).contains("--endpoint-url"));
 }
+
+fn demo_paths() -> (PathBuf, PathBuf) {
+    let d = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../hipaa-core/data/demo");
+    (d.join("snapshot.json"), d.join("scope.toml"))
+}
+
+#[test]
+fn audit_commands_diff_trend_risks() {
+    let r1 = temp("r1.json", "");
+    let o = hipaa(&[
+        "demo",
+        "--format",
+        "json",
+        "-o",
+        r1.to_str().unwrap_or_default(),
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let o = hipaa(&[
+        "diff",
+        r1.to_str().unwrap_or_default(),
+        r1.to_str().unwrap_or_default(),
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("diff json");
+    assert_eq!(v["new_failures"].as_array().map(Vec::len), Some(0));
+    assert!(v["still_failing"].as_array().is_some_and(|a| !a.is_empty()));
+    let o = hipaa(&["trend", r1.to_str().unwrap_or_default()]);
+    assert!(stdout(&o).contains("TECHNICAL"));
+    let o = hipaa(&["risks", r1.to_str().unwrap_or_default()]);
+    assert!(stdout(&o).starts_with("id,control_id,resource,status"));
+    for f in ["html", "csv", "sarif", "ocsf", "asff", "junit"] {
+        let o = hipaa(&["report", r1.to_str().unwrap_or_default(), "--format", f]);
+        assert_eq!(o.status.code(), Some(0), "{f}: {}", stderr(&o));
+        assert!(!o.stdout.is_empty(), "{f}");
+    }
+}
+
+#[test]
+fn attestations_turn_manual_into_attested_pass() {
+    let (snap, scope) = demo_paths();
+    let att = temp(
+        "att.toml",
+        "[[attestation]]\ncontrol = \"admin.risk_analysis\"\nby = \"Jane Roe\"\ndate = 2026-01-10\nevidence = \"risk.pdf\"\nexpires = 2099-01-10\n",
+    );
+    let o = Command::new(env!("CARGO_BIN_EXE_hipaa"))
+        .arg("evaluate")
+        .arg(&snap)
+        .arg("--scope")
+        .arg(&scope)
+        .arg("--attestations")
+        .arg(&att)
+        .args(["--format", "json"])
+        .output()
+        .expect("runs");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let f = v["findings"]
+        .as_array()
+        .and_then(|a| {
+            a.iter()
+                .find(|f| f["control_id"] == "admin.risk_analysis")
+                .cloned()
+        })
+        .expect("finding");
+    assert_eq!(f["status"], "PASS");
+    assert_eq!(f["attestation"]["by"], "Jane Roe");
+}
+
+#[test]
+fn bundle_verifies_and_a_changed_file_is_named() {
+    let (snap, scope) = demo_paths();
+    let zip = temp("evidence.zip", "");
+    let o = Command::new(env!("CARGO_BIN_EXE_hipaa"))
+        .arg("bundle")
+        .arg(&snap)
+        .arg("--scope")
+        .arg(&scope)
+        .arg("-o")
+        .arg(&zip)
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = hipaa(&["verify", zip.to_str().unwrap_or_default()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // Flip one byte somewhere in the middle of the archive.
+    let mut bytes = std::fs::read(&zip).expect("read");
+    let at = bytes.len() / 2;
+    bytes[at] ^= 0x20;
+    let bad = temp("evidence-tampered.zip", "");
+    std::fs::write(&bad, &bytes).expect("write");
+    let o = hipaa(&["verify", bad.to_str().unwrap_or_default()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("changed") || err.contains("evidence-tampered.zip"),
+        "{err}"
+    );
+}
