@@ -340,3 +340,52 @@ fn html_report_renders_in_headless_chromium_with_the_json_numbers() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn diff_of_two_fixture_scans_before_and_after_a_fix() {
+    let moto = Moto::start();
+    moto.seed(1);
+    let before = evaluate(&scan(&moto.url));
+    // Fix one problem the way an engineer would: turn on default encryption for phi-unencrypted.
+    let fix = format!(
+        "import boto3\ns3 = boto3.client('s3', endpoint_url='{}', region_name='us-east-1', aws_access_key_id='testing', aws_secret_access_key='testing')\n\
+s3.put_bucket_encryption(Bucket='phi-unencrypted', ServerSideEncryptionConfiguration={{'Rules': [{{'ApplyServerSideEncryptionByDefault': {{'SSEAlgorithm': 'aws:kms'}}}}]}})\n",
+        moto.url
+    );
+    let out = Command::new(hipaa_e2e::python())
+        .args(["-c", &fix])
+        .output()
+        .expect("python runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let after = evaluate(&scan(&moto.url));
+    let d = hipaa_core::progress::diff(&before, &after);
+    let fixed: BTreeSet<(String, String)> = d
+        .fixed
+        .iter()
+        .map(|c| (c.control_id.clone(), c.resource.clone()))
+        .collect();
+    assert!(
+        fixed.contains(&(
+            "s3.default_encryption".to_string(),
+            "phi-unencrypted".to_string()
+        )),
+        "{fixed:?}"
+    );
+    assert!(
+        fixed.contains(&(
+            "s3.default_encryption_kms".to_string(),
+            "phi-unencrypted".to_string()
+        )),
+        "{fixed:?}"
+    );
+    assert!(d.new_failures.is_empty(), "{:?}", d.new_failures);
+    assert!(d.newly_unknown.is_empty());
+    assert_eq!(
+        d.still_failing.len(),
+        before.summary.totals.fail - fixed.len()
+    );
+}
