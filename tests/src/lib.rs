@@ -114,6 +114,8 @@ pub fn fake_credentials() {
         ("AWS_ACCESS_KEY_ID", "testing"),
         ("AWS_SECRET_ACCESS_KEY", "testing"),
         ("AWS_REGION", "us-east-1"),
+        // Tests talk to 127.0.0.1 only: never probe the EC2 metadata address for credentials.
+        ("AWS_EC2_METADATA_DISABLED", "true"),
     ] {
         if std::env::var(k).ok().as_deref() != Some(v) {
             // set_var is only unsafe in edition 2024; this crate is 2021.

@@ -89,6 +89,7 @@ fn cli_scan_json_matches_the_library_and_offline_evaluation() {
         .env("AWS_ACCESS_KEY_ID", "testing")
         .env("AWS_SECRET_ACCESS_KEY", "testing")
         .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
         .env_remove("AWS_PROFILE")
         .output()
         .expect("hipaa runs");
@@ -213,6 +214,7 @@ fn access_denied_reads_give_error_not_pass() {
         .env("AWS_ACCESS_KEY_ID", key)
         .env("AWS_SECRET_ACCESS_KEY", secret)
         .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
         .env_remove("AWS_PROFILE")
         .output()
         .expect("hipaa runs");

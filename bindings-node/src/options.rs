@@ -1,0 +1,338 @@
+//! Option bags from JavaScript, checked and turned into the core's types.
+//!
+//! Every conversion happens in Rust so that every mistake, a wrong type included, is an error
+//! with a stable `code`: a misspelt option is rejected (`endpointURL` silently ignored would send
+//! a deploy gate to the real AWS account), never dropped.
+
+use crate::error::{convert, Failure, Result};
+use hipaa_core::{Progress, Scope};
+use napi::bindgen_prelude::{FnArgs, FromNapiValue, JsObjectValue, Object, Unknown};
+use napi::threadsafe_function::{
+    ThreadsafeFunction, ThreadsafeFunctionCallMode, UnknownReturnValue,
+};
+use napi::{Status, ValueType};
+use napi_derive::napi;
+use std::path::PathBuf;
+
+/// The JavaScript progress callback, callable from the scan's threads; weak, so it never keeps
+/// the process alive by itself.
+type ProgressFn = ThreadsafeFunction<
+    FnArgs<(f64, f64, String)>,
+    UnknownReturnValue,
+    FnArgs<(f64, f64, String)>,
+    Status,
+    false,
+    true,
+>;
+
+/// How to reach AWS, what to scan and whom to tell about progress.
+#[napi(object, object_to_js = false)]
+pub struct ScanOptions {
+    /// Named profile from `~/.aws/config` (default chain otherwise: env, profile, SSO, instance role).
+    pub profile: Option<String>,
+    /// Regions to scan for regional services (default: the scope's regions, else the configured region).
+    pub regions: Option<Vec<String>>,
+    /// Endpoint override for local servers (moto, LocalStack), e.g. `http://127.0.0.1:5000`.
+    pub endpoint_url: Option<String>,
+    /// The scope: an object with the scope file's fields, or the path of a TOML scope file.
+    #[napi(ts_type = "ScopeFile | string")]
+    pub scope: Option<serde_json::Value>,
+    /// Called as the scan proceeds: `done` of `total` API reads finished in `stage`.
+    #[napi(ts_type = "(done: number, total: number, stage: string) => void")]
+    pub on_progress: Option<ProgressFn>,
+    /// Attempts per call under the SDK's standard retry mode (default 5).
+    pub max_attempts: Option<f64>,
+    /// Calls in flight at once (default 32).
+    pub concurrency: Option<f64>,
+}
+
+/// Each option of [`ScanOptions`] and the JavaScript type it takes.
+const SCAN_OPTIONS: &[(&str, Kind)] = &[
+    ("profile", Kind::String),
+    ("regions", Kind::Strings),
+    ("endpointUrl", Kind::String),
+    ("scope", Kind::Scope),
+    ("onProgress", Kind::Function),
+    ("maxAttempts", Kind::Number),
+    ("concurrency", Kind::Number),
+];
+
+/// How strict the deploy gate is.
+#[napi(object, object_to_js = false)]
+pub struct GateOptions {
+    /// Fail on FAIL findings at or above this severity (default `informational`: any failure).
+    #[napi(ts_type = "Severity")]
+    pub fail_on: Option<String>,
+    /// Let an incomplete scan (some reads failed) pass when nothing fails (default false).
+    pub allow_incomplete: Option<bool>,
+}
+
+/// Each option of [`GateOptions`] and the JavaScript type it takes.
+const GATE_OPTIONS: &[(&str, Kind)] = &[("failOn", Kind::String), ("allowIncomplete", Kind::Bool)];
+
+/// The JavaScript type an option takes (`null` and `undefined` always mean "not set").
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    String,
+    Strings,
+    Number,
+    Bool,
+    Function,
+    Scope,
+}
+
+impl Kind {
+    fn accepts(self, v: Unknown<'_>) -> bool {
+        let t = v.get_type().ok();
+        match self {
+            Kind::String => t == Some(ValueType::String),
+            Kind::Strings => Vec::<String>::from_unknown(v).is_ok(),
+            Kind::Number => t == Some(ValueType::Number),
+            Kind::Bool => t == Some(ValueType::Boolean),
+            Kind::Function => t == Some(ValueType::Function),
+            Kind::Scope => matches!(t, Some(ValueType::Object | ValueType::String)),
+        }
+    }
+
+    fn expected(self) -> &'static str {
+        match self {
+            Kind::String => "a string",
+            Kind::Strings => "an array of strings",
+            Kind::Number => "a number",
+            Kind::Bool => "a boolean",
+            Kind::Function => "a function",
+            Kind::Scope => "a scope object or the path of a scope file",
+        }
+    }
+}
+
+/// Check an option bag before napi converts it: nothing (`false`) or a plain object (`true`)
+/// whose keys are all known and whose values have the right types.
+fn check_options(value: &Unknown<'_>, known: &[(&str, Kind)], what: &str) -> Result<bool> {
+    match value.get_type().map_err(|e| Failure::argument(what, &e))? {
+        ValueType::Undefined | ValueType::Null => return Ok(false),
+        ValueType::Object => {}
+        _ => return Err(Failure::config(format!("{what} must be an object"))),
+    }
+    let obj: Object<'_> = convert(*value, what)?;
+    for key in Object::keys(&obj).map_err(|e| Failure::argument(what, &e))? {
+        let Some((_, kind)) = known.iter().find(|(name, _)| *name == key) else {
+            let names: Vec<&str> = known.iter().map(|(name, _)| *name).collect();
+            return Err(Failure::config(format!(
+                "unknown option `{key}` in {what} (expected {})",
+                names.join(", ")
+            )));
+        };
+        let v: Unknown<'_> = obj
+            .get_named_property(&key)
+            .map_err(|e| Failure::argument(what, &e))?;
+        let unset = matches!(v.get_type(), Ok(ValueType::Undefined | ValueType::Null));
+        if !unset && !kind.accepts(v) {
+            return Err(Failure::config(format!(
+                "`{key}` must be {}",
+                kind.expected()
+            )));
+        }
+    }
+    Ok(true)
+}
+
+/// A whole number of at least zero that fits the target type, from a JavaScript number.
+fn whole<T: TryFrom<u64>>(v: Option<f64>, name: &str, default: T) -> Result<T> {
+    let Some(v) = v else { return Ok(default) };
+    let bad = || Failure::config(format!("`{name}` must be a whole number, got {v}"));
+    if !v.is_finite() || v.fract() != 0.0 || !(0.0..=9.0e15).contains(&v) {
+        return Err(bad());
+    }
+    T::try_from(v as u64).map_err(|_| bad())
+}
+
+/// Where the scope comes from.
+#[derive(Debug, Clone)]
+pub enum ScopeInput {
+    /// No scope: the safe defaults.
+    Default,
+    /// A TOML scope file; extra catalogs are resolved against its folder.
+    File(PathBuf),
+    /// An object with the scope file's fields.
+    Object(serde_json::Value),
+}
+
+impl ScopeInput {
+    /// From the `scope` argument or option: nothing, a path, or an object.
+    pub fn from_value(v: Option<serde_json::Value>) -> Result<ScopeInput> {
+        match v {
+            None | Some(serde_json::Value::Null) => Ok(ScopeInput::Default),
+            Some(serde_json::Value::String(path)) => Ok(ScopeInput::File(PathBuf::from(path))),
+            Some(v @ serde_json::Value::Object(_)) => Ok(ScopeInput::Object(v)),
+            Some(_) => Err(Failure::config(
+                "`scope` must be an object with the scope file's fields or the path of a scope file",
+            )),
+        }
+    }
+
+    /// From an optional JavaScript argument.
+    pub fn from_arg(v: Option<Unknown<'_>>) -> Result<ScopeInput> {
+        match v {
+            None => Ok(ScopeInput::Default),
+            Some(v) => ScopeInput::from_value(convert(v, "scope")?),
+        }
+    }
+
+    /// Read and check the scope; also returns the folder extra catalogs are relative to.
+    pub fn resolve(&self) -> Result<(Scope, Option<PathBuf>)> {
+        match self {
+            ScopeInput::Default => Ok((Scope::default(), None)),
+            ScopeInput::File(p) => Ok((Scope::load(p)?, p.parent().map(PathBuf::from))),
+            ScopeInput::Object(v) => Ok((scope_from_object(v.clone())?, None)),
+        }
+    }
+
+    /// The scope and the engine it configures (disabled controls, severities, extra catalogs).
+    pub fn engine(&self) -> Result<(Scope, hipaa_core::Engine)> {
+        let (scope, base) = self.resolve()?;
+        let engine = hipaa_core::Engine::for_scope(&scope, base.as_deref())?;
+        Ok((scope, engine))
+    }
+}
+
+/// Name of a scope given as an object, in error messages.
+const SCOPE_OBJECT: &str = "<scope object>";
+
+/// A scope object goes through the same parser and checks as a scope file: its fields are read
+/// with the file's rules (unknown keys rejected), then written as TOML and parsed by the core.
+fn scope_from_object(v: serde_json::Value) -> Result<Scope> {
+    let bad = |m: String| Failure::bad_input(format!("scope file `{SCOPE_OBJECT}`: {m}"));
+    let scope: Scope = serde_json::from_value(without_nulls(v)).map_err(|e| bad(e.to_string()))?;
+    let text = toml::to_string(&scope).map_err(|e| bad(e.to_string()))?;
+    Ok(Scope::from_toml(&text, SCOPE_OBJECT)?)
+}
+
+/// `null` and `undefined` object fields mean "not set", as an absent key does in a TOML file.
+fn without_nulls(v: serde_json::Value) -> serde_json::Value {
+    match v {
+        serde_json::Value::Object(map) => serde_json::Value::Object(
+            map.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, without_nulls(v)))
+                .collect(),
+        ),
+        serde_json::Value::Array(a) => {
+            serde_json::Value::Array(a.into_iter().map(without_nulls).collect())
+        }
+        other => other,
+    }
+}
+
+/// Progress reported to the JavaScript callback, if there is one.
+pub struct JsProgress(Option<ProgressFn>);
+
+impl Progress for JsProgress {
+    fn update(&self, done: u64, total: u64, stage: &str) {
+        if let Some(f) = &self.0 {
+            // Non-blocking: a slow callback never slows the scan; the result of a call is ignored.
+            let _ = f.call(
+                FnArgs::from((done as f64, total as f64, stage.to_string())),
+                ThreadsafeFunctionCallMode::NonBlocking,
+            );
+        }
+    }
+}
+
+/// A checked `scan` or `snapshot` call, ready to run off the JavaScript thread.
+pub struct ScanRequest {
+    /// The adapter's options.
+    pub options: hipaa_aws::ScanOptions,
+    /// The scope, read when the request runs.
+    pub scope: ScopeInput,
+    /// The progress callback.
+    pub progress: JsProgress,
+}
+
+impl ScanRequest {
+    /// Check the options object (on the JavaScript thread: it reads JavaScript values).
+    pub fn parse(value: Option<Unknown<'_>>) -> Result<ScanRequest> {
+        let what = "scan options";
+        let given = match &value {
+            Some(v) => check_options(v, SCAN_OPTIONS, what)?,
+            None => false,
+        };
+        let o = match value {
+            Some(v) if given => convert::<ScanOptions>(v, what)?,
+            _ => ScanOptions {
+                profile: None,
+                regions: None,
+                endpoint_url: None,
+                scope: None,
+                on_progress: None,
+                max_attempts: None,
+                concurrency: None,
+            },
+        };
+        let defaults = hipaa_aws::ScanOptions::default();
+        Ok(ScanRequest {
+            options: hipaa_aws::ScanOptions {
+                profile: o.profile,
+                regions: o.regions.unwrap_or_default(),
+                endpoint_url: o.endpoint_url,
+                max_attempts: whole(o.max_attempts, "maxAttempts", defaults.max_attempts)?,
+                concurrency: whole(o.concurrency, "concurrency", defaults.concurrency)?,
+            },
+            scope: ScopeInput::from_value(o.scope)?,
+            progress: JsProgress(o.on_progress),
+        })
+    }
+
+    /// Collect the evidence.
+    pub async fn snapshot(self) -> Result<hipaa_core::Snapshot> {
+        let (scope, _) = self.scope.resolve()?;
+        Ok(hipaa_aws::snapshot(&self.options, &scope, &self.progress).await?)
+    }
+
+    /// Collect and evaluate; the scope and its catalogs are checked before any AWS call.
+    pub async fn scan(self) -> Result<hipaa_core::Report> {
+        let (scope, engine) = self.scope.engine()?;
+        let (_, report) = hipaa_aws::scan(&self.options, &scope, &engine, &self.progress).await?;
+        Ok(report)
+    }
+}
+
+/// A checked `gate` call.
+pub struct Gate {
+    /// Threshold.
+    pub fail_on: hipaa_core::Severity,
+    /// Whether an incomplete scan may pass.
+    pub allow_incomplete: bool,
+}
+
+impl Gate {
+    /// Check the options object.
+    pub fn parse(value: Option<Unknown<'_>>) -> Result<Gate> {
+        let what = "gate options";
+        let o = match value {
+            Some(v) if check_options(&v, GATE_OPTIONS, what)? => convert::<GateOptions>(v, what)?,
+            _ => GateOptions {
+                fail_on: None,
+                allow_incomplete: None,
+            },
+        };
+        let fail_on = match o.fail_on {
+            None => hipaa_core::Severity::Informational,
+            Some(s) => s
+                .parse()
+                .map_err(|m: String| Failure::config(format!("`failOn`: {m}")))?,
+        };
+        Ok(Gate {
+            fail_on,
+            allow_incomplete: o.allow_incomplete.unwrap_or(false),
+        })
+    }
+}
+
+/// Read a string argument, reporting a wrong type as a configuration error.
+pub fn string_arg(v: Unknown<'_>, what: &str) -> Result<String> {
+    if v.get_type().ok() != Some(ValueType::String) {
+        return Err(Failure::config(format!("`{what}` must be a string")));
+    }
+    convert::<String>(v, what)
+}

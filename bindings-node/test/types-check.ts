@@ -1,0 +1,114 @@
+// Compiled (never run) by `tsc --noEmit --strict -p test/tsconfig.json`: the declarations in
+// index.d.ts must type a realistic deploy script with no `any` leaking out.
+import {
+  citations,
+  controls,
+  demo,
+  evaluate,
+  gate,
+  loadReport,
+  loadSnapshot,
+  scan,
+  snapshot,
+  type CitationEntry,
+  type Control,
+  type ErrorCode,
+  type Finding,
+  type GateResult,
+  type Report,
+  type ReportData,
+  type ScanOptions,
+  type ScopeFile,
+  type Severity,
+  type Snapshot,
+  type Status,
+} from '../index.js'
+
+/** Fails to compile when `T` is `any`. */
+type NotAny<T> = 0 extends 1 & T ? never : T
+function notAny<T>(value: NotAny<T>): T {
+  return value as T
+}
+
+const scope: ScopeFile = {
+  regions: ['us-east-1'],
+  mode: 'phi-only',
+  accounts: [{ id: '123456789012', baa: 'signed', baa_reference: 'legal/baa.pdf' }],
+  phi: { tag_key: 'DataClass', tag_values: ['PHI'] },
+  thresholds: { access_key_max_age_days: 30 },
+  controls: { disable: ['s3.object_lock'], severity: { 's3.replication': 'high' } },
+  waivers: [{ control: 's3.access_logging', resource: 'arn:aws:s3:::logs', justification: 'loops', owner: 'sec@example.com', expires: '2027-06-30' }],
+}
+
+const options: ScanOptions = {
+  profile: 'phi-prod',
+  regions: ['us-east-1', 'us-west-2'],
+  endpointUrl: 'http://127.0.0.1:5000',
+  scope,
+  maxAttempts: 3,
+  concurrency: 8,
+  onProgress: (done: number, total: number, stage: string): void => {
+    void [done, total, stage]
+  },
+}
+
+async function deployGate(failOn: Severity): Promise<number> {
+  const report: Report = await scan(options)
+  const result: GateResult = gate(report, { failOn, allowIncomplete: false })
+  for (const f of result.failures) {
+    const line: string = `${f.severity} ${f.control_id} ${f.resource.name ?? f.resource.id} ${f.message}`
+    void line
+  }
+  const code: number = notAny(result.exitCode)
+  const ok: boolean = result.ok
+  return ok ? 0 : code
+}
+
+async function offline(): Promise<void> {
+  const snap: Snapshot = await snapshot({ scope: 'scope.toml' })
+  const account: string | null = snap.account
+  const saved: Record<string, unknown> = snap.toJSON()
+  void [account, saved]
+  const r = evaluate(loadSnapshot('evidence.json'), 'scope.toml')
+  const data: ReportData = r.toJSON()
+  const status: Status = notAny(data.findings[0]?.status ?? 'PASS')
+  const byCitation: Status | null = data.summary.by_citation[0]?.status ?? null
+  const ratio: number = r.completeness.read_success_ratio
+  const md: string = r.format('markdown')
+  const json: string = loadReport('report.json').format('json')
+  const failures: Finding[] = r.failures('critical')
+  void [status, byCitation, ratio, md, json, failures, data.summary.by_severity['high']?.FAIL]
+}
+
+function catalog(): void {
+  const list: Control[] = controls()
+  const specs: CitationEntry[] = citations()
+  const first: Control | undefined = list[0]
+  if (first !== undefined) {
+    const check: 'automated' | 'manual' | 'inherited' = first.check
+    void check
+  }
+  const owners = specs.map((s) => notAny(s.owner))
+  void [owners, demo().findings.length]
+}
+
+function onError(e: unknown): ErrorCode | undefined {
+  const code = (e as { code?: unknown }).code
+  return code === 'HIPAA_CONFIG' || code === 'HIPAA_AWS_ACCESS' || code === 'HIPAA_BAD_INPUT' ? code : undefined
+}
+
+// Mistakes the declarations must catch.
+// @ts-expect-error: not a severity
+gate(demo(), { failOn: 'severe' })
+// @ts-expect-error: options are camelCase
+gate(demo(), { fail_on: 'high' })
+// @ts-expect-error: not a format
+demo().format('pdf')
+// @ts-expect-error: scope mode is 'all' or 'phi-only'
+evaluate(loadSnapshot('s.json'), { mode: 'sometimes' })
+// @ts-expect-error: a report is not a snapshot
+evaluate(demo())
+// @ts-expect-error: progress arguments are numbers and a string
+void scan({ onProgress: (done: string) => done })
+
+void [deployGate, offline, catalog, onError]
