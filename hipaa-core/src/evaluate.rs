@@ -126,7 +126,7 @@ impl Engine {
         for w in &scope.waivers {
             if self.catalog.get(&w.control).is_none() {
                 return Err(Error::Scope {
-                    path: "scope".into(),
+                    path: "scope waivers".into(),
                     message: format!("waiver names unknown control `{}`", w.control),
                 });
             }
@@ -136,12 +136,12 @@ impl Engine {
                 Some(c) if c.check == CheckKind::Manual => {}
                 Some(_) => {
                     return Err(Error::Scope {
-                        path: "attestations".into(),
+                        path: "scope attestations".into(),
                         message: format!("`{}` is not a manual control: its evidence comes from AWS, not an attestation", a.control),
                     })
                 }
                 None => {
-                    return Err(Error::Scope { path: "attestations".into(), message: format!("attestation names unknown control `{}`", a.control) })
+                    return Err(Error::Scope { path: "scope attestations".into(), message: format!("attestation names unknown control `{}`", a.control) })
                 }
             }
         }
