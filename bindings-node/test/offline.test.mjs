@@ -246,6 +246,24 @@ describe('errors carry a stable code', () => {
     await rejects(() => hipaa.loadSnapshot(42), 'HIPAA_CONFIG', /`path` must be a string/)
   })
 
+  test('HIPAA_AWS_ACCESS: no credentials anywhere, so the scan cannot run', async () => {
+    const saved = { ...process.env }
+    try {
+      for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE']) delete process.env[k]
+      process.env.AWS_EC2_METADATA_DISABLED = 'true'
+      process.env.AWS_CONFIG_FILE = join(tmp, 'no-config')
+      process.env.AWS_SHARED_CREDENTIALS_FILE = join(tmp, 'no-credentials')
+      await rejects(
+        () => hipaa.scan({ endpointUrl: 'http://127.0.0.1:9', regions: ['us-east-1'], maxAttempts: 1 }),
+        'HIPAA_AWS_ACCESS',
+        /no AWS credentials/,
+      )
+    } finally {
+      for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k]
+      Object.assign(process.env, saved)
+    }
+  })
+
   test('HIPAA_BAD_INPUT: malformed or missing scope, snapshot, catalog and report', async () => {
     await rejects(() => hipaa.evaluate(snap, { mode: 'sometimes' }), 'HIPAA_BAD_INPUT', /unknown variant `sometimes`/)
     await rejects(() => hipaa.evaluate(snap, { colour: 'blue' }), 'HIPAA_BAD_INPUT', /unknown field `colour`/)

@@ -8,6 +8,10 @@ pub enum Error {
     /// The options are invalid (bad endpoint URL, no region, zero concurrency).
     #[error("configuration: {0}")]
     Config(String),
+    /// No credentials could be obtained from the default chain or the named profile, so no read
+    /// can succeed: the scan cannot run at all.
+    #[error("no AWS credentials: {0}")]
+    Credentials(String),
 }
 
 impl From<Error> for hipaa_core::Error {

@@ -285,3 +285,31 @@ fn bundle_verifies_and_a_changed_file_is_named() {
         "{err}"
     );
 }
+
+#[test]
+fn no_credentials_means_no_scan_exit_1() {
+    let dir = std::env::temp_dir();
+    let o = Command::new(env!("CARGO_BIN_EXE_hipaa"))
+        .args([
+            "scan",
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+            "--no-progress",
+            "--max-attempts",
+            "1",
+        ])
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env_remove("AWS_PROFILE")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", dir.join("hipaa-no-config"))
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            dir.join("hipaa-no-credentials"),
+        )
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("no AWS credentials"), "{}", stderr(&o));
+}

@@ -40,6 +40,28 @@ pub(crate) struct Scan<'a> {
 impl EvidenceSource for AwsSource {
     async fn collect(&self, progress: &dyn Progress) -> hipaa_core::Result<Snapshot> {
         let config = self.options.sdk_config().await?;
+        // Without credentials every call would fail the same way: that is not an incomplete scan
+        // of an account, it is no scan. (Expired or denied credentials still give ERROR findings.)
+        match config.credentials_provider() {
+            None => {
+                return Err(crate::Error::Credentials(
+                    "no credentials provider is configured".into(),
+                )
+                .into())
+            }
+            Some(p) => {
+                use aws_credential_types::provider::ProvideCredentials;
+                if let Err(e) = p.provide_credentials().await {
+                    let mut detail = e.to_string();
+                    let mut src = std::error::Error::source(&e);
+                    while let Some(s) = src {
+                        detail = format!("{detail}: {s}");
+                        src = s.source();
+                    }
+                    return Err(crate::Error::Credentials(detail).into());
+                }
+            }
+        }
         let regions = self.options.scan_regions(&config);
         let ledger = Ledger::new(self.options.concurrency, progress);
         ledger.plan(1, "identity");

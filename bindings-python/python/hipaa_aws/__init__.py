@@ -1,0 +1,190 @@
+"""Read-only HIPAA Security Rule compliance scanning of AWS accounts, from Python.
+
+Every status, filter, summary and verdict comes from the Rust core (the same engine as the
+``hipaa`` command); this package adds notebook conveniences (``Report.to_pandas``, an HTML view).
+
+>>> import hipaa_aws
+>>> report = hipaa_aws.demo()                       # the bundled sample environment, no AWS needed
+>>> report.exit_code(fail_on="high")
+3
+>>> len(report.failed(severity="critical")) > 0
+True
+
+Scanning an account uses the AWS SDK's default credential chain::
+
+    report = hipaa_aws.scan(profile="phi-prod", regions=["us-east-1"], scope="scope.toml")
+    report.to_pandas()
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Callable, Optional, Sequence, Union
+
+from hipaa_aws import _native
+from hipaa_aws._native import (
+    AwsAccessError,
+    BadInputError,
+    Citation,
+    Completeness,
+    ConfigurationError,
+    Control,
+    Finding,
+    Gate,
+    HipaaError,
+    Remediation,
+    Resource,
+    Scope,
+    Snapshot,
+    __version__,
+    citations,
+    controls,
+    demo_snapshot,
+    load_snapshot,
+    vocabulary,
+)
+from hipaa_aws.report import Report
+
+__all__ = [
+    "AwsAccessError",
+    "BadInputError",
+    "Citation",
+    "Completeness",
+    "ConfigurationError",
+    "Control",
+    "Finding",
+    "Gate",
+    "HipaaError",
+    "ProgressCallback",
+    "Remediation",
+    "Report",
+    "Resource",
+    "Scope",
+    "Snapshot",
+    "__version__",
+    "citations",
+    "controls",
+    "demo",
+    "demo_snapshot",
+    "evaluate",
+    "load_report",
+    "load_snapshot",
+    "scan",
+    "scan_async",
+    "snapshot",
+    "vocabulary",
+]
+
+#: Called as ``progress(done, total, stage)`` while a scan runs (from a worker thread). If it
+#: raises, the scan is cancelled and the exception propagates from ``scan``/``snapshot``.
+ProgressCallback = Callable[[int, int, str], object]
+
+ScopeArg = Union[Scope, str, "os.PathLike[str]", None]
+RegionsArg = Union[str, Sequence[str], None]
+
+
+def _scope(scope: ScopeArg) -> Optional[Scope]:
+    """A Scope, or a scope file path (loaded like the CLI's ``--scope``), or None (defaults)."""
+    if scope is None or isinstance(scope, Scope):
+        return scope
+    if isinstance(scope, (str, os.PathLike)):
+        return Scope.load(os.fspath(scope))
+    raise TypeError(f"scope must be a Scope, a path to a scope file or None, not {type(scope).__name__}")
+
+
+def _regions(regions: RegionsArg) -> Optional[list[str]]:
+    """``"us-east-1,us-west-2"`` (as on the command line) or a list of names."""
+    if regions is None:
+        return None
+    if isinstance(regions, str):
+        return [r.strip() for r in regions.split(",") if r.strip()]
+    return list(regions)
+
+
+def scan(
+    profile: Optional[str] = None,
+    regions: RegionsArg = None,
+    endpoint_url: Optional[str] = None,
+    scope: ScopeArg = None,
+    progress: Optional[ProgressCallback] = None,
+    max_attempts: int = 5,
+    concurrency: int = 32,
+) -> Report:
+    """Scan an AWS account and evaluate it: the library form of ``hipaa scan``.
+
+    Blocks (with the GIL released) until the scan is done; Ctrl-C / a kernel interrupt cancels it.
+    ``regions`` defaults to the scope's, else the configured region. ``endpoint_url`` points every
+    service at a local emulator (moto, LocalStack). Reads that fail become ERROR findings; if *no*
+    read succeeds at all, :class:`AwsAccessError` is raised instead.
+    The collected evidence is kept on the result as ``report.evidence``.
+    """
+    evidence, native = _native.scan(
+        profile=profile,
+        regions=_regions(regions),
+        endpoint_url=endpoint_url,
+        scope=_scope(scope),
+        progress=progress,
+        max_attempts=max_attempts,
+        concurrency=concurrency,
+    )
+    return Report(native, evidence=evidence)
+
+
+async def scan_async(
+    profile: Optional[str] = None,
+    regions: RegionsArg = None,
+    endpoint_url: Optional[str] = None,
+    scope: ScopeArg = None,
+    progress: Optional[ProgressCallback] = None,
+    max_attempts: int = 5,
+    concurrency: int = 32,
+) -> Report:
+    """:func:`scan` as a coroutine for asyncio code (the scan runs on the module's tokio runtime)."""
+    evidence, native = await _native.scan_async(
+        profile=profile,
+        regions=_regions(regions),
+        endpoint_url=endpoint_url,
+        scope=_scope(scope),
+        progress=progress,
+        max_attempts=max_attempts,
+        concurrency=concurrency,
+    )
+    return Report(native, evidence=evidence)
+
+
+def snapshot(
+    profile: Optional[str] = None,
+    regions: RegionsArg = None,
+    endpoint_url: Optional[str] = None,
+    scope: ScopeArg = None,
+    progress: Optional[ProgressCallback] = None,
+    max_attempts: int = 5,
+    concurrency: int = 32,
+) -> Snapshot:
+    """Collect evidence only (``hipaa snapshot``); evaluate it later, offline, with :func:`evaluate`."""
+    return _native.snapshot(
+        profile=profile,
+        regions=_regions(regions),
+        endpoint_url=endpoint_url,
+        scope=_scope(scope),
+        progress=progress,
+        max_attempts=max_attempts,
+        concurrency=concurrency,
+    )
+
+
+def evaluate(snapshot: Union[Snapshot, str, "os.PathLike[str]"], scope: ScopeArg = None) -> Report:
+    """Evaluate saved evidence under a scope (``hipaa evaluate``); no network access."""
+    if not isinstance(snapshot, Snapshot):
+        snapshot = load_snapshot(os.fspath(snapshot))
+    return Report(_native.evaluate(snapshot, _scope(scope)), evidence=snapshot)
+
+
+def demo() -> Report:
+    """The bundled sample environment's report (``hipaa demo``): same answer on every run."""
+    return Report(_native.demo())
+
+
+def load_report(path: Union[str, "os.PathLike[str]"]) -> Report:
+    """Read a report saved as JSON by :meth:`Report.save` or ``hipaa scan --format json -o``."""
+    return Report(_native.load_report(os.fspath(path)))
