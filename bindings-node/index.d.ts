@@ -83,6 +83,28 @@ export interface AccountScope {
   baa_reference?: string
 }
 
+/** One resource of the risk register and why it matters. */
+export interface Asset {
+  /** Resource ARN. */
+  arn: string
+  /** Readable name. */
+  name: string
+  /** Resource kind (`AwsS3Bucket`, `AwsAccount`, …). */
+  kind: string
+  /** Carries the PHI tag. */
+  phi: boolean
+  /** A public-exposure control fails on it. */
+  public: boolean
+  /** An encryption-at-rest control fails on it. */
+  unencrypted: boolean
+  /** Failing findings on it. */
+  failures: number
+  /** Findings that could not be decided. */
+  unknown: number
+  /** Impact score 1–5 used to rank the inventory. */
+  impact: number
+}
+
 /** A person's signed statement for what no API can show; an active one passes a MANUAL control. */
 export interface Attestation {
   /** The MANUAL control it answers. */
@@ -102,8 +124,70 @@ export interface Attestation {
 /** Whether a signed AWS BAA covers an account. */
 export type BaaStatus = 'signed' | 'not-signed' | 'unknown'
 
+/** An evidence bundle's table of contents (`manifest.json` in the zip). */
+export interface BundleManifest {
+  /** Bundle format name (`hipaa-evidence-bundle/1`). */
+  format: string
+  /** When the bundle was written (RFC 3339). */
+  created_at: string
+  /** Tool name and version. */
+  tool: string
+  /** HIPAA registry version. */
+  registry_version: string
+  /** Controls in force. */
+  controls_in_force: number
+  /** Account evaluated, when known. */
+  account: string | null
+  /** Every file but the manifest and its digest. */
+  files: Array<ManifestEntry>
+}
+
+/** What goes into an evidence bundle besides the snapshot. */
+export interface BundleOptions {
+  /**
+   * The scope: an object with the scope file's fields, or the path of a TOML scope file (whose
+   * text is then included in the bundle as `scope.toml`).
+   */
+  scope?: ScopeFile | string
+  /**
+   * An attestations file (`[[attestation]]` tables): applied to the evaluation and included
+   * in the bundle as `attestations.toml`.
+   */
+  attestationsFile?: string
+}
+
+/** The result of checking an evidence bundle against its manifest. */
+export interface BundleVerification {
+  /** True when nothing changed. */
+  ok: boolean
+  /** Whether `manifest.json` still matches `manifest.sha256`. */
+  manifest_intact: boolean
+  /** Files whose content differs from the manifest (or cannot be read). */
+  changed: Array<string>
+  /** Files listed in the manifest but absent. */
+  missing: Array<string>
+  /** Files present but not in the manifest. */
+  unexpected: Array<string>
+}
+
 /** The theme a control belongs to. */
 export type Category = 'encryption-at-rest' | 'encryption-in-transit' | 'key-management' | 'public-exposure' | 'identity-mfa' | 'least-privilege' | 'credential-hygiene' | 'logging' | 'monitoring' | 'backup-recovery' | 'network' | 'baa-scope' | 'governance'
+
+/** One finding's change between two reports. */
+export interface Change {
+  /** Control id. */
+  control_id: string
+  /** Resource name or id. */
+  resource: string
+  /** Resource ARN. */
+  arn: string
+  /** Status in the old report (`null` when the finding is new). */
+  before: Status | null
+  /** Status in the new report (`null` when the resource is gone). */
+  after: Status | null
+  /** The new report's message (or the old one's when gone). */
+  message: string
+}
 
 /** How a control is decided. */
 export type CheckKind = 'automated' | 'manual' | 'inherited'
@@ -225,6 +309,30 @@ export interface Counts {
 /** The bundled sample environment's report (recorded from the project's moto fixture). */
 export declare function demo(): Report
 
+/**
+ * What changed between two reports of the same estate (`hipaa diff`): new failures, fixes,
+ * failures still open, findings newly ERROR, and waivers expiring within 30 days of the new one.
+ */
+export declare function diff(old: Report, current: Report): Diff
+
+/** What changed between two reports of the same estate. */
+export interface Diff {
+  /** When the old report was evaluated (RFC 3339). */
+  old_generated_at: string
+  /** When the new report was evaluated (RFC 3339). */
+  new_generated_at: string
+  /** FAIL now, not FAIL before. */
+  new_failures: Array<Change>
+  /** FAIL before, PASS (or WAIVED, or gone) now. */
+  fixed: Array<Change>
+  /** FAIL in both. */
+  still_failing: Array<Change>
+  /** ERROR now, not ERROR before: evidence that used to be readable no longer is. */
+  newly_unknown: Array<Change>
+  /** Waivers of the new report expiring within 30 days of its evaluation (or already expired). */
+  waivers_expiring: Array<WaiverState>
+}
+
 /** The stable `code` property of every error this package throws. */
 export type ErrorCode = 'HIPAA_CONFIG' | 'HIPAA_AWS_ACCESS' | 'HIPAA_BAD_INPUT'
 
@@ -296,6 +404,16 @@ export declare function loadReport(path: string): Report
 
 /** Read a snapshot file written by `snapshot()` or `hipaa snapshot`. */
 export declare function loadSnapshot(path: string): Snapshot
+
+/** One file of an evidence bundle and its digest. */
+export interface ManifestEntry {
+  /** Path inside the zip. */
+  path: string
+  /** Hex SHA-256 of its bytes. */
+  sha256: string
+  /** Size in bytes. */
+  bytes: number
+}
 
 /** Who must act under the AWS shared-responsibility model. */
 export type Owner = 'aws' | 'customer' | 'shared'
@@ -397,6 +515,58 @@ export interface Resource {
   /** Whether it carries the PHI tag (`null` for account-level or when tags are unknown). */
   phi: boolean | null
 }
+
+/** One risk: a failing or undecidable control on a resource. */
+export interface Risk {
+  /** Stable id (`control@resource`). */
+  id: string
+  /** Control id. */
+  control_id: string
+  /** Control title. */
+  title: string
+  /** Resource name. */
+  resource: string
+  /** Resource ARN. */
+  arn: string
+  /** HIPAA citations the risk threatens. */
+  citations: Array<string>
+  /** FAIL, or ERROR (a risk because nobody can tell). */
+  status: Status
+  /** Control severity. */
+  severity: Severity
+  /** 1–5. */
+  likelihood: number
+  /** 1–5. */
+  impact: number
+  /** likelihood × impact (1–25). */
+  score: number
+  /** Who must act. */
+  owner: string
+  /** Fix by this date (`YYYY-MM-DD`). */
+  due: string
+  /** What to do. */
+  remediation: string
+}
+
+/**
+ * The risk register (`hipaa risks`): assets ranked by impact and every FAIL or ERROR finding as
+ * a risk with likelihood, impact, score and a due date from the scope's `remediation_days`
+ * (default: 7/30/90/180/365 days by severity).
+ */
+export declare function riskRegister(report: Report, scope?: ScopeFile | string): RiskRegister
+
+/** The risk register: assets ranked by impact, and every FAIL or ERROR finding as a risk. */
+export interface RiskRegister {
+  /** The day due dates count from (the report's evaluation date, `YYYY-MM-DD`). */
+  as_of: string
+  /** Assets, highest impact first. */
+  assets: Array<Asset>
+  /** Risks, highest score first. */
+  risks: Array<Risk>
+}
+
+/** The risk register's risks as CSV (the remediation plan), as `hipaa risks --format csv` writes it. */
+export declare function risksCsv(report: Report, scope?: ScopeFile | string): string
 
 /** Which family of safeguard a Security Rule spec belongs to. */
 export type Safeguard = 'administrative' | 'physical' | 'technical' | 'organizational' | 'documentation'
@@ -532,8 +702,30 @@ export interface ToolInfo {
   controls_in_force: number
 }
 
+/** Pass rate per safeguard and failure count of each report, oldest first (`hipaa trend`). */
+export declare function trend(reports: Report[]): Array<TrendPoint>
+
+/** Pass rate per safeguard of one report. */
+export interface TrendPoint {
+  /** When the report was evaluated (RFC 3339). */
+  generated_at: string
+  /** Account evaluated, when known. */
+  account: string | null
+  /** PASS / (PASS + FAIL + ERROR) per safeguard; `null` where nothing was decided. */
+  pass_rate: Record<string, number | null>
+  /** FAIL findings in all. */
+  failures: number
+}
+
 /** Why a read failed (the class of an ERROR finding). */
 export type UnknownReason = 'access_denied' | 'throttled' | 'region_disabled' | 'parse_error' | 'unreachable' | 'service_error' | 'not_collected'
+
+/**
+ * Check an evidence bundle (`hipaa verify`): the manifest against its digest and every file
+ * against the manifest. A changed file is `ok: false` naming it; a file that is no longer a
+ * readable bundle is a `HIPAA_BAD_INPUT` error naming the path.
+ */
+export declare function verifyBundle(path: string): BundleVerification
 
 /** An accepted exception: a failing control on matching resources reports WAIVED until it expires. */
 export interface Waiver {
@@ -566,3 +758,10 @@ export interface WaiverState {
   /** Findings it turned into WAIVED. */
   findings_waived: number
 }
+
+/**
+ * Evaluate a snapshot and write the evidence bundle for the audit file (`hipaa bundle`): one zip
+ * with the report (JSON and HTML), the snapshot, the risk register, the catalog and registry,
+ * the scope file and attestations file when given, and a SHA-256 manifest.
+ */
+export declare function writeBundle(path: string, snapshot: Snapshot, options?: BundleOptions): BundleManifest

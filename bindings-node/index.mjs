@@ -773,7 +773,7 @@ if (
   }
 }
 
-const { Report, Snapshot, BaaStatus, Category, CheckKind, citations, controls, demo, ErrorCode, evaluate, gate, loadReport, loadSnapshot, Owner, ReportFormat, Requirement, Safeguard, scan, ScopeMode, Severity, snapshot, SpecKind, Status, UnknownReason } = nativeBinding
+const { Report, Snapshot, BaaStatus, Category, CheckKind, citations, controls, demo, diff, ErrorCode, evaluate, gate, loadReport, loadSnapshot, Owner, ReportFormat, Requirement, riskRegister, risksCsv, Safeguard, scan, ScopeMode, Severity, snapshot, SpecKind, Status, trend, UnknownReason, verifyBundle, writeBundle } = nativeBinding
 export { Report }
 export { Snapshot }
 export { BaaStatus }
@@ -782,6 +782,7 @@ export { CheckKind }
 export { citations }
 export { controls }
 export { demo }
+export { diff }
 export { ErrorCode }
 export { evaluate }
 export { gate }
@@ -790,6 +791,8 @@ export { loadSnapshot }
 export { Owner }
 export { ReportFormat }
 export { Requirement }
+export { riskRegister }
+export { risksCsv }
 export { Safeguard }
 export { scan }
 export { ScopeMode }
@@ -797,5 +800,8 @@ export { Severity }
 export { snapshot }
 export { SpecKind }
 export { Status }
+export { trend }
 export { UnknownReason }
+export { verifyBundle }
+export { writeBundle }
 export const __napiBindingTarget = __napiLoadedBindingTarget

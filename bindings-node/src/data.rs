@@ -14,7 +14,7 @@ use napi::bindgen_prelude::{Either, Null};
 use napi_derive::napi;
 use std::collections::BTreeMap;
 
-fn nullable<T>(v: Option<T>) -> Either<T, Null> {
+pub(crate) fn nullable<T>(v: Option<T>) -> Either<T, Null> {
     match v {
         Some(v) => Either::A(v),
         None => Either::B(Null),
@@ -203,12 +203,12 @@ impl From<&hipaa_core::attest::Attestation> for Attestation {
 }
 
 /// A date as the report JSON writes it.
-fn day(d: &chrono::NaiveDate) -> String {
+pub(crate) fn day(d: &chrono::NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
 /// A count as a JavaScript number (reports never come near 2^32 findings).
-fn count(n: usize) -> u32 {
+pub(crate) fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 

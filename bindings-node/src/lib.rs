@@ -5,6 +5,7 @@
 
 #![deny(unsafe_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod audit;
 mod classes;
 mod data;
 mod error;
@@ -12,12 +13,15 @@ mod options;
 mod scope_file;
 mod vocabulary;
 
+use crate::audit::{BundleManifest, BundleVerification, Diff, RiskRegister, TrendPoint};
 use crate::classes::{Report, Snapshot};
 use crate::data::{CitationEntry, Control, GateResult};
 use crate::error::{ErrorCode, Failure};
-use crate::options::{string_arg, Gate, ScanRequest, ScopeInput};
+use crate::options::{string_arg, Bundle, Gate, ScanRequest, ScopeInput};
 use hipaa_core::{citation_index, Catalog, Registry};
-use napi::bindgen_prelude::{ClassInstance, Env, FromNapiValue, MaybeTypeTag, PromiseRaw, Unknown};
+use napi::bindgen_prelude::{
+    Array, ClassInstance, Env, FromNapiValue, JsValue, MaybeTypeTag, PromiseRaw, Unknown,
+};
 use napi_derive::napi;
 use std::path::Path;
 
@@ -157,13 +161,166 @@ pub fn gate(
     options: Option<Unknown<'_>>,
 ) -> napi::Result<GateResult, ErrorCode> {
     let run = || -> Result<GateResult, Failure> {
-        let report = instance::<Report>(
-            report,
-            "report",
-            "a Report (from `scan()`, `evaluate()`, `loadReport()` or `demo()`)",
-        )?;
+        let report = instance::<Report>(report, "report", A_REPORT)?;
         let g = Gate::parse(options)?;
         Ok((&report.inner.gate(g.fail_on, g.allow_incomplete)).into())
+    };
+    run().map_err(Failure::into_napi)
+}
+
+/// What a `report` argument must be, in error messages.
+const A_REPORT: &str = "a Report (from `scan()`, `evaluate()`, `loadReport()` or `demo()`)";
+
+/// What changed between two reports of the same estate (`hipaa diff`): new failures, fixes,
+/// failures still open, findings newly ERROR, and waivers expiring within 30 days of the new one.
+#[napi(ts_args_type = "old: Report, current: Report")]
+pub fn diff(old: Unknown<'_>, current: Unknown<'_>) -> napi::Result<Diff, ErrorCode> {
+    let run = || -> Result<Diff, Failure> {
+        let old = instance::<Report>(old, "old", A_REPORT)?;
+        let current = instance::<Report>(current, "current", A_REPORT)?;
+        Ok((&hipaa_core::progress::diff(&old.inner, &current.inner)).into())
+    };
+    run().map_err(Failure::into_napi)
+}
+
+/// Pass rate per safeguard and failure count of each report, oldest first (`hipaa trend`).
+#[napi(ts_args_type = "reports: Report[]")]
+pub fn trend(reports: Unknown<'_>) -> napi::Result<Vec<TrendPoint>, ErrorCode> {
+    let run = || -> Result<Vec<TrendPoint>, Failure> {
+        if !reports
+            .is_array()
+            .map_err(|e| Failure::argument("reports", &e))?
+        {
+            return Err(Failure::config("`reports` must be an array of Reports"));
+        }
+        let list: Array<'_> = error::convert(reports, "reports")?;
+        let mut owned = Vec::with_capacity(list.len() as usize);
+        for i in 0..list.len() {
+            let item: Unknown<'_> = list
+                .get(i)
+                .map_err(|e| Failure::argument("reports", &e))?
+                .ok_or_else(|| Failure::config(format!("`reports[{i}]` is missing")))?;
+            owned.push(
+                instance::<Report>(item, &format!("reports[{i}]"), A_REPORT)?
+                    .inner
+                    .clone(),
+            );
+        }
+        Ok(hipaa_core::progress::trend(&owned)
+            .iter()
+            .map(Into::into)
+            .collect())
+    };
+    run().map_err(Failure::into_napi)
+}
+
+/// The core's risk register for a report, due dates from the scope's `remediation_days`.
+fn risk_register(
+    report: Unknown<'_>,
+    scope: Option<Unknown<'_>>,
+) -> Result<hipaa_core::risk::RiskRegister, Failure> {
+    let report = instance::<Report>(report, "report", A_REPORT)?;
+    let (scope, _) = ScopeInput::from_arg(scope)?.resolve()?;
+    Ok(hipaa_core::risk::RiskRegister::from_report(
+        &report.inner,
+        &scope.remediation_days,
+    ))
+}
+
+/// The risk register (`hipaa risks`): assets ranked by impact and every FAIL or ERROR finding as
+/// a risk with likelihood, impact, score and a due date from the scope's `remediation_days`
+/// (default: 7/30/90/180/365 days by severity).
+#[napi(
+    js_name = "riskRegister",
+    ts_args_type = "report: Report, scope?: ScopeFile | string"
+)]
+pub fn risk_register_of(
+    report: Unknown<'_>,
+    scope: Option<Unknown<'_>>,
+) -> napi::Result<RiskRegister, ErrorCode> {
+    risk_register(report, scope)
+        .map(|r| (&r).into())
+        .map_err(Failure::into_napi)
+}
+
+/// The risk register's risks as CSV (the remediation plan), as `hipaa risks --format csv` writes it.
+#[napi(ts_args_type = "report: Report, scope?: ScopeFile | string")]
+pub fn risks_csv(
+    report: Unknown<'_>,
+    scope: Option<Unknown<'_>>,
+) -> napi::Result<String, ErrorCode> {
+    risk_register(report, scope)
+        .map(|r| r.risks_csv())
+        .map_err(Failure::into_napi)
+}
+
+/// A file's text, or a `HIPAA_BAD_INPUT` error naming it.
+fn read_text(path: &Path) -> Result<String, Failure> {
+    std::fs::read_to_string(path).map_err(|source| {
+        Failure::from(hipaa_core::Error::Io {
+            path: path.display().to_string(),
+            source,
+        })
+    })
+}
+
+/// Evaluate a snapshot and write the evidence bundle for the audit file (`hipaa bundle`): one zip
+/// with the report (JSON and HTML), the snapshot, the risk register, the catalog and registry,
+/// the scope file and attestations file when given, and a SHA-256 manifest.
+#[napi(ts_args_type = "path: string, snapshot: Snapshot, options?: BundleOptions")]
+pub fn write_bundle(
+    path: Unknown<'_>,
+    snapshot: Unknown<'_>,
+    options: Option<Unknown<'_>>,
+) -> napi::Result<BundleManifest, ErrorCode> {
+    let run = || -> Result<BundleManifest, Failure> {
+        let path = string_arg(path, "path")?;
+        let snapshot = instance::<Snapshot>(
+            snapshot,
+            "snapshot",
+            "a Snapshot (from `snapshot()` or `loadSnapshot()`)",
+        )?;
+        let o = Bundle::parse(options)?;
+        let attestations_text = match &o.attestations_file {
+            Some(p) => Some(read_text(p)?),
+            None => None,
+        };
+        let attestations = match (&o.attestations_file, &attestations_text) {
+            (Some(p), Some(text)) => {
+                hipaa_core::attest::parse_attestations(text, &p.display().to_string())?
+            }
+            _ => Vec::new(),
+        };
+        let (scope, engine) = o.scope.engine_with(attestations)?;
+        let report = engine.evaluate(&snapshot.inner, &scope)?;
+        let risks = hipaa_core::risk::RiskRegister::from_report(&report, &scope.remediation_days);
+        let scope_text = match &o.scope {
+            ScopeInput::File(p) => Some(read_text(p)?),
+            ScopeInput::Default | ScopeInput::Object(_) => None,
+        };
+        let input = hipaa_core::bundle::BundleInput {
+            report: &report,
+            snapshot: &snapshot.inner,
+            catalog: engine.catalog(),
+            registry: engine.registry(),
+            scope_text: scope_text.as_deref(),
+            attestations_text: attestations_text.as_deref(),
+            risks: &risks,
+        };
+        let manifest = hipaa_core::bundle::write_bundle(&input, Path::new(&path))?;
+        Ok((&manifest).into())
+    };
+    run().map_err(Failure::into_napi)
+}
+
+/// Check an evidence bundle (`hipaa verify`): the manifest against its digest and every file
+/// against the manifest. A changed file is `ok: false` naming it; a file that is no longer a
+/// readable bundle is a `HIPAA_BAD_INPUT` error naming the path.
+#[napi(ts_args_type = "path: string")]
+pub fn verify_bundle(path: Unknown<'_>) -> napi::Result<BundleVerification, ErrorCode> {
+    let run = || -> Result<BundleVerification, Failure> {
+        let path = string_arg(path, "path")?;
+        Ok((&hipaa_core::bundle::verify_bundle(Path::new(&path))?).into())
     };
     run().map_err(Failure::into_napi)
 }

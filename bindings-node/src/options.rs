@@ -70,6 +70,22 @@ pub struct GateOptions {
 /// Each option of [`GateOptions`] and the JavaScript type it takes.
 const GATE_OPTIONS: &[(&str, Kind)] = &[("failOn", Kind::String), ("allowIncomplete", Kind::Bool)];
 
+/// What goes into an evidence bundle besides the snapshot.
+#[napi(object, object_to_js = false)]
+pub struct BundleOptions {
+    /// The scope: an object with the scope file's fields, or the path of a TOML scope file (whose
+    /// text is then included in the bundle as `scope.toml`).
+    #[napi(ts_type = "ScopeFile | string")]
+    pub scope: Option<serde_json::Value>,
+    /// An attestations file (`[[attestation]]` tables): applied to the evaluation and included
+    /// in the bundle as `attestations.toml`.
+    pub attestations_file: Option<String>,
+}
+
+/// Each option of [`BundleOptions`] and the JavaScript type it takes.
+const BUNDLE_OPTIONS: &[(&str, Kind)] =
+    &[("scope", Kind::Scope), ("attestationsFile", Kind::String)];
+
 /// The JavaScript type an option takes (`null` and `undefined` always mean "not set").
 #[derive(Debug, Clone, Copy)]
 enum Kind {
@@ -190,7 +206,16 @@ impl ScopeInput {
 
     /// The scope and the engine it configures (disabled controls, severities, extra catalogs).
     pub fn engine(&self) -> Result<(Scope, hipaa_core::Engine)> {
-        let (scope, base) = self.resolve()?;
+        self.engine_with(Vec::new())
+    }
+
+    /// [`ScopeInput::engine`] with attestations from a separate file added to the scope's own.
+    pub fn engine_with(
+        &self,
+        attestations: Vec<hipaa_core::attest::Attestation>,
+    ) -> Result<(Scope, hipaa_core::Engine)> {
+        let (mut scope, base) = self.resolve()?;
+        scope.attestations.extend(attestations);
         let engine = hipaa_core::Engine::for_scope(&scope, base.as_deref())?;
         Ok((scope, engine))
     }
@@ -325,6 +350,34 @@ impl Gate {
         Ok(Gate {
             fail_on,
             allow_incomplete: o.allow_incomplete.unwrap_or(false),
+        })
+    }
+}
+
+/// A checked `writeBundle` call: the scope, and the attestations file's path.
+pub struct Bundle {
+    /// Where the scope comes from.
+    pub scope: ScopeInput,
+    /// The attestations file, if any.
+    pub attestations_file: Option<PathBuf>,
+}
+
+impl Bundle {
+    /// Check the options object.
+    pub fn parse(value: Option<Unknown<'_>>) -> Result<Bundle> {
+        let what = "bundle options";
+        let o = match value {
+            Some(v) if check_options(&v, BUNDLE_OPTIONS, what)? => {
+                convert::<BundleOptions>(v, what)?
+            }
+            _ => BundleOptions {
+                scope: None,
+                attestations_file: None,
+            },
+        };
+        Ok(Bundle {
+            scope: ScopeInput::from_value(o.scope)?,
+            attestations_file: o.attestations_file.map(PathBuf::from),
         })
     }
 }

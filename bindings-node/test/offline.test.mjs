@@ -28,7 +28,7 @@ async function rejects(fn, code, message) {
 describe('module formats', () => {
   test('CommonJS and ES module export the same API', () => {
     const cjs = require('../index.js')
-    const names = ['scan', 'snapshot', 'loadSnapshot', 'loadReport', 'evaluate', 'demo', 'controls', 'citations', 'gate', 'Report', 'Snapshot']
+    const names = ['scan', 'snapshot', 'loadSnapshot', 'loadReport', 'evaluate', 'demo', 'controls', 'citations', 'gate', 'diff', 'trend', 'riskRegister', 'risksCsv', 'writeBundle', 'verifyBundle', 'Report', 'Snapshot']
     for (const n of names) {
       assert.equal(typeof cjs[n], 'function', `CommonJS lacks ${n}`)
       assert.equal(hipaa[n], cjs[n], `ES module's ${n} differs`)
@@ -43,7 +43,7 @@ describe('declarations', () => {
       .replace(/\/\*[\s\S]*?\*\//g, '')
       .replace(/\/\/.*$/gm, '')
     assert.doesNotMatch(code, /\bany\b/)
-    for (const name of ['scan', 'snapshot', 'loadSnapshot', 'loadReport', 'evaluate', 'demo', 'controls', 'citations', 'gate']) {
+    for (const name of ['scan', 'snapshot', 'loadSnapshot', 'loadReport', 'evaluate', 'demo', 'controls', 'citations', 'gate', 'diff', 'trend', 'riskRegister', 'risksCsv', 'writeBundle', 'verifyBundle']) {
       assert.match(code, new RegExp(`export declare function ${name}\\(`), name)
     }
   })
@@ -287,5 +287,124 @@ describe('errors carry a stable code', () => {
     await rejects(() => hipaa.loadSnapshot(notSnapshot), 'HIPAA_BAD_INPUT', /not a hipaa snapshot/)
     await rejects(() => hipaa.loadSnapshot(join(tmp, 'missing.json')), 'HIPAA_BAD_INPUT', /cannot access/)
     await rejects(() => hipaa.loadReport(demoSnapshot), 'HIPAA_BAD_INPUT', /unsupported schema_version/)
+  })
+})
+
+describe('progress, risks and evidence bundles', () => {
+  const snap = hipaa.loadSnapshot(demoSnapshot)
+
+  test('diff of a report with itself has no new failures', () => {
+    const r = hipaa.evaluate(snap, demoScope)
+    const d = hipaa.diff(r, r)
+    assert.deepEqual(d.new_failures, [])
+    assert.deepEqual(d.fixed, [])
+    assert.deepEqual(d.newly_unknown, [])
+    assert.equal(d.still_failing.length, r.failures().length)
+    assert.equal(d.old_generated_at, r.generatedAt)
+    assert.equal(d.new_generated_at, r.generatedAt)
+    const c = d.still_failing[0]
+    assert.equal(c.before, 'FAIL')
+    assert.equal(c.after, 'FAIL')
+    assert.ok(c.control_id && c.arn && c.message)
+    assert.ok(Array.isArray(d.waivers_expiring))
+  })
+
+  test('diff names what a scope change fixed', () => {
+    const failing = hipaa.evaluate(snap, demoScope)
+    const clean = hipaa.evaluate(snap, passingScope(failing))
+    const d = hipaa.diff(failing, clean)
+    assert.deepEqual(d.new_failures, [])
+    assert.equal(d.fixed.length, failing.failures().length)
+  })
+
+  test('trend of two reports is two points, oldest first', () => {
+    const older = hipaa.demo()
+    const newer = hipaa.evaluate(snap, demoScope)
+    assert.ok(older.generatedAt < newer.generatedAt, `${older.generatedAt} < ${newer.generatedAt}`)
+    const points = hipaa.trend([newer, older])
+    assert.equal(points.length, 2)
+    assert.equal(points[0].generated_at, older.generatedAt)
+    assert.equal(points[1].generated_at, newer.generatedAt)
+    assert.equal(points[1].failures, newer.summary.totals.FAIL)
+    assert.equal(points[1].account, newer.account)
+    for (const rate of Object.values(points[1].pass_rate)) assert.ok(rate === null || (rate >= 0 && rate <= 1), String(rate))
+    assert.ok('technical' in points[1].pass_rate)
+    assert.deepEqual(hipaa.trend([]), [])
+  })
+
+  test('the risk register has one risk per FAIL or ERROR finding', () => {
+    const r = hipaa.evaluate(snap, demoScope)
+    const reg = hipaa.riskRegister(r)
+    const expected = r.findings.filter((f) => f.status === 'FAIL' || f.status === 'ERROR').length
+    assert.ok(expected > 0)
+    assert.equal(reg.risks.length, expected)
+    assert.equal(reg.as_of, r.generatedAt.slice(0, 10))
+    assert.ok(reg.assets.length > 0)
+    const risk = reg.risks[0]
+    assert.ok(['FAIL', 'ERROR'].includes(risk.status))
+    assert.equal(risk.score, risk.likelihood * risk.impact)
+    assert.match(risk.due, /^\d{4}-\d{2}-\d{2}$/)
+    // Due dates follow the scope's remediation_days.
+    const days = { critical: 1, high: 1, medium: 1, low: 1, informational: 1 }
+    const soon = hipaa.riskRegister(r, { remediation_days: days })
+    const next = new Date(Date.parse(`${reg.as_of}T00:00:00Z`) + 86400000).toISOString().slice(0, 10)
+    assert.ok(soon.risks.every((k) => k.due === next))
+    const csv = hipaa.risksCsv(r)
+    assert.match(csv.split('\r\n')[0], /^id,control_id,resource,status/)
+    assert.equal(csv.trim().split('\r\n').length, expected + 1)
+  })
+
+  test('a bundle verifies; a one-byte change inside the zip is detected', async () => {
+    const attestations = join(tmp, 'attestations.toml')
+    writeFileSync(attestations, '[[attestation]]\ncontrol = "admin.risk_analysis"\nby = "CISO"\ndate = 2026-01-10\nevidence = "grc/ra.pdf"\nexpires = 2099-01-10\n')
+    const path = join(tmp, 'evidence.zip')
+    const manifest = hipaa.writeBundle(path, snap, { scope: demoScope, attestationsFile: attestations })
+    assert.equal(manifest.format, 'hipaa-evidence-bundle/1')
+    const names = manifest.files.map((f) => f.path)
+    for (const n of ['report.json', 'report.html', 'snapshot.json', 'risks.csv', 'assets.csv', 'catalog.json', 'registry.json', 'scope.toml', 'attestations.toml']) {
+      assert.ok(names.includes(n), `bundle lacks ${n}`)
+    }
+    assert.ok(manifest.files.every((f) => /^[0-9a-f]{64}$/.test(f.sha256) && f.bytes > 0))
+    assert.deepEqual(hipaa.verifyBundle(path), { ok: true, manifest_intact: true, changed: [], missing: [], unexpected: [] })
+
+    // The attestations file is applied to the evaluation, not only archived: same verdict as a scope object.
+    const attested = hipaa.evaluate(snap, { attestation: [{ control: 'admin.risk_analysis', by: 'CISO', date: '2026-01-10', evidence: 'grc/ra.pdf', expires: '2099-01-10' }] })
+    assert.equal(attested.findings.find((f) => f.control_id === 'admin.risk_analysis')?.status, 'PASS')
+    const plain = hipaa.writeBundle(join(tmp, 'plain.zip'), snap)
+    const report = (m) => m.files.find((f) => f.path === 'report.json').sha256
+    assert.notEqual(report(manifest), report(plain), 'attestations changed nothing in report.json')
+    assert.ok(!plain.files.some((f) => f.path === 'scope.toml' || f.path === 'attestations.toml'))
+
+    const bytes = readFileSync(path)
+    bytes[Math.floor(bytes.length / 2)] ^= 0xff
+    const tampered = join(tmp, 'tampered.zip')
+    writeFileSync(tampered, bytes)
+    let v
+    try {
+      v = hipaa.verifyBundle(tampered)
+    } catch (e) {
+      assert.equal(e.code, 'HIPAA_BAD_INPUT', e.message)
+      assert.match(e.message, /tampered\.zip/)
+    }
+    if (v !== undefined) {
+      assert.equal(v.ok, false)
+      assert.ok(v.changed.length + v.missing.length + v.unexpected.length > 0 || !v.manifest_intact)
+    }
+  })
+
+  test('bad bundle inputs carry a code', async () => {
+    const bad = join(tmp, 'bad-attestations.toml')
+    writeFileSync(bad, '[[attestation]]\ncontrol = "admin.risk_analysis"\nby = "CISO"\n')
+    const out = join(tmp, 'never.zip')
+    await rejects(() => hipaa.writeBundle(out, snap, { attestationsFile: bad }), 'HIPAA_BAD_INPUT', /bad-attestations\.toml/)
+    await rejects(() => hipaa.writeBundle(out, snap, { attestationsFile: join(tmp, 'missing.toml') }), 'HIPAA_BAD_INPUT', /missing\.toml/)
+    await rejects(() => hipaa.writeBundle(out, snap, { attestations: bad }), 'HIPAA_CONFIG', /unknown option `attestations`/)
+    await rejects(() => hipaa.writeBundle(out, hipaa.demo()), 'HIPAA_CONFIG', /`snapshot` must be a Snapshot/)
+    await rejects(() => hipaa.verifyBundle(demoSnapshot), 'HIPAA_BAD_INPUT', /snapshot\.json/)
+    await rejects(() => hipaa.verifyBundle(join(tmp, 'missing.zip')), 'HIPAA_BAD_INPUT', /missing\.zip/)
+    await rejects(() => hipaa.trend(hipaa.demo()), 'HIPAA_CONFIG', /`reports` must be an array/)
+    await rejects(() => hipaa.trend([hipaa.demo(), {}]), 'HIPAA_CONFIG', /`reports\[1\]` must be a Report/)
+    await rejects(() => hipaa.diff(hipaa.demo(), snap), 'HIPAA_CONFIG', /`current` must be a Report/)
+    await rejects(() => hipaa.riskRegister(hipaa.demo(), { remediation_days: { urgent: 1 } }), 'HIPAA_BAD_INPUT', /unknown field `urgent`/)
   })
 })

@@ -4,12 +4,22 @@ import {
   citations,
   controls,
   demo,
+  diff,
   evaluate,
   gate,
   loadReport,
   loadSnapshot,
+  riskRegister,
+  risksCsv,
   scan,
   snapshot,
+  trend,
+  verifyBundle,
+  writeBundle,
+  type BundleManifest,
+  type BundleOptions,
+  type BundleVerification,
+  type Change,
   type CitationEntry,
   type Control,
   type ErrorCode,
@@ -17,11 +27,14 @@ import {
   type GateResult,
   type Report,
   type ReportData,
+  type Risk,
+  type RiskRegister,
   type ScanOptions,
   type ScopeFile,
   type Severity,
   type Snapshot,
   type Status,
+  type TrendPoint,
 } from '../index.js'
 
 /** Fails to compile when `T` is `any`. */
@@ -92,6 +105,31 @@ function catalog(): void {
   void [owners, demo().findings.length]
 }
 
+function audit(): void {
+  const before: Report = loadReport('last-week.json')
+  const now: Report = evaluate(loadSnapshot('evidence.json'), scope)
+  const changes = diff(before, now)
+  const added: Change[] = changes.new_failures
+  const was: Status | null = notAny(changes.fixed[0]?.before ?? null)
+  const since: string = changes.old_generated_at
+  const expiring: string[] = changes.waivers_expiring.map((w) => w.expires)
+  const points: TrendPoint[] = trend([before, now])
+  const rate: number | null | undefined = points[0]?.pass_rate['technical']
+  const fails: number = notAny(points[0]?.failures ?? 0)
+  const reg: RiskRegister = riskRegister(now, { remediation_days: { critical: 3 } })
+  const top: Risk | undefined = reg.risks[0]
+  const severity: Severity | undefined = top?.severity
+  const due: string | undefined = top?.due
+  const impact: number | undefined = reg.assets[0]?.impact
+  const csv: string = risksCsv(now, 'scope.toml')
+  const options: BundleOptions = { scope: 'scope.toml', attestationsFile: 'attestations.toml' }
+  const manifest: BundleManifest = writeBundle('evidence.zip', loadSnapshot('evidence.json'), options)
+  const digests: string[] = manifest.files.map((f) => notAny(f.sha256))
+  const v: BundleVerification = verifyBundle('evidence.zip')
+  const tampered: string[] = v.ok ? [] : [...v.changed, ...v.missing, ...v.unexpected]
+  void [added, was, since, expiring, rate, fails, severity, due, impact, csv, digests, tampered, v.manifest_intact, manifest.created_at]
+}
+
 function onError(e: unknown): ErrorCode | undefined {
   const code = (e as { code?: unknown }).code
   return code === 'HIPAA_CONFIG' || code === 'HIPAA_AWS_ACCESS' || code === 'HIPAA_BAD_INPUT' ? code : undefined
@@ -111,4 +149,11 @@ evaluate(demo())
 // @ts-expect-error: progress arguments are numbers and a string
 void scan({ onProgress: (done: string) => done })
 
-void [deployGate, offline, catalog, onError]
+// @ts-expect-error: bundle options are camelCase
+writeBundle('b.zip', loadSnapshot('s.json'), { attestations_file: 'a.toml' })
+// @ts-expect-error: a snapshot is not a report
+diff(demo(), loadSnapshot('s.json'))
+// @ts-expect-error: trend takes an array of reports
+trend(demo())
+
+void [deployGate, offline, catalog, audit, onError]
