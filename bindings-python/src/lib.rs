@@ -5,6 +5,7 @@
 //! one tokio runtime. The pure-Python package `hipaa_aws` (in `python/`) adds notebook
 //! conveniences on top.
 
+mod audit;
 mod catalog;
 mod errors;
 mod model;
@@ -42,5 +43,10 @@ fn hipaa_aws_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(catalog::controls, m)?)?;
     m.add_function(wrap_pyfunction!(catalog::citations, m)?)?;
     m.add_function(wrap_pyfunction!(model::vocabulary, m)?)?;
+    m.add_function(wrap_pyfunction!(audit::diff, m)?)?;
+    m.add_function(wrap_pyfunction!(audit::trend, m)?)?;
+    m.add_function(wrap_pyfunction!(audit::load_attestations, m)?)?;
+    m.add_function(wrap_pyfunction!(audit::write_bundle, m)?)?;
+    m.add_function(wrap_pyfunction!(audit::verify_bundle, m)?)?;
     Ok(())
 }

@@ -3,6 +3,7 @@
 
 use crate::errors::core_error;
 use crate::model::{finding_list, severity, to_python, PyCompleteness, PyGate};
+use crate::scope::PyScope;
 use chrono::{DateTime, Utc};
 use hipaa_core::Report;
 use pyo3::prelude::*;
@@ -151,6 +152,24 @@ impl PyReport {
     #[staticmethod]
     fn record_columns() -> Vec<&'static str> {
         crate::table::COLUMNS.to_vec()
+    }
+
+    /// The risk register (`hipaa risks --format json`): `as_of`, `assets`, `risks`; due dates
+    /// from `scope`'s `remediation_days` (the defaults when no scope is given).
+    #[pyo3(signature = (scope=None))]
+    fn risk_register<'py>(
+        &self,
+        py: Python<'py>,
+        scope: Option<PyScope>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let register = py.detach(|| crate::audit::risk_register(&self.inner, scope.as_ref()));
+        to_python(py, &register)
+    }
+
+    /// The risk register's risks as CSV (`hipaa risks --format csv`).
+    #[pyo3(signature = (scope=None))]
+    fn risks_csv(&self, py: Python<'_>, scope: Option<PyScope>) -> String {
+        py.detach(|| crate::audit::risk_register(&self.inner, scope.as_ref()).risks_csv())
     }
 
     fn __len__(&self) -> usize {

@@ -60,7 +60,8 @@ fn dates_to_text<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> 
 #[pymethods]
 impl PyScope {
     /// Build a scope from the same keys as the TOML file (`regions`, `mode`, `exclude`, `accounts`,
-    /// `phi`, `thresholds`, `controls`, `waivers`); nested tables are dicts. Validation is the core's.
+    /// `phi`, `thresholds`, `controls`, `waivers`, `attestation`, `remediation_days`); nested tables
+    /// are dicts. Validation is the core's.
     #[new]
     #[pyo3(signature = (**kwargs))]
     fn new(py: Python<'_>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
@@ -87,9 +88,16 @@ impl PyScope {
     }
 
     /// Read a scope file (the CLI's `--scope`); `extra_catalogs` resolve against its folder.
+    /// `attestations` names an attestations file whose entries are added (the CLI's `--attestations`).
     #[staticmethod]
-    fn load(path: PathBuf) -> PyResult<Self> {
-        let scope = Scope::load(&path).map_err(core_error)?;
+    #[pyo3(signature = (path, attestations=None))]
+    fn load(path: PathBuf, attestations: Option<PathBuf>) -> PyResult<Self> {
+        let mut scope = Scope::load(&path).map_err(core_error)?;
+        if let Some(a) = attestations {
+            scope
+                .attestations
+                .extend(hipaa_core::attest::load_attestations(&a).map_err(core_error)?);
+        }
         Ok(PyScope {
             inner: Arc::new(scope),
             base_dir: path.parent().map(Path::to_path_buf),

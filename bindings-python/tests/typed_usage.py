@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
-from typing import Optional
+from typing import Any, Optional
 
 import hipaa_aws
 from hipaa_aws import Finding, Report, Scope, Snapshot
@@ -63,6 +63,18 @@ def offline() -> None:
         print(e.kind, e)
     except hipaa_aws.HipaaError:
         raise
+
+
+def audit(snap: Snapshot) -> bool:
+    old, new = hipaa_aws.demo(), hipaa_aws.evaluate(snap, scope=Scope.load("scope.toml", attestations="a.toml"))
+    changes: dict[str, Any] = hipaa_aws.diff(old, new)
+    points: list[dict[str, Any]] = hipaa_aws.trend([old, new])
+    risks: int = len(new.risk_register()["risks"])
+    csv: str = new.risks_csv(scope=Scope(remediation_days={"critical": 7}))
+    manifest = hipaa_aws.write_bundle("bundle.zip", snap, scope_file="scope.toml", attestations_file="a.toml")
+    print(changes["fixed"], points, risks, csv, manifest["files"], hipaa_aws.load_attestations("a.toml"))
+    ok: bool = hipaa_aws.verify_bundle("bundle.zip")["ok"]
+    return ok
 
 
 def mistakes(report: Report, f: Finding) -> None:

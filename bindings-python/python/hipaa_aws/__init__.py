@@ -19,7 +19,7 @@ Scanning an account uses the AWS SDK's default credential chain::
 from __future__ import annotations
 
 import os
-from typing import Callable, Optional, Sequence, Union
+from typing import Any, Callable, Optional, Sequence, Union
 
 from hipaa_aws import _native
 from hipaa_aws._native import (
@@ -40,6 +40,7 @@ from hipaa_aws._native import (
     citations,
     controls,
     demo_snapshot,
+    load_attestations,
     load_snapshot,
     vocabulary,
 )
@@ -66,13 +67,18 @@ __all__ = [
     "controls",
     "demo",
     "demo_snapshot",
+    "diff",
     "evaluate",
+    "load_attestations",
     "load_report",
     "load_snapshot",
     "scan",
     "scan_async",
     "snapshot",
+    "trend",
+    "verify_bundle",
     "vocabulary",
+    "write_bundle",
 ]
 
 #: Called as ``progress(done, total, stage)`` while a scan runs (from a worker thread). If it
@@ -188,3 +194,46 @@ def demo() -> Report:
 def load_report(path: Union[str, "os.PathLike[str]"]) -> Report:
     """Read a report saved as JSON by :meth:`Report.save` or ``hipaa scan --format json -o``."""
     return Report(_native.load_report(os.fspath(path)))
+
+
+def diff(old: Report, new: Report) -> dict[str, Any]:
+    """What changed between two reports (``hipaa diff``): ``new_failures``, ``fixed``,
+    ``still_failing``, ``newly_unknown`` (lists of changes), ``waivers_expiring``,
+    ``old_generated_at`` and ``new_generated_at``."""
+    return _native.diff(old._native, new._native)
+
+
+def trend(reports: Sequence[Report]) -> list[dict[str, Any]]:
+    """One point per report, oldest first (``hipaa trend``): ``generated_at``, ``account``,
+    ``pass_rate`` (by safeguard) and ``failures``."""
+    return _native.trend([r._native for r in reports])
+
+
+def write_bundle(
+    path: Union[str, "os.PathLike[str]"],
+    snapshot: Union[Snapshot, str, "os.PathLike[str]"],
+    scope: Optional[Scope] = None,
+    scope_file: Union[str, "os.PathLike[str]", None] = None,
+    attestations_file: Union[str, "os.PathLike[str]", None] = None,
+) -> dict[str, Any]:
+    """Evaluate ``snapshot`` and write the evidence bundle zip (``hipaa bundle``); returns its manifest.
+
+    The scope is ``scope``, else ``scope_file`` loaded, else the defaults; the attestations in
+    ``attestations_file`` are added to it before evaluating. The two files are copied into the
+    bundle (``scope.toml``, ``attestations.toml``) as they are on disk.
+    """
+    if not isinstance(snapshot, Snapshot):
+        snapshot = load_snapshot(os.fspath(snapshot))
+    return _native.write_bundle(
+        os.fspath(path),
+        snapshot,
+        scope,
+        None if scope_file is None else os.fspath(scope_file),
+        None if attestations_file is None else os.fspath(attestations_file),
+    )
+
+
+def verify_bundle(path: Union[str, "os.PathLike[str]"]) -> dict[str, Any]:
+    """Check a bundle against its manifest (``hipaa verify``): ``ok``, ``manifest_intact``, and
+    the files ``changed``, ``missing`` and ``unexpected``."""
+    return _native.verify_bundle(os.fspath(path))

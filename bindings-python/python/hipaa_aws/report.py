@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Iterator, Optional, Union
 
 from hipaa_aws import _native
-from hipaa_aws._native import Completeness, ConfigurationError, Finding, Gate, Snapshot
+from hipaa_aws._native import Completeness, ConfigurationError, Finding, Gate, Scope, Snapshot
 
 if TYPE_CHECKING:  # pandas is optional and imported only by to_pandas()
     import pandas
@@ -162,6 +162,15 @@ class Report:
         """One flat dict per finding (columns: :meth:`record_columns`); ``citations`` and
         ``safeguards`` are lists of strings, ``resource_phi`` is True, False or None."""
         return self._native.to_records()
+
+    def risk_register(self, scope: Optional[Scope] = None) -> dict[str, Any]:
+        """The risk register (``hipaa risks --format json``): ``as_of``, ``assets``, ``risks``
+        (one per FAIL or ERROR finding); due dates from ``scope.remediation_days``, else the defaults."""
+        return self._native.risk_register(scope)
+
+    def risks_csv(self, scope: Optional[Scope] = None) -> str:
+        """The risk register's risks as CSV (``hipaa risks --format csv``)."""
+        return self._native.risks_csv(scope)
 
     @staticmethod
     def record_columns() -> list[str]:
