@@ -28,6 +28,23 @@ pub struct Attestation {
 }
 
 impl Attestation {
+    /// Check what the file format cannot: dates in order, a signer and evidence.
+    pub fn validate(&self) -> std::result::Result<(), String> {
+        if self.expires < self.date {
+            return Err(format!(
+                "attestation for `{}` expires before its date",
+                self.control
+            ));
+        }
+        if self.by.trim().is_empty() || self.evidence.trim().is_empty() {
+            return Err(format!(
+                "attestation for `{}` needs `by` and `evidence`",
+                self.control
+            ));
+        }
+        Ok(())
+    }
+
     /// Whether it still counts on `today`.
     pub fn is_active(&self, today: NaiveDate) -> bool {
         self.date <= today && today <= self.expires

@@ -309,6 +309,9 @@ impl Scope {
         if self.phi.tag_key.trim().is_empty() || self.phi.tag_values.is_empty() {
             return Err("`phi.tag_key` and `phi.tag_values` must not be empty".into());
         }
+        for a in &self.attestations {
+            a.validate()?;
+        }
         for w in &self.waivers {
             for (field, v) in [
                 ("control", &w.control),
@@ -446,6 +449,18 @@ expires = 2027-06-30
             .unwrap_err()
             .to_string();
         assert!(e.contains("colour"), "{e}");
+    }
+
+    #[test]
+    fn inline_attestations_are_checked_like_an_attestations_file() {
+        let bad = "[[attestation]]\ncontrol = \"admin.risk_analysis\"\nby = \"\"\ndate = 2026-01-01\nevidence = \"e\"\nexpires = 2027-01-01\n";
+        let e = Scope::from_toml(bad, "s.toml").unwrap_err().to_string();
+        assert!(e.contains("needs `by`"), "{e}");
+        let bad = "[[attestation]]\ncontrol = \"admin.risk_analysis\"\nby = \"J\"\ndate = 2026-01-01\nevidence = \"e\"\nexpires = 2025-01-01\n";
+        assert!(Scope::from_toml(bad, "s.toml")
+            .unwrap_err()
+            .to_string()
+            .contains("expires before"));
     }
 
     #[test]
