@@ -30,10 +30,47 @@ impl AwsSource {
 pub(crate) struct Scan<'a> {
     pub config: SdkConfig,
     pub regions: Vec<String>,
-    pub account: Fact<String>,
-    pub partition: String,
     pub local_endpoint: Option<String>,
     pub ledger: Ledger<'a>,
+}
+
+/// The account id and partition, from STS.
+async fn identity(scan: &Scan<'_>) -> (Fact<String>, String) {
+    let ledger = &scan.ledger;
+    ledger.plan(1, "identity");
+    let sts = aws_sdk_sts::Client::new(&scan.config);
+    let identity = ledger
+        .must(
+            "sts:GetCallerIdentity",
+            "",
+            sts.get_caller_identity().send(),
+        )
+        .await;
+    ledger.tick("identity");
+    match identity {
+        Ok(out) => {
+            let partition = out
+                .arn()
+                .and_then(|a| a.split(':').nth(1))
+                .unwrap_or("aws")
+                .to_string();
+            match out.account() {
+                Some(a) => (Fact::Known(a.to_string()), partition),
+                None => {
+                    let u = ledger.fail(
+                        "sts:GetCallerIdentity",
+                        "",
+                        (
+                            hipaa_core::UnknownReason::ParseError,
+                            "no account in the answer".into(),
+                        ),
+                    );
+                    (Fact::Unknown(u), partition)
+                }
+            }
+        }
+        Err(u) => (Fact::Unknown(u), "aws".to_string()),
+    }
 }
 
 #[async_trait]
@@ -64,50 +101,21 @@ impl EvidenceSource for AwsSource {
         }
         let regions = self.options.scan_regions(&config);
         let ledger = Ledger::new(self.options.concurrency, progress);
-        ledger.plan(1, "identity");
-        let sts = aws_sdk_sts::Client::new(&config);
-        let identity = ledger
-            .must(
-                "sts:GetCallerIdentity",
-                "",
-                sts.get_caller_identity().send(),
-            )
-            .await;
-        ledger.tick("identity");
-        let (account, partition) = match identity {
-            Ok(out) => {
-                let partition = out
-                    .arn()
-                    .and_then(|a| a.split(':').nth(1))
-                    .unwrap_or("aws")
-                    .to_string();
-                match out.account() {
-                    Some(a) => (Fact::Known(a.to_string()), partition),
-                    None => (
-                        Fact::Unknown(ledger.fail(
-                            "sts:GetCallerIdentity",
-                            "",
-                            (
-                                hipaa_core::UnknownReason::ParseError,
-                                "no account in the answer".into(),
-                            ),
-                        )),
-                        partition,
-                    ),
-                }
-            }
-            Err(u) => (Fact::Unknown(u), "aws".to_string()),
-        };
         let scan = Scan {
             config,
             regions,
-            account,
-            partition,
             local_endpoint: self.options.endpoint_url.clone(),
             ledger,
         };
-        let (s3, kms, iam) =
-            tokio::join!(s3::collect(&scan), kms::collect(&scan), iam::collect(&scan));
+        // KMS and IAM need no account id, so they start at once; S3 waits for STS (the account
+        // id names the account-level Block Public Access setting, the partition the bucket ARNs).
+        let s3_after_identity = async {
+            let (account, partition) = identity(&scan).await;
+            let s3 = s3::collect(&scan, &account, &partition).await;
+            (account, partition, s3)
+        };
+        let ((account, partition, s3), kms, iam) =
+            tokio::join!(s3_after_identity, kms::collect(&scan), iam::collect(&scan));
         let source = match &self.options.endpoint_url {
             Some(u) => format!("aws endpoint {u}"),
             None => "aws".to_string(),
@@ -116,8 +124,8 @@ impl EvidenceSource for AwsSource {
             schema_version: SNAPSHOT_SCHEMA_VERSION,
             taken_at: Utc::now(),
             source,
-            partition: scan.partition.clone(),
-            account: scan.account.clone(),
+            partition,
+            account,
             regions: scan.regions.clone(),
             s3,
             kms,

@@ -38,7 +38,11 @@ impl Clients<'_> {
     }
 }
 
-pub(crate) async fn collect(scan: &Scan<'_>) -> S3Evidence {
+pub(crate) async fn collect(
+    scan: &Scan<'_>,
+    account: &Fact<String>,
+    partition: &str,
+) -> S3Evidence {
     let clients = Clients {
         scan,
         by_region: Mutex::new(HashMap::new()),
@@ -52,7 +56,7 @@ pub(crate) async fn collect(scan: &Scan<'_>) -> S3Evidence {
     let home_client = clients.get(&home);
     let (buckets, account_pab) = tokio::join!(
         list_buckets(scan, &home_client),
-        account_public_access_block(scan)
+        account_public_access_block(scan, account)
     );
     scan.ledger.tick(STAGE);
     scan.ledger.tick(STAGE);
@@ -62,7 +66,7 @@ pub(crate) async fn collect(scan: &Scan<'_>) -> S3Evidence {
             scan.ledger.plan(list.len() as u64, STAGE);
             let concurrency = 16usize;
             let mut out: Vec<Bucket> = stream::iter(list)
-                .map(|(name, region)| bucket(scan, &clients, name, region))
+                .map(|(name, region)| bucket(scan, &clients, partition, name, region))
                 .buffer_unordered(concurrency)
                 .collect()
                 .await;
@@ -102,8 +106,11 @@ impl ResolveEndpoint for FixedEndpoint {
     }
 }
 
-async fn account_public_access_block(scan: &Scan<'_>) -> Fact<Option<PublicAccessBlock>> {
-    let Fact::Known(account) = &scan.account else {
+async fn account_public_access_block(
+    scan: &Scan<'_>,
+    account: &Fact<String>,
+) -> Fact<Option<PublicAccessBlock>> {
+    let Fact::Known(account) = account else {
         return Fact::Unknown(Unknown::new(
             UnknownReason::NotCollected,
             "s3control:GetPublicAccessBlock",
@@ -148,6 +155,7 @@ fn pab_control(c: &aws_sdk_s3control::types::PublicAccessBlockConfiguration) -> 
 async fn bucket(
     scan: &Scan<'_>,
     clients: &Clients<'_>,
+    partition: &str,
     name: String,
     listed_region: Option<String>,
 ) -> Bucket {
@@ -322,7 +330,7 @@ async fn bucket(
         })
     });
     Bucket {
-        arn: format!("arn:{}:s3:::{}", scan.partition, name),
+        arn: format!("arn:{partition}:s3:::{name}"),
         name,
         region,
         tags: tags.into(),
