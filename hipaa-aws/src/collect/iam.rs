@@ -322,10 +322,8 @@ async fn authorization(
             d.policies.push(ManagedPolicy {
                 name,
                 arn,
-                attachment_count: p
-                    .attachment_count()
-                    .and_then(|n| u32::try_from(n).ok())
-                    .unwrap_or(0),
+                // No default stands in for a missing count: the rule treats it as unknown.
+                attachment_count: p.attachment_count().and_then(|n| u32::try_from(n).ok()),
                 document,
             });
         }
@@ -349,7 +347,7 @@ async fn authorization(
             ManagedPolicy {
                 name,
                 arn,
-                attachment_count: count,
+                attachment_count: Some(count),
                 document,
             }
         });

@@ -136,8 +136,8 @@ pub struct ManagedPolicy {
     pub name: String,
     /// Policy ARN.
     pub arn: String,
-    /// How many principals it is attached to.
-    pub attachment_count: u32,
+    /// How many principals it is attached to; `None` when AWS did not say.
+    pub attachment_count: Option<u32>,
     /// The default version's document; `None` when AWS did not return it.
     pub document: Option<String>,
 }

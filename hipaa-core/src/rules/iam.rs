@@ -296,7 +296,7 @@ fn customer_policy_admin(ctx: &Context<'_>) -> Vec<Outcome> {
         let out: Vec<Outcome> = auth
             .policies
             .iter()
-            .filter(|p| !p.is_aws_managed() && p.attachment_count > 0)
+            .filter(|p| !p.is_aws_managed() && p.attachment_count != Some(0))
             .map(|p| {
                 let res = Resource {
                     arn: p.arn.clone(),
@@ -317,10 +317,15 @@ fn customer_policy_admin(ctx: &Context<'_>) -> Vec<Outcome> {
                     })?;
                     let doc = parse_doc(text, "iam:GetAccountAuthorizationDetails")?;
                     Ok(if doc.grants_full_admin() {
-                        Verdict::fail(format!(
-                            "attached to {} principal(s) and allows every action on every resource",
-                            p.attachment_count
-                        ))
+                        let Some(n) = p.attachment_count else {
+                            // An admin policy that may or may not be attached: cannot tell.
+                            return Err(Unknown::new(
+                                UnknownReason::ParseError,
+                                "iam:GetAccountAuthorizationDetails",
+                                "the policy grants full administrator access but its attachment count was not returned",
+                            ));
+                        };
+                        Verdict::fail(format!("attached to {n} principal(s) and allows every action on every resource"))
                     } else {
                         Verdict::pass("does not grant full administrator access")
                     })
@@ -576,7 +581,7 @@ mod tests {
         ManagedPolicy {
             name: name.into(),
             arn: format!("arn:aws:iam::{ACCOUNT}:policy/{name}"),
-            attachment_count: count,
+            attachment_count: Some(count),
             document: doc.map(str::to_string),
         }
     }
