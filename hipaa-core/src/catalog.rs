@@ -18,6 +18,14 @@ const BUNDLED: &[(&str, &str)] = &[
         include_str!("../data/controls/iam.toml"),
     ),
     (
+        "controls/logging.toml",
+        include_str!("../data/controls/logging.toml"),
+    ),
+    (
+        "controls/backup.toml",
+        include_str!("../data/controls/backup.toml"),
+    ),
+    (
         "controls/scope.toml",
         include_str!("../data/controls/scope.toml"),
     ),
@@ -82,6 +90,7 @@ pub struct Control {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CatalogFile {
+    #[serde(default)]
     control: Vec<Control>,
 }
 

@@ -202,6 +202,14 @@ pub struct Thresholds {
     pub password_max_age_days: u32,
     /// Minimum number of remembered passwords.
     pub password_reuse_prevention: u32,
+    /// CloudWatch Logs groups must keep events at least this long (never-expire is flagged too).
+    pub log_retention_min_days: u32,
+    /// AWS Backup rules must keep recovery points at least this long.
+    pub backup_retention_min_days: u32,
+    /// AWS Backup rules must run at least this often.
+    pub backup_max_interval_hours: u32,
+    /// RDS automated backups must be kept at least this long (1-35 days).
+    pub rds_backup_retention_min_days: u32,
 }
 
 impl Default for Thresholds {
@@ -212,6 +220,10 @@ impl Default for Thresholds {
             password_min_length: 14,
             password_max_age_days: 90,
             password_reuse_prevention: 24,
+            log_retention_min_days: 365,
+            backup_retention_min_days: 35,
+            backup_max_interval_hours: 24,
+            rds_backup_retention_min_days: 7,
         }
     }
 }

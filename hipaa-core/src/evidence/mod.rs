@@ -1,8 +1,11 @@
 //! Typed evidence: what a scan learned, with every fact either known or unknown-with-reason.
 
+pub mod backup;
 mod fact;
+pub mod governance;
 pub mod iam;
 pub mod kms;
+pub mod logging;
 pub mod s3;
 mod snapshot;
 

@@ -1,5 +1,8 @@
+use super::backup::BackupRegion;
+use super::governance::{Agreement, OrganizationsEvidence, TaggedInventory};
 use super::iam::IamEvidence;
 use super::kms::KmsEvidence;
+use super::logging::LoggingRegion;
 use super::s3::S3Evidence;
 use super::Fact;
 use super::UnknownReason;
@@ -31,8 +34,43 @@ pub struct Snapshot {
     pub kms: KmsEvidence,
     /// IAM evidence.
     pub iam: IamEvidence,
+    /// Agreements accepted in AWS Artifact (the BAA).
+    #[serde(default = "not_collected")]
+    pub agreements: Fact<Vec<Agreement>>,
+    /// AWS Organizations: membership, accounts and service control policies.
+    #[serde(default)]
+    pub organizations: OrganizationsEvidence,
+    /// Tagged resources of every service, per region (Resource Groups Tagging API).
+    #[serde(default = "not_collected")]
+    pub inventory: Fact<Vec<TaggedInventory>>,
+    /// Logging and monitoring, per region.
+    #[serde(default = "not_collected")]
+    pub logging: Fact<Vec<LoggingRegion>>,
+    /// Backup and recovery, per region.
+    #[serde(default = "not_collected")]
+    pub backup: Fact<Vec<BackupRegion>>,
     /// Every read attempted and every read that failed.
     pub reads: ReadLog,
+}
+
+/// What a section missing from an older snapshot means: never read, so its controls are ERROR.
+pub(crate) fn not_collected<T>() -> Fact<T> {
+    Fact::Unknown(super::Unknown::new(
+        UnknownReason::NotCollected,
+        "snapshot",
+        "this snapshot was written before this evidence was collected",
+    ))
+}
+
+impl Default for OrganizationsEvidence {
+    fn default() -> Self {
+        OrganizationsEvidence {
+            organization: not_collected(),
+            accounts: not_collected(),
+            parents: not_collected(),
+            scps: not_collected(),
+        }
+    }
 }
 
 /// The ledger of API reads, for completeness figures and the benchmark.

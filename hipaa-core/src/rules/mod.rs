@@ -4,8 +4,11 @@
 //! (title, citations, owner, severity, remediation) comes from the catalog.
 
 mod baa;
+mod backup;
+mod governance;
 mod iam;
 mod kms;
+mod logging;
 mod s3;
 
 use crate::evidence::{Snapshot, Unknown};
@@ -79,6 +82,9 @@ pub(crate) fn builtin() -> Vec<RuleFn> {
     v.extend(kms::rules());
     v.extend(iam::rules());
     v.extend(baa::rules());
+    v.extend(governance::rules());
+    v.extend(logging::rules());
+    v.extend(backup::rules());
     v
 }
 

@@ -1,8 +1,11 @@
 //! Builders for rule tests: a fully compliant snapshot that each test breaks one fact of.
 
 use super::{builtin, Context};
+use crate::evidence::backup::*;
+use crate::evidence::governance::*;
 use crate::evidence::iam::*;
 use crate::evidence::kms::*;
+use crate::evidence::logging::*;
 use crate::evidence::s3::*;
 use crate::evidence::{Fact, ReadLog, Snapshot, Unknown, UnknownReason, SNAPSHOT_SCHEMA_VERSION};
 use crate::scope::Scope;
@@ -173,6 +176,20 @@ pub fn snapshot_with(buckets: Vec<Bucket>) -> Snapshot {
             }],
         },
         iam: iam(),
+        agreements: Fact::Known(vec![baa_agreement()]),
+        organizations: organizations(),
+        inventory: Fact::Known(vec![TaggedInventory {
+            region: "us-east-1".into(),
+            resources: Fact::Known(vec![
+                tagged("arn:aws:s3:::phi-bucket", "PHI"),
+                tagged(
+                    &format!("arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/patients"),
+                    "PHI",
+                ),
+            ]),
+        }]),
+        logging: Fact::Known(vec![logging_region("us-east-1")]),
+        backup: Fact::Known(vec![backup_region("us-east-1")]),
         reads: ReadLog::default(),
     }
 }
@@ -209,4 +226,235 @@ pub fn run_key(id: &str, k: &KmsKey) -> Status {
     let v = statuses(&s, id);
     assert_eq!(v.len(), 1, "{id}: {v:?}");
     v[0]
+}
+
+pub fn phi_tags() -> crate::evidence::Tags {
+    let mut t = crate::evidence::Tags::new();
+    t.insert("DataClass".into(), "PHI".into());
+    t
+}
+
+pub fn tagged(arn: &str, class: &str) -> TaggedResource {
+    let mut tags = crate::evidence::Tags::new();
+    tags.insert("DataClass".into(), class.into());
+    TaggedResource {
+        arn: arn.into(),
+        tags,
+    }
+}
+
+pub fn baa_agreement() -> Agreement {
+    Agreement {
+        id: "customer-agreement-aaaaaaaaaaaaaaaa".into(),
+        name: "AWS Business Associate Addendum".into(),
+        arn: format!(
+            "arn:aws:artifact::{ACCOUNT}:customer-agreement/customer-agreement-aaaaaaaaaaaaaaaa"
+        ),
+        state: "ACTIVE".into(),
+        kind: "DEFAULT".into(),
+        account: Some(ACCOUNT.into()),
+        organization_arn: None,
+        effective_start: days_ago(300),
+        effective_end: None,
+    }
+}
+
+pub const MANAGEMENT: &str = "999988887777";
+
+/// An SCP that denies everything outside `prefixes`.
+pub fn deny_outside(prefixes: &[&str]) -> String {
+    let list: Vec<String> = prefixes.iter().map(|p| format!("\"{p}:*\"")).collect();
+    format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Sid":"DenyIneligible","Effect":"Deny","NotAction":[{}],"Resource":"*"}}]}}"#,
+        list.join(",")
+    )
+}
+
+pub fn scp(id: &str, content: &str, targets: &[&str]) -> Scp {
+    Scp {
+        id: id.into(),
+        name: id.into(),
+        arn: format!(
+            "arn:aws:organizations::{MANAGEMENT}:policy/o-test/service_control_policy/{id}"
+        ),
+        aws_managed: id == "p-FullAWSAccess",
+        content: Fact::Known(content.into()),
+        targets: Fact::Known(targets.iter().map(|t| t.to_string()).collect()),
+    }
+}
+
+pub fn organizations() -> OrganizationsEvidence {
+    OrganizationsEvidence {
+        organization: Fact::Known(Some(Organization {
+            id: "o-test".into(),
+            arn: format!("arn:aws:organizations::{MANAGEMENT}:organization/o-test"),
+            management_account: MANAGEMENT.into(),
+            feature_set: "ALL".into(),
+        })),
+        accounts: Fact::Known(vec![
+            OrgAccount {
+                id: MANAGEMENT.into(),
+                name: "management".into(),
+                status: "ACTIVE".into(),
+            },
+            OrgAccount {
+                id: ACCOUNT.into(),
+                name: "phi".into(),
+                status: "ACTIVE".into(),
+            },
+        ]),
+        parents: Fact::Known(vec!["ou-phi".into(), "r-root".into()]),
+        scps: Fact::Known(vec![
+            scp(
+                "p-FullAWSAccess",
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+                &["r-root"],
+            ),
+            scp(
+                "p-eligible",
+                &deny_outside(&["s3", "kms", "iam", "sts", "dynamodb", "cloudtrail"]),
+                &["ou-phi"],
+            ),
+        ]),
+    }
+}
+
+pub const ROOT_PATTERN: &str = r#"{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }"#;
+pub const LOGIN_FAILURE_PATTERN: &str =
+    r#"{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }"#;
+pub const IAM_CHANGE_PATTERN: &str = "{($.eventName=DeleteGroupPolicy)||($.eventName=DeleteRolePolicy)||($.eventName=DeleteUserPolicy)||($.eventName=PutGroupPolicy)||($.eventName=PutRolePolicy)||($.eventName=PutUserPolicy)||($.eventName=CreatePolicy)||($.eventName=DeletePolicy)||($.eventName=CreatePolicyVersion)||($.eventName=DeletePolicyVersion)||($.eventName=AttachRolePolicy)||($.eventName=DetachRolePolicy)||($.eventName=AttachUserPolicy)||($.eventName=DetachUserPolicy)||($.eventName=AttachGroupPolicy)||($.eventName=DetachGroupPolicy)}";
+pub const TRAIL_CHANGE_PATTERN: &str = "{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName = StopLogging) }";
+
+pub const TRAIL_LOG_GROUP: &str = "cloudtrail/org";
+
+pub fn trail() -> Trail {
+    Trail {
+        name: "org-trail".into(),
+        arn: format!("arn:aws:cloudtrail:us-east-1:{ACCOUNT}:trail/org-trail"),
+        home_region: "us-east-1".into(),
+        multi_region: true,
+        organization: false,
+        log_file_validation: true,
+        kms_key_id: Some(format!("arn:aws:kms:us-east-1:{ACCOUNT}:key/k1")),
+        cloudwatch_log_group_arn: Some(format!(
+            "arn:aws:logs:us-east-1:{ACCOUNT}:log-group:{TRAIL_LOG_GROUP}:*"
+        )),
+        s3_bucket: Some("trail-logs".into()),
+        is_logging: Fact::Known(true),
+        selectors: Fact::Known(TrailSelectors {
+            management_events: true,
+            s3_data_prefixes: vec!["arn:aws:s3".into()],
+        }),
+    }
+}
+
+fn filter(name: &str, pattern: &str) -> (MetricFilter, MetricAlarm) {
+    (
+        MetricFilter {
+            name: name.into(),
+            log_group: TRAIL_LOG_GROUP.into(),
+            pattern: pattern.into(),
+            metrics: vec![("CISBenchmark".into(), name.into())],
+        },
+        MetricAlarm {
+            name: format!("{name}-alarm"),
+            namespace: Some("CISBenchmark".into()),
+            metric: Some(name.into()),
+            actions_enabled: true,
+            actions: vec![format!("arn:aws:sns:us-east-1:{ACCOUNT}:security")],
+        },
+    )
+}
+
+pub fn logging_region(region: &str) -> LoggingRegion {
+    let (filters, alarms): (Vec<_>, Vec<_>) = [
+        ("RootUse", ROOT_PATTERN),
+        ("ConsoleLoginFailures", LOGIN_FAILURE_PATTERN),
+        ("IamChanges", IAM_CHANGE_PATTERN),
+        ("TrailChanges", TRAIL_CHANGE_PATTERN),
+    ]
+    .into_iter()
+    .map(|(n, p)| filter(n, p))
+    .unzip();
+    LoggingRegion {
+        region: region.into(),
+        trails: Fact::Known(vec![trail()]),
+        config_recorders: Fact::Known(vec![ConfigRecorder {
+            name: "default".into(),
+            all_supported: true,
+            include_global: true,
+            recording: Fact::Known(true),
+        }]),
+        guardduty: Fact::Known(vec![Detector {
+            id: "d1".into(),
+            status: Fact::Known("ENABLED".into()),
+        }]),
+        security_hub: Fact::Known(Some(SecurityHub {
+            arn: format!("arn:aws:securityhub:{region}:{ACCOUNT}:hub/default"),
+            subscribed_at: None,
+        })),
+        log_groups: Fact::Known(vec![LogGroup {
+            name: TRAIL_LOG_GROUP.into(),
+            arn: format!("arn:aws:logs:{region}:{ACCOUNT}:log-group:{TRAIL_LOG_GROUP}"),
+            kms_key_id: Some(format!("arn:aws:kms:{region}:{ACCOUNT}:key/k1")),
+            retention_days: Some(365),
+        }]),
+        metric_filters: Fact::Known(filters),
+        alarms: Fact::Known(alarms),
+    }
+}
+
+pub fn backup_region(region: &str) -> BackupRegion {
+    BackupRegion {
+        region: region.into(),
+        plans: Fact::Known(vec![BackupPlan {
+            id: "plan-1".into(),
+            arn: format!("arn:aws:backup:{region}:{ACCOUNT}:backup-plan:plan-1"),
+            name: "phi-daily".into(),
+            rules: Fact::Known(vec![BackupRule {
+                name: "daily".into(),
+                schedule: Some("cron(0 5 ? * * *)".into()),
+                vault: "phi-vault".into(),
+                delete_after_days: Some(35),
+                copy_to: vec![format!(
+                    "arn:aws:backup:us-west-2:{ACCOUNT}:backup-vault:phi-vault-dr"
+                )],
+            }]),
+            selections: Fact::Known(vec![BackupSelection {
+                id: "sel-1".into(),
+                name: "phi-tagged".into(),
+                resources: vec![],
+                not_resources: vec![],
+                tags: vec![("DataClass".into(), "PHI".into())],
+            }]),
+        }]),
+        vaults: Fact::Known(vec![BackupVault {
+            name: "phi-vault".into(),
+            arn: format!("arn:aws:backup:{region}:{ACCOUNT}:backup-vault:phi-vault"),
+            encryption_key_arn: Some(format!("arn:aws:kms:{region}:{ACCOUNT}:key/k1")),
+            locked: true,
+            min_retention_days: Some(35),
+        }]),
+        dynamodb_tables: Fact::Known(vec![DynamoTable {
+            name: "patients".into(),
+            arn: format!("arn:aws:dynamodb:{region}:{ACCOUNT}:table/patients"),
+            pitr: Fact::Known(true),
+            tags: Fact::Known(phi_tags()),
+        }]),
+        rds_instances: Fact::Known(vec![RdsInstance {
+            id: "ehr".into(),
+            arn: format!("arn:aws:rds:{region}:{ACCOUNT}:db:ehr"),
+            engine: "postgres".into(),
+            backup_retention_days: 14,
+            storage_encrypted: true,
+            tags: phi_tags(),
+        }]),
+        efs_file_systems: Fact::Known(vec![FileSystem {
+            id: "fs-1".into(),
+            arn: format!("arn:aws:elasticfilesystem:{region}:{ACCOUNT}:file-system/fs-1"),
+            encrypted: true,
+            backup_enabled: Fact::Known(true),
+            tags: phi_tags(),
+        }]),
+    }
 }
