@@ -5,6 +5,7 @@ pub mod attest;
 pub mod bundle;
 pub mod catalog;
 pub mod demo;
+pub mod eligible;
 mod error;
 mod evaluate;
 pub mod evidence;
@@ -15,6 +16,7 @@ pub mod report;
 pub mod risk;
 pub mod rules;
 pub mod scope;
+pub mod scp;
 pub mod source;
 mod vocabulary;
 

@@ -42,6 +42,50 @@ pub struct Scope {
     /// Days allowed to fix a failure, by severity (the risk register's due dates).
     #[serde(default)]
     pub remediation_days: RemediationDays,
+    /// Signed BAAs recorded by hand, for when AWS Artifact cannot be read (or for a negotiated BAA).
+    #[serde(default)]
+    pub baa: Vec<BaaAttestation>,
+}
+
+/// A signed Business Associate Addendum, as the user records it when the Artifact API cannot show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BaaAttestation {
+    /// Account-level, organization-level or a custom (negotiated) agreement.
+    pub kind: BaaKind,
+    /// The day it took effect.
+    #[serde(deserialize_with = "date_from_toml")]
+    pub effective: NaiveDate,
+    /// The 12-digit accounts it covers.
+    pub accounts: Vec<String>,
+    /// Where the signed copy is archived (document system, path, ticket).
+    pub archived_at: String,
+    /// Who recorded it.
+    #[serde(default)]
+    pub recorded_by: Option<String>,
+}
+
+/// Which kind of BAA an attestation records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BaaKind {
+    /// Accepted for one account in AWS Artifact.
+    Account,
+    /// Accepted for the whole organization in AWS Artifact.
+    Organization,
+    /// Negotiated and signed outside Artifact.
+    Custom,
+}
+
+impl BaaKind {
+    /// A readable label.
+    pub fn label(self) -> &'static str {
+        match self {
+            BaaKind::Account => "account BAA",
+            BaaKind::Organization => "organization BAA",
+            BaaKind::Custom => "custom BAA",
+        }
+    }
 }
 
 /// How long a failure of each severity may stay open before it is overdue.
@@ -98,6 +142,7 @@ impl Default for Scope {
             waivers: Vec::new(),
             attestations: Vec::new(),
             remediation_days: RemediationDays::default(),
+            baa: Vec::new(),
         }
     }
 }
@@ -323,6 +368,23 @@ impl Scope {
         }
         for a in &self.attestations {
             a.validate()?;
+        }
+        for b in &self.baa {
+            if b.accounts.is_empty() {
+                return Err("a [[baa]] entry must list the `accounts` it covers".into());
+            }
+            if let Some(bad) = b
+                .accounts
+                .iter()
+                .find(|a| a.len() != 12 || !a.chars().all(|c| c.is_ascii_digit()))
+            {
+                return Err(format!("[[baa]] account id `{bad}` is not 12 digits"));
+            }
+            if b.archived_at.trim().is_empty() {
+                return Err(
+                    "a [[baa]] entry needs `archived_at`: where the signed copy is kept".into(),
+                );
+            }
         }
         for w in &self.waivers {
             for (field, v) in [

@@ -203,6 +203,12 @@ impl Outcome {
         }
     }
 
+    /// The same judgement about another resource.
+    pub fn with_resource(mut self, resource: Resource) -> Outcome {
+        self.resource = resource;
+        self
+    }
+
     /// An account-level outcome.
     pub fn account(ctx: &Context<'_>, r: Result<Verdict, Unknown>) -> Outcome {
         Outcome::from_result(ctx.account_resource(), PhiMark::Account, r)
