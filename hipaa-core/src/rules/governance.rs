@@ -86,7 +86,7 @@ fn kind_for(arn: &str) -> &'static str {
     }
 }
 
-fn resource_for(ctx: &Context<'_>, arn: &str, phi: Option<bool>) -> Resource {
+fn resource_for(ctx: &Context<'_>, arn: &str, phi: Option<bool>, tags: Option<&Tags>) -> Resource {
     let id = arn
         .rsplit([':', '/'])
         .find(|s| !s.is_empty())
@@ -98,17 +98,14 @@ fn resource_for(ctx: &Context<'_>, arn: &str, phi: Option<bool>) -> Resource {
         kind: kind_for(arn).into(),
         account: ctx.account_id(),
         region: arn_region(arn).map(str::to_string),
-        name: None,
+        // Opaque ids (DSQL clusters, EFS) read better by their Name tag.
+        name: tags.and_then(|t| t.get("Name")).cloned(),
         phi,
     }
 }
 
 fn region_resource(ctx: &Context<'_>, region: &str) -> Resource {
-    let mut r = ctx.account_resource();
-    r.id = format!("{}/{region}", r.id);
-    r.kind = "AwsAccountRegion".into();
-    r.region = Some(region.to_string());
-    r
+    ctx.region_resource(region)
 }
 
 /// Every tagged resource the scan saw, by ARN, with the regions whose listing failed.
@@ -176,7 +173,7 @@ fn phi_service_eligible(ctx: &Context<'_>) -> Vec<Outcome> {
             }),
         };
         out.push(Outcome::from_result(
-            resource_for(ctx, arn, Some(true)),
+            resource_for(ctx, arn, Some(true), Some(tags)),
             PhiMark::Tagged,
             r,
         ));
@@ -368,7 +365,11 @@ fn resources_classified(ctx: &Context<'_>) -> Vec<Outcome> {
                 "no `{key}` tag: this data store cannot be told apart from ePHI storage, so scope can shrink silently"
             )),
         });
-        out.push(Outcome::from_result(resource_for(ctx, arn, phi), mark, r));
+        out.push(Outcome::from_result(
+            resource_for(ctx, arn, phi, tags.known()),
+            mark,
+            r,
+        ));
     };
     match &ctx.snapshot.s3.buckets {
         Fact::Known(buckets) => {

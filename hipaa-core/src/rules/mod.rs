@@ -52,6 +52,26 @@ impl Context<'_> {
     }
 }
 
+impl Context<'_> {
+    /// One region of the account as a resource, for per-region controls (its own ARN, so findings
+    /// of different regions never share a key in diffs, SARIF or ASFF).
+    pub fn region_resource(&self, region: &str) -> Resource {
+        let account = self.account_id();
+        Resource {
+            arn: format!(
+                "arn:{}:account:{region}:{account}:account",
+                self.snapshot.partition
+            ),
+            id: format!("{account}/{region}"),
+            kind: "AwsAccountRegion".into(),
+            account,
+            region: Some(region.to_string()),
+            name: None,
+            phi: None,
+        }
+    }
+}
+
 /// A custom control decided in Rust; register it on the [`crate::Engine`] with its catalog entry.
 pub trait Check: Send + Sync {
     /// The catalog id this check decides.
