@@ -32,6 +32,25 @@ pub struct ScopeFile {
     /// Days allowed to fix a failure, by severity (the risk register's due dates).
     #[napi(js_name = "remediation_days")]
     pub remediation_days: Option<RemediationDays>,
+    /// Signed BAAs recorded by hand, for when AWS Artifact cannot show them (`[[baa]]` in the file).
+    pub baa: Option<Vec<BaaRecord>>,
+}
+
+/// A signed Business Associate Addendum recorded in the scope.
+#[napi(object, object_to_js = false)]
+pub struct BaaRecord {
+    /// `account`, `organization` or `custom` (negotiated outside AWS Artifact).
+    pub kind: String,
+    /// The day it took effect, `YYYY-MM-DD`.
+    pub effective: String,
+    /// The 12-digit accounts it covers.
+    pub accounts: Vec<String>,
+    /// Where the signed copy is archived.
+    #[napi(js_name = "archived_at")]
+    pub archived_at: String,
+    /// Who recorded it.
+    #[napi(js_name = "recorded_by")]
+    pub recorded_by: Option<String>,
 }
 
 /// One account and whether a signed BAA covers it.
@@ -80,6 +99,18 @@ pub struct Thresholds {
     /// Minimum number of remembered passwords (default 24).
     #[napi(js_name = "password_reuse_prevention")]
     pub password_reuse_prevention: Option<u32>,
+    /// CloudWatch Logs groups must keep events at least this long (default 365).
+    #[napi(js_name = "log_retention_min_days")]
+    pub log_retention_min_days: Option<u32>,
+    /// AWS Backup rules must keep recovery points at least this long (default 35).
+    #[napi(js_name = "backup_retention_min_days")]
+    pub backup_retention_min_days: Option<u32>,
+    /// AWS Backup rules must run at least this often, in hours (default 24).
+    #[napi(js_name = "backup_max_interval_hours")]
+    pub backup_max_interval_hours: Option<u32>,
+    /// RDS automated backups must be kept at least this long (default 7).
+    #[napi(js_name = "rds_backup_retention_min_days")]
+    pub rds_backup_retention_min_days: Option<u32>,
 }
 
 /// Local adjustments to the catalog.

@@ -100,6 +100,12 @@ def expected() -> set[Key]:
 
 
 @pytest.fixture(scope="session")
+def moto_gaps() -> set[str]:
+    """Reads moto does not implement: the only ones allowed to fail against the fixture."""
+    return set(json.loads((FIXTURE / "expected.json").read_text())["moto_gaps"])
+
+
+@pytest.fixture(scope="session")
 def live_report(moto_url: str) -> hipaa_aws.Report:
     """One scan of the fixture through the Python API, as the CLI test runs it."""
     return hipaa_aws.scan(

@@ -42,6 +42,8 @@ pub enum Command {
     Controls(ControlsArgs),
     /// List every HIPAA Security Rule spec with its owner and the controls that answer it.
     Citations(CitationsArgs),
+    /// Generate the AWS Organizations service control policy that denies every service outside the HIPAA-eligible list.
+    Scp(ScpArgs),
 }
 
 /// How to reach AWS.
@@ -296,4 +298,18 @@ pub struct CitationsArgs {
     pub owner: Option<String>,
     #[arg(long, value_enum, default_value_t = ListFormat::Table)]
     pub format: ListFormat,
+}
+
+/// Options of `hipaa scp`.
+#[derive(Debug, Args)]
+pub struct ScpArgs {
+    /// Write the policy to this file (FILE, FILE-2, … when the list has to be split); default: standard output.
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+    /// Principal ARN pattern exempt from the deny, e.g. a break-glass role; repeatable.
+    #[arg(long = "exempt-principal", value_name = "ARN")]
+    pub exempt_principals: Vec<String>,
+    /// Print the eligible-services list the policy is built from instead of the policy.
+    #[arg(long)]
+    pub list: bool,
 }

@@ -5,7 +5,7 @@ mod progress;
 
 use args::{
     AwsArgs, CitationsArgs, Cli, Command, ControlsArgs, DiffFormat, ListFormat, ReportArgs,
-    RisksFormat, TrendFormat,
+    RisksFormat, ScpArgs, TrendFormat,
 };
 use clap::Parser;
 use hipaa_aws::ScanOptions;
@@ -231,6 +231,7 @@ fn run(cli: Cli) -> Res<i32> {
         }
         Command::Controls(a) => controls(&a),
         Command::Citations(a) => citations(&a),
+        Command::Scp(a) => scp(&a),
     }
 }
 
@@ -422,5 +423,73 @@ fn citations(a: &CitationsArgs) -> Res<i32> {
         }
     }
     print_out(&o);
+    Ok(0)
+}
+
+fn scp(a: &ScpArgs) -> Res<i32> {
+    use std::fmt::Write as _;
+    let list = hipaa_core::eligible::EligibleServices::bundled()?;
+    if a.list {
+        let mut o = String::new();
+        writeln!(o, "{} ({})", list.label(), list.source_url)?;
+        for s in &list.services {
+            writeln!(
+                o,
+                "  eligible  {:<60} {}",
+                s.name,
+                s.iam_prefixes.join(", ")
+            )?;
+        }
+        for s in &list.always_allowed {
+            writeln!(
+                o,
+                "  allowed   {:<60} {}",
+                s.name,
+                s.iam_prefixes.join(", ")
+            )?;
+        }
+        print_out(&o);
+        return Ok(0);
+    }
+    let policies = hipaa_core::scp::generate(list, &a.exempt_principals)?;
+    let attach = match policies.first().map(|p| p.strategy) {
+        Some(hipaa_core::scp::ScpStrategy::AllowOnly) => {
+            "attach them together IN PLACE of FullAWSAccess on the OU that holds the ePHI accounts"
+        }
+        _ => "attach it next to FullAWSAccess on the OU that holds the ePHI accounts",
+    };
+    match (&a.out, policies.as_slice()) {
+        (None, [one]) => print_out(&format!("{}\n", one.document)),
+        (None, many) => {
+            return Err(format!(
+                "the list needs {} policies under the {}-character SCP limit; give --out FILE to write them",
+                many.len(),
+                hipaa_core::scp::SCP_MAX_CHARS
+            )
+            .into())
+        }
+        (Some(path), many) => {
+            for (i, p) in many.iter().enumerate() {
+                let file = if i == 0 {
+                    path.clone()
+                } else {
+                    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("scp");
+                    let ext = path.extension().and_then(|s| s.to_str()).unwrap_or("json");
+                    path.with_file_name(format!("{stem}-{}.{ext}", i + 1))
+                };
+                std::fs::write(&file, format!("{}\n", p.document))
+                    .map_err(|e| format!("cannot write `{}`: {e}", file.display()))?;
+                eprintln!("wrote {} ({} characters, policy name `{}`)", file.display(), p.document.len(), p.name);
+            }
+        }
+    }
+    eprintln!(
+        "{} polic{} from the {} ({} characters max, limit {}); {attach}. SCPs never apply to the management account.",
+        policies.len(),
+        if policies.len() == 1 { "y" } else { "ies" },
+        list.label(),
+        policies.iter().map(|p| p.document.len()).max().unwrap_or(0),
+        hipaa_core::scp::SCP_MAX_CHARS
+    );
     Ok(0)
 }

@@ -145,6 +145,22 @@ pub fn expected() -> Vec<Expected> {
     serde_json::from_value(v["findings"].clone()).expect("expected.json has a findings list")
 }
 
+/// The reads moto does not implement (`moto_gaps` in expected.json): the only reads allowed to fail
+/// against the fixture.
+pub fn moto_gaps() -> std::collections::BTreeSet<String> {
+    let path = repo_root().join("tests/fixture/expected.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let v: serde_json::Value = serde_json::from_str(&text).expect("expected.json is JSON");
+    serde_json::from_value(v["moto_gaps"].clone()).expect("expected.json has a moto_gaps list")
+}
+
+/// The operations of the failed reads, deduplicated.
+pub fn failed_operations(
+    reads: &hipaa_core::evidence::ReadLog,
+) -> std::collections::BTreeSet<String> {
+    reads.failures.iter().map(|f| f.operation.clone()).collect()
+}
+
 /// A finding reduced to what is stable across runs (KMS keys by alias, not by random id).
 pub fn key_of(f: &hipaa_core::Finding) -> Expected {
     Expected {

@@ -1,7 +1,10 @@
 //! The AWS evidence source: one scan of one account, every service collected concurrently.
 
+mod backup;
+mod governance;
 mod iam;
 mod kms;
+mod logging;
 mod s3;
 
 use crate::config::ScanOptions;
@@ -107,15 +110,24 @@ impl EvidenceSource for AwsSource {
             local_endpoint: self.options.endpoint_url.clone(),
             ledger,
         };
-        // KMS and IAM need no account id, so they start at once; S3 waits for STS (the account
+        // KMS, IAM, logging and backup need no account id, so they start at once; S3 waits for STS (the account
         // id names the account-level Block Public Access setting, the partition the bucket ARNs).
-        let s3_after_identity = async {
+        // Organizations needs the account id too (its parents and SCPs).
+        let after_identity = async {
             let (account, partition) = identity(&scan).await;
-            let s3 = s3::collect(&scan, &account, &partition).await;
-            (account, partition, s3)
+            let (s3, gov) = tokio::join!(
+                s3::collect(&scan, &account, &partition),
+                governance::collect(&scan, &account, &partition)
+            );
+            (account, partition, s3, gov)
         };
-        let ((account, partition, s3), kms, iam) =
-            tokio::join!(s3_after_identity, kms::collect(&scan), iam::collect(&scan));
+        let ((account, partition, s3, gov), kms, iam, logging, backup) = tokio::join!(
+            after_identity,
+            kms::collect(&scan),
+            iam::collect(&scan),
+            logging::collect(&scan),
+            backup::collect(&scan),
+        );
         let source = match &self.options.endpoint_url {
             Some(u) => format!("aws endpoint {u}"),
             None => "aws".to_string(),
@@ -130,6 +142,11 @@ impl EvidenceSource for AwsSource {
             s3,
             kms,
             iam,
+            agreements: gov.agreements,
+            organizations: gov.organizations,
+            inventory: gov.inventory,
+            logging,
+            backup,
             reads: scan.ledger.log(),
         })
     }

@@ -68,13 +68,11 @@ impl TrailSelectors {
     pub fn covers_bucket(&self, bucket: &str) -> bool {
         self.s3_data_prefixes.iter().any(|p| {
             let p = p.trim_end_matches('/');
-            let all = p.ends_with(":s3") || p.ends_with(":s3:::");
-            let one = p
-                .rsplit(":::")
-                .next()
-                .is_some_and(|rest| rest == bucket || rest.split('/').next() == Some(bucket))
-                && p.contains(":::");
-            all || one
+            // `arn:aws:s3` or `arn:aws:s3:::` is every bucket; `arn:aws:s3:::b` or `…:::b/` is the
+            // whole of bucket b. A narrower prefix (`…:::b/reports/`) covers only part of it.
+            p.ends_with(":s3")
+                || p.ends_with(":s3:::")
+                || p.split_once(":::").is_some_and(|(_, rest)| rest == bucket)
         })
     }
 }
@@ -149,4 +147,24 @@ pub struct MetricAlarm {
     pub actions_enabled: bool,
     /// Alarm actions (SNS topics, …).
     pub actions: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TrailSelectors;
+
+    #[test]
+    fn a_partial_prefix_does_not_cover_the_bucket() {
+        let s = |p: &[&str]| TrailSelectors {
+            management_events: true,
+            s3_data_prefixes: p.iter().map(|x| x.to_string()).collect(),
+        };
+        assert!(s(&["arn:aws:s3"]).covers_bucket("b"));
+        assert!(s(&["arn:aws:s3:::"]).covers_bucket("b"));
+        assert!(s(&["arn:aws:s3:::b/"]).covers_bucket("b"));
+        assert!(s(&["arn:aws:s3:::b"]).covers_bucket("b"));
+        assert!(!s(&["arn:aws:s3:::b/reports/"]).covers_bucket("b"));
+        assert!(!s(&["arn:aws:s3:::bb/"]).covers_bucket("b"));
+        assert!(!s(&[]).covers_bucket("b"));
+    }
 }

@@ -793,6 +793,23 @@ fn selects(sel: &BackupSelection, arn: &str, tags: &Tags) -> bool {
 }
 
 /// Whether some plan of the resource's region selects it and has a scheduled rule.
+/// AWS Backup can protect an S3 bucket only when versioning is on: `Some(FAIL)` when it is not.
+fn s3_backup_ready(ctx: &Context<'_>, arn: &str) -> Result<Option<Verdict>, Unknown> {
+    use crate::evidence::s3::Versioning;
+    let Fact::Known(buckets) = &ctx.snapshot.s3.buckets else {
+        return Ok(None);
+    };
+    let Some(b) = buckets.iter().find(|b| b.arn == arn) else {
+        return Ok(None);
+    };
+    Ok(match b.versioning.get()? {
+        Versioning::Enabled => None,
+        _ => Some(Verdict::fail(
+            "a backup plan selects it, but AWS Backup cannot back up an S3 bucket without versioning",
+        )),
+    })
+}
+
 fn coverage(regions: &[RegionEvidence<'_>], c: &Protectable<'_>) -> Result<Verdict, Unknown> {
     let region = match regions.iter().find(|(name, _)| *name == c.region) {
         Some((_, r)) => r.clone()?,
@@ -978,7 +995,7 @@ fn phi_resources_covered(ctx: &Context<'_>) -> Vec<Outcome> {
     }
 
     for c in found.values() {
-        let res = resource(
+        let mut res = resource(
             ctx,
             c.arn,
             &short_id(c.arn),
@@ -986,11 +1003,16 @@ fn phi_resources_covered(ctx: &Context<'_>) -> Vec<Outcome> {
             c.region,
             &PhiMark::Tagged,
         );
-        out.push(Outcome::from_result(
-            res,
-            PhiMark::Tagged,
-            coverage(&regions, c),
-        ));
+        if c.kind == "AwsEfsFileSystem" {
+            res.name = c.tags.get("Name").cloned();
+        }
+        let verdict = coverage(&regions, c).and_then(|v| {
+            if c.kind != "AwsS3Bucket" || v.status != crate::vocabulary::Status::Pass {
+                return Ok(v);
+            }
+            s3_backup_ready(ctx, c.arn).map(|ready| ready.unwrap_or(v))
+        });
+        out.push(Outcome::from_result(res, PhiMark::Tagged, verdict));
     }
     if out.is_empty() {
         return none_found(ctx, "PHI-tagged resources that AWS Backup can protect");
@@ -1049,7 +1071,9 @@ fn each_efs<'a>(
         |r| &r.efs_file_systems,
         |region, f| {
             let phi = phi_of_tags(ctx, &f.tags);
-            let res = resource(ctx, &f.arn, &f.id, "AwsEfsFileSystem", region, &phi);
+            let mut res = resource(ctx, &f.arn, &f.id, "AwsEfsFileSystem", region, &phi);
+            // File system ids are opaque; the Name tag is what people know them by.
+            res.name = f.tags.get("Name").cloned();
             Outcome::from_result(res, phi, judge(f))
         },
     )
@@ -1867,5 +1891,37 @@ mod tests {
         rds(&mut s).tags = Tags::new();
         let o = only(&s, "rds.storage_encrypted", Pass);
         assert_eq!(o.phi, super::super::PhiMark::NotTagged);
+    }
+}
+
+#[cfg(test)]
+mod s3_versioning_tests {
+    use super::super::testkit::*;
+    use crate::evidence::s3::Versioning;
+    use crate::vocabulary::Status::*;
+    use crate::Fact;
+
+    #[test]
+    fn a_selected_bucket_without_versioning_is_not_covered() {
+        let id = "backup.phi_resources_covered";
+        let status_of = |v: Fact<Versioning>| {
+            let mut b = bucket("phi-bucket");
+            b.versioning = v;
+            let s = snapshot_with(vec![b]);
+            let rules = super::super::builtin();
+            let rule = rules.iter().find(|r| r.id == id).unwrap();
+            let ctx = super::super::Context {
+                snapshot: &s,
+                scope: &crate::Scope::default(),
+                now: now(),
+            };
+            (rule.f)(&ctx)
+                .into_iter()
+                .find(|o| o.resource.arn == "arn:aws:s3:::phi-bucket")
+                .map(|o| o.status)
+        };
+        assert_eq!(status_of(Fact::Known(Versioning::Enabled)), Some(Pass));
+        assert_eq!(status_of(Fact::Known(Versioning::Suspended)), Some(Fail));
+        assert_eq!(status_of(denied("s3:GetBucketVersioning")), Some(Error));
     }
 }

@@ -98,10 +98,22 @@ fn resource_for(ctx: &Context<'_>, arn: &str, phi: Option<bool>, tags: Option<&T
         kind: kind_for(arn).into(),
         account: ctx.account_id(),
         region: arn_region(arn).map(str::to_string),
-        // Opaque ids (DSQL clusters, EFS) read better by their Name tag.
-        name: tags.and_then(|t| t.get("Name")).cloned(),
+        // Opaque ids read better by their KMS alias or their Name tag.
+        name: key_alias(ctx, arn).or_else(|| tags.and_then(|t| t.get("Name")).cloned()),
         phi,
     }
+}
+
+/// The display name of a KMS key the scan listed (its first alias).
+fn key_alias(ctx: &Context<'_>, arn: &str) -> Option<String> {
+    ctx.snapshot
+        .kms
+        .regions
+        .iter()
+        .filter_map(|r| r.keys.known())
+        .flatten()
+        .find(|k| k.arn == arn)
+        .map(|k| k.display_name())
 }
 
 fn region_resource(ctx: &Context<'_>, region: &str) -> Resource {

@@ -1,0 +1,916 @@
+//! Backup and recovery: AWS Backup plans, selections and vaults; DynamoDB, RDS and EFS backup settings, per region.
+//!
+//! Every read is a List*, Describe* or Get* call; no table, database or file system content is read.
+
+use super::Scan;
+use crate::ledger::Ledger;
+use aws_sdk_backup::types::ConditionType;
+use aws_sdk_dynamodb::types::PointInTimeRecoveryStatus;
+use futures::stream::{self, StreamExt};
+use hipaa_core::evidence::backup::*;
+use hipaa_core::evidence::{Fact, Tags, Unknown, UnknownReason};
+
+const STAGE: &str = "backup";
+
+/// Tag keys in selection conditions are written `aws:ResourceTag/<key>`.
+const RESOURCE_TAG: &str = "aws:ResourceTag/";
+
+pub(crate) async fn collect(scan: &Scan<'_>) -> Fact<Vec<BackupRegion>> {
+    let regions = stream::iter(scan.regions.clone())
+        .map(|r| region(scan, r))
+        .buffered(4)
+        .collect()
+        .await;
+    Fact::Known(regions)
+}
+
+/// The service clients of one region, built from the shared config.
+struct Clients {
+    backup: aws_sdk_backup::Client,
+    dynamodb: aws_sdk_dynamodb::Client,
+    rds: aws_sdk_rds::Client,
+    efs: aws_sdk_efs::Client,
+}
+
+impl Clients {
+    fn new(scan: &Scan<'_>, region: &str) -> Self {
+        let r = || aws_types::region::Region::new(region.to_string());
+        Clients {
+            backup: aws_sdk_backup::Client::from_conf(
+                aws_sdk_backup::config::Builder::from(&scan.config)
+                    .region(r())
+                    .build(),
+            ),
+            dynamodb: aws_sdk_dynamodb::Client::from_conf(
+                aws_sdk_dynamodb::config::Builder::from(&scan.config)
+                    .region(r())
+                    .build(),
+            ),
+            rds: aws_sdk_rds::Client::from_conf(
+                aws_sdk_rds::config::Builder::from(&scan.config)
+                    .region(r())
+                    .build(),
+            ),
+            efs: aws_sdk_efs::Client::from_conf(
+                aws_sdk_efs::config::Builder::from(&scan.config)
+                    .region(r())
+                    .build(),
+            ),
+        }
+    }
+}
+
+async fn region(scan: &Scan<'_>, region: String) -> BackupRegion {
+    let l = &scan.ledger;
+    // One unit per listing; the per-item reads announce their own units once counted.
+    l.plan(5, STAGE);
+    let c = Clients::new(scan, &region);
+    let r = region.as_str();
+    let (plans, vaults, dynamodb_tables, rds_instances, efs_file_systems) = tokio::join!(
+        plans(l, &c.backup, r),
+        async {
+            let v = vaults(l, &c.backup, r).await;
+            l.tick(STAGE);
+            v
+        },
+        tables(l, &c.dynamodb, r),
+        async {
+            let i = rds_instances(l, &c.rds, r).await;
+            l.tick(STAGE);
+            i
+        },
+        file_systems(l, &c.efs, r),
+    );
+    BackupRegion {
+        region,
+        plans: plans.into(),
+        vaults: vaults.into(),
+        dynamodb_tables: dynamodb_tables.into(),
+        rds_instances: rds_instances.into(),
+        efs_file_systems: efs_file_systems.into(),
+    }
+}
+
+fn parse_error(l: &Ledger<'_>, op: &str, resource: &str, why: impl Into<String>) -> Unknown {
+    l.fail(op, resource, (UnknownReason::ParseError, why.into()))
+}
+
+// ---------------------------------------------------------------------------------------------
+// AWS Backup plans and selections
+
+/// Every backup plan of the region (deleted plans excluded), with its rules and selections.
+async fn plans(
+    l: &Ledger<'_>,
+    client: &aws_sdk_backup::Client,
+    region: &str,
+) -> Result<Vec<BackupPlan>, Unknown> {
+    const OP: &str = "backup:ListBackupPlans";
+    let listed = async {
+        let mut pages = client.list_backup_plans().into_paginator().send();
+        let mut out = Vec::new();
+        while let Some(page) = l.page(OP, region, pages.next()).await? {
+            for p in page.backup_plans_list() {
+                match (p.backup_plan_id(), p.backup_plan_arn()) {
+                    (Some(id), Some(arn)) => out.push((
+                        id.to_string(),
+                        arn.to_string(),
+                        p.backup_plan_name().unwrap_or_default().to_string(),
+                    )),
+                    _ => return Err(parse_error(l, OP, region, "a plan without id or ARN")),
+                }
+            }
+        }
+        Ok(out)
+    }
+    .await;
+    l.tick(STAGE);
+    let listed = listed?;
+    l.plan(listed.len() as u64, STAGE);
+    let mut out: Vec<BackupPlan> = stream::iter(listed)
+        .map(|(id, arn, name)| async move {
+            let (rules, selections) = tokio::join!(
+                plan_rules(l, client, &id, &arn),
+                selections(l, client, &id, &arn)
+            );
+            l.tick(STAGE);
+            BackupPlan {
+                id,
+                arn,
+                name,
+                rules,
+                selections,
+            }
+        })
+        .buffer_unordered(8)
+        .collect()
+        .await;
+    out.sort_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
+    Ok(out)
+}
+
+/// The rules of one plan (`GetBackupPlan`, latest version).
+async fn plan_rules(
+    l: &Ledger<'_>,
+    client: &aws_sdk_backup::Client,
+    id: &str,
+    arn: &str,
+) -> Fact<Vec<BackupRule>> {
+    const OP: &str = "backup:GetBackupPlan";
+    let r = l
+        .must(OP, arn, client.get_backup_plan().backup_plan_id(id).send())
+        .await;
+    Fact::from(r.and_then(|o| {
+        let plan = o
+            .backup_plan()
+            .ok_or_else(|| parse_error(l, OP, arn, "no plan document in the answer"))?;
+        Ok(plan.rules().iter().map(rule).collect())
+    }))
+}
+
+fn rule(r: &aws_sdk_backup::types::BackupRule) -> BackupRule {
+    BackupRule {
+        name: r.rule_name().to_string(),
+        schedule: r
+            .schedule_expression()
+            .filter(|s| !s.trim().is_empty())
+            .map(str::to_string),
+        vault: r.target_backup_vault_name().to_string(),
+        // A negative DeleteAfterDays (-1) is how AWS Backup spells "keep forever".
+        delete_after_days: r
+            .lifecycle()
+            .and_then(|lc| lc.delete_after_days())
+            .filter(|d| *d >= 0),
+        copy_to: r
+            .copy_actions()
+            .iter()
+            .map(|c| c.destination_backup_vault_arn().to_string())
+            .collect(),
+    }
+}
+
+/// The resource selections of one plan: `ListBackupSelections`, then `GetBackupSelection` for
+/// each. Any failed read, or a selection the evidence cannot express faithfully, makes the whole
+/// list unknown: a partial list could hide the selection that covers (or fails to cover) a resource.
+async fn selections(
+    l: &Ledger<'_>,
+    client: &aws_sdk_backup::Client,
+    plan_id: &str,
+    plan_arn: &str,
+) -> Fact<Vec<BackupSelection>> {
+    Fact::from(read_selections(l, client, plan_id, plan_arn).await)
+}
+
+async fn read_selections(
+    l: &Ledger<'_>,
+    client: &aws_sdk_backup::Client,
+    plan_id: &str,
+    plan_arn: &str,
+) -> Result<Vec<BackupSelection>, Unknown> {
+    const LIST: &str = "backup:ListBackupSelections";
+    const GET: &str = "backup:GetBackupSelection";
+    let mut pages = client
+        .list_backup_selections()
+        .backup_plan_id(plan_id)
+        .into_paginator()
+        .send();
+    let mut ids = Vec::new();
+    while let Some(page) = l.page(LIST, plan_arn, pages.next()).await? {
+        for s in page.backup_selections_list() {
+            match s.selection_id() {
+                Some(id) => ids.push(id.to_string()),
+                None => return Err(parse_error(l, LIST, plan_arn, "a selection without id")),
+            }
+        }
+    }
+    let read: Vec<Result<BackupSelection, Unknown>> = stream::iter(ids)
+        .map(|sid| async move {
+            let resource = format!("{plan_arn}/selection/{sid}");
+            let o = l
+                .must(
+                    GET,
+                    &resource,
+                    client
+                        .get_backup_selection()
+                        .backup_plan_id(plan_id)
+                        .selection_id(&sid)
+                        .send(),
+                )
+                .await?;
+            let sel = o
+                .backup_selection()
+                .ok_or_else(|| parse_error(l, GET, &resource, "no selection in the answer"))?;
+            selection(&sid, sel).map_err(|why| parse_error(l, GET, &resource, why))
+        })
+        .buffered(8)
+        .collect()
+        .await;
+    let mut out = read.into_iter().collect::<Result<Vec<_>, _>>()?;
+    out.sort_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
+    Ok(out)
+}
+
+fn tag_key(k: &str) -> String {
+    k.strip_prefix(RESOURCE_TAG).unwrap_or(k).to_string()
+}
+
+/// One selection as evidence, or why it cannot be expressed.
+///
+/// AWS Backup picks the resources that match a `Resources` pattern or a `ListOfTags` entry
+/// (OR), then keeps those matching every `Conditions` entry (AND), minus `NotResources`. The
+/// evidence has the OR part only, so a condition is accepted when it can be folded in exactly:
+/// one `StringEquals` tag over all resources (`Resources` is `*`) or over a tag list that already
+/// holds the same tag. Any other condition would be dropped or widened, and a widened selection
+/// could pass a resource AWS Backup never backs up: those selections are reported as unreadable.
+fn selection(
+    id: &str,
+    s: &aws_sdk_backup::types::BackupSelection,
+) -> Result<BackupSelection, String> {
+    let name = s.selection_name().to_string();
+    let mut resources: Vec<String> = s.resources().to_vec();
+    let not_resources: Vec<String> = s.not_resources().to_vec();
+    // ListOfTags is ORed: an entry of a type we do not know only narrows what we report.
+    let mut tags: Vec<(String, String)> = s
+        .list_of_tags()
+        .iter()
+        .filter(|c| *c.condition_type() == ConditionType::Stringequals)
+        .map(|c| (tag_key(c.condition_key()), c.condition_value().to_string()))
+        .collect();
+    let unsupported =
+        |what: &str| format!("selection `{name}` {what}, which the backup evidence cannot express");
+    if let Some(c) = s.conditions() {
+        if !c.string_not_equals().is_empty()
+            || !c.string_like().is_empty()
+            || !c.string_not_like().is_empty()
+        {
+            return Err(unsupported(
+                "uses StringLike, StringNotEquals or StringNotLike conditions",
+            ));
+        }
+        match c.string_equals() {
+            [] => {}
+            [one] => {
+                let (Some(k), Some(v)) = (one.condition_key(), one.condition_value()) else {
+                    return Err(unsupported("has a condition without key or value"));
+                };
+                let cond = (tag_key(k), v.to_string());
+                let all = resources.iter().any(|r| r == "*");
+                if all || tags.contains(&cond) {
+                    // (everything or tags-including-cond) AND cond == cond
+                    resources.clear();
+                    tags = vec![cond];
+                } else {
+                    return Err(unsupported(
+                        "narrows its resources or tags by a further tag condition",
+                    ));
+                }
+            }
+            _ => return Err(unsupported("requires several tags at once (AND)")),
+        }
+    }
+    Ok(BackupSelection {
+        id: id.to_string(),
+        name,
+        resources,
+        not_resources,
+        tags,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// AWS Backup vaults
+
+async fn vaults(
+    l: &Ledger<'_>,
+    client: &aws_sdk_backup::Client,
+    region: &str,
+) -> Result<Vec<BackupVault>, Unknown> {
+    const OP: &str = "backup:ListBackupVaults";
+    let mut pages = client.list_backup_vaults().into_paginator().send();
+    let mut out = Vec::new();
+    while let Some(page) = l.page(OP, region, pages.next()).await? {
+        for v in page.backup_vault_list() {
+            let (Some(name), Some(arn)) = (v.backup_vault_name(), v.backup_vault_arn()) else {
+                return Err(parse_error(l, OP, region, "a vault without name or ARN"));
+            };
+            out.push(BackupVault {
+                name: name.to_string(),
+                arn: arn.to_string(),
+                encryption_key_arn: v.encryption_key_arn().map(str::to_string),
+                // Absent means no Vault Lock has been applied.
+                locked: v.locked().unwrap_or(false),
+                min_retention_days: v.min_retention_days(),
+            });
+        }
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------------
+// DynamoDB
+
+async fn tables(
+    l: &Ledger<'_>,
+    client: &aws_sdk_dynamodb::Client,
+    region: &str,
+) -> Result<Vec<DynamoTable>, Unknown> {
+    let names = async {
+        let mut pages = client.list_tables().into_paginator().send();
+        let mut out = Vec::new();
+        while let Some(page) = l.page("dynamodb:ListTables", region, pages.next()).await? {
+            out.extend(page.table_names().iter().cloned());
+        }
+        Ok::<_, Unknown>(out)
+    }
+    .await;
+    l.tick(STAGE);
+    let names = names?;
+    l.plan(names.len() as u64, STAGE);
+    let read: Vec<Result<Option<DynamoTable>, Unknown>> = stream::iter(names)
+        .map(|n| async move {
+            let t = table(l, client, region, n).await;
+            l.tick(STAGE);
+            t
+        })
+        .buffer_unordered(16)
+        .collect()
+        .await;
+    // A table that could not be described has no ARN to report it under: the listing is unknown.
+    let mut out: Vec<DynamoTable> = read
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .flatten()
+        .collect();
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(out)
+}
+
+/// One table; `Ok(None)` when it was deleted since the listing.
+async fn table(
+    l: &Ledger<'_>,
+    client: &aws_sdk_dynamodb::Client,
+    region: &str,
+    name: String,
+) -> Result<Option<DynamoTable>, Unknown> {
+    const DESCRIBE: &str = "dynamodb:DescribeTable";
+    const PITR: &str = "dynamodb:DescribeContinuousBackups";
+    let resource = format!("{region}/{name}");
+    // The table first: its ARN names the tags, and a table deleted since the listing is skipped.
+    let described = l
+        .read(
+            DESCRIBE,
+            &resource,
+            &["ResourceNotFoundException"],
+            client.describe_table().table_name(&name).send(),
+        )
+        .await?;
+    let Some(described) = described else {
+        return Ok(None);
+    };
+    let arn = described
+        .table()
+        .and_then(|t| t.table_arn())
+        .ok_or_else(|| parse_error(l, DESCRIBE, &resource, "no table ARN in the answer"))?
+        .to_string();
+    let pitr = async {
+        let o = l
+            .must(
+                PITR,
+                &arn,
+                client
+                    .describe_continuous_backups()
+                    .table_name(&name)
+                    .send(),
+            )
+            .await?;
+        o.continuous_backups_description()
+            .and_then(|d| d.point_in_time_recovery_description())
+            .and_then(|p| p.point_in_time_recovery_status())
+            .map(|s| *s == PointInTimeRecoveryStatus::Enabled)
+            .ok_or_else(|| parse_error(l, PITR, &arn, "no point-in-time recovery status"))
+    };
+    let (pitr, tags) = tokio::join!(pitr, table_tags(l, client, &arn));
+    Ok(Some(DynamoTable {
+        name,
+        arn,
+        pitr: pitr.into(),
+        tags: tags.into(),
+    }))
+}
+
+async fn table_tags(
+    l: &Ledger<'_>,
+    client: &aws_sdk_dynamodb::Client,
+    arn: &str,
+) -> Result<Tags, Unknown> {
+    const OP: &str = "dynamodb:ListTagsOfResource";
+    let mut tags = Tags::new();
+    let mut token: Option<String> = None;
+    loop {
+        let o = l
+            .must(
+                OP,
+                arn,
+                client
+                    .list_tags_of_resource()
+                    .resource_arn(arn)
+                    .set_next_token(token.clone())
+                    .send(),
+            )
+            .await?;
+        for t in o.tags() {
+            tags.insert(t.key().to_string(), t.value().to_string());
+        }
+        match o.next_token() {
+            Some(next) if !next.is_empty() => {
+                if token.as_deref() == Some(next) {
+                    return Err(parse_error(l, OP, arn, "the same page token twice"));
+                }
+                token = Some(next.to_string());
+            }
+            _ => return Ok(tags),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// RDS
+
+async fn rds_instances(
+    l: &Ledger<'_>,
+    client: &aws_sdk_rds::Client,
+    region: &str,
+) -> Result<Vec<RdsInstance>, Unknown> {
+    const OP: &str = "rds:DescribeDBInstances";
+    let mut pages = client.describe_db_instances().into_paginator().send();
+    let mut out = Vec::new();
+    while let Some(page) = l.page(OP, region, pages.next()).await? {
+        for i in page.db_instances() {
+            // Both settings are always in a real answer; without them there is nothing to judge.
+            let (Some(id), Some(arn), Some(retention), Some(encrypted)) = (
+                i.db_instance_identifier(),
+                i.db_instance_arn(),
+                i.backup_retention_period(),
+                i.storage_encrypted(),
+            ) else {
+                return Err(parse_error(
+                    l,
+                    OP,
+                    region,
+                    "an instance without identifier, ARN, backup retention or storage encryption",
+                ));
+            };
+            out.push(RdsInstance {
+                id: id.to_string(),
+                arn: arn.to_string(),
+                engine: i.engine().unwrap_or_default().to_string(),
+                backup_retention_days: retention,
+                storage_encrypted: encrypted,
+                tags: i
+                    .tag_list()
+                    .iter()
+                    .filter_map(|t| Some((t.key()?.to_string(), t.value()?.to_string())))
+                    .collect(),
+            });
+        }
+    }
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------------
+// EFS
+
+async fn file_systems(
+    l: &Ledger<'_>,
+    client: &aws_sdk_efs::Client,
+    region: &str,
+) -> Result<Vec<FileSystem>, Unknown> {
+    const OP: &str = "elasticfilesystem:DescribeFileSystems";
+    let listed = async {
+        let mut pages = client.describe_file_systems().into_paginator().send();
+        let mut out = Vec::new();
+        while let Some(page) = l.page(OP, region, pages.next()).await? {
+            for f in page.file_systems() {
+                let Some(encrypted) = f.encrypted() else {
+                    return Err(parse_error(
+                        l,
+                        OP,
+                        region,
+                        "a file system without encryption",
+                    ));
+                };
+                let id = f.file_system_id().to_string();
+                let arn = match f.file_system_arn() {
+                    Some(a) => a.to_string(),
+                    None => format!(
+                        "arn:{}:elasticfilesystem:{region}:{}:file-system/{id}",
+                        partition_of(region),
+                        f.owner_id()
+                    ),
+                };
+                let tags: Tags = f
+                    .tags()
+                    .iter()
+                    .map(|t| (t.key().to_string(), t.value().to_string()))
+                    .collect();
+                out.push((id, arn, encrypted, tags));
+            }
+        }
+        Ok(out)
+    }
+    .await;
+    l.tick(STAGE);
+    let listed = listed?;
+    l.plan(listed.len() as u64, STAGE);
+    let mut out: Vec<FileSystem> = stream::iter(listed)
+        .map(|(id, arn, encrypted, tags)| async move {
+            let backup_enabled = efs_backup_enabled(l, client, &id, &arn).await;
+            l.tick(STAGE);
+            FileSystem {
+                id,
+                arn,
+                encrypted,
+                backup_enabled,
+                tags,
+            }
+        })
+        .buffer_unordered(16)
+        .collect()
+        .await;
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(out)
+}
+
+/// `PolicyNotFound` is EFS's answer for a file system whose backup policy was never set:
+/// automatic backups are off.
+async fn efs_backup_enabled(
+    l: &Ledger<'_>,
+    client: &aws_sdk_efs::Client,
+    id: &str,
+    arn: &str,
+) -> Fact<bool> {
+    let r = l
+        .read(
+            "elasticfilesystem:DescribeBackupPolicy",
+            arn,
+            &["PolicyNotFound"],
+            client.describe_backup_policy().file_system_id(id).send(),
+        )
+        .await;
+    Fact::from(r.and_then(|o| {
+        match o {
+            None => Ok(false),
+            Some(o) => o
+                .backup_policy()
+                .map(|p| *p.status() == aws_sdk_efs::types::Status::Enabled)
+                .ok_or_else(|| {
+                    parse_error(
+                        l,
+                        "elasticfilesystem:DescribeBackupPolicy",
+                        arn,
+                        "no backup policy in the answer",
+                    )
+                }),
+        }
+    }))
+}
+
+/// The partition a region belongs to (for ARNs the answer left out).
+fn partition_of(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else {
+        "aws"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_backup::operation::get_backup_selection::{
+        GetBackupSelectionError, GetBackupSelectionOutput,
+    };
+    use aws_sdk_backup::operation::list_backup_selections::{
+        ListBackupSelectionsError, ListBackupSelectionsOutput,
+    };
+    use aws_sdk_backup::types::{
+        BackupSelectionsListMember, Condition, ConditionParameter, Conditions,
+    };
+    use aws_sdk_backup::Client;
+    use aws_smithy_mocks::{
+        create_mock_http_client, mock, MockResponseInterceptor, Rule, RuleMode,
+    };
+    use aws_smithy_types::error::ErrorMetadata;
+
+    const PLAN: &str = "plan-1";
+    const PLAN_ARN: &str = "arn:aws:backup:us-east-1:123456789012:backup-plan:plan-1";
+
+    /// A Backup client answered by `rules` only (no network). Built by hand rather than with
+    /// `mock_client!`, which needs the SDK crate's `test-util` feature.
+    fn client(rules: &[&Rule]) -> Client {
+        let mut interceptor = MockResponseInterceptor::new().rule_mode(RuleMode::MatchAny);
+        for r in rules {
+            interceptor = interceptor.with_rule(r);
+        }
+        let conf = aws_sdk_backup::Config::builder()
+            .behavior_version(aws_sdk_backup::config::BehaviorVersion::latest())
+            .region(aws_sdk_backup::config::Region::new("us-east-1"))
+            .credentials_provider(aws_sdk_backup::config::Credentials::new(
+                "AKIDTEST", "secret", None, None, "test",
+            ))
+            .http_client(create_mock_http_client())
+            .interceptor(interceptor)
+            .build();
+        Client::from_conf(conf)
+    }
+
+    fn listed(ids: &[&str]) -> Rule {
+        let ids: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
+        mock!(Client::list_backup_selections)
+            .match_requests(|r| r.backup_plan_id() == Some(PLAN))
+            .then_output(move || {
+                let mut b = ListBackupSelectionsOutput::builder();
+                for id in &ids {
+                    b = b.backup_selections_list(
+                        BackupSelectionsListMember::builder()
+                            .selection_id(id)
+                            .selection_name(format!("name-{id}"))
+                            .backup_plan_id(PLAN)
+                            .build(),
+                    );
+                }
+                b.build()
+            })
+    }
+
+    fn sel(name: &str) -> aws_sdk_backup::types::builders::BackupSelectionBuilder {
+        aws_sdk_backup::types::BackupSelection::builder()
+            .selection_name(name)
+            .iam_role_arn("arn:aws:iam::123456789012:role/backup")
+    }
+
+    fn tag_condition(k: &str, v: &str) -> Condition {
+        Condition::builder()
+            .condition_type(ConditionType::Stringequals)
+            .condition_key(k)
+            .condition_value(v)
+            .build()
+            .unwrap()
+    }
+
+    fn param(k: &str, v: &str) -> ConditionParameter {
+        ConditionParameter::builder()
+            .condition_key(k)
+            .condition_value(v)
+            .build()
+    }
+
+    fn got(id: &'static str, s: aws_sdk_backup::types::BackupSelection) -> Rule {
+        mock!(Client::get_backup_selection)
+            .match_requests(move |r| r.selection_id() == Some(id))
+            .then_output(move || {
+                GetBackupSelectionOutput::builder()
+                    .backup_plan_id(PLAN)
+                    .selection_id(id)
+                    .backup_selection(s.clone())
+                    .build()
+            })
+    }
+
+    #[tokio::test]
+    async fn selections_are_read_with_resources_tags_and_conditions() {
+        let by_tag = sel("phi-by-tag")
+            .resources("arn:aws:rds:*:*:db:*")
+            .not_resources("arn:aws:rds:us-east-1:123456789012:db:scratch")
+            .list_of_tags(tag_condition("aws:ResourceTag/DataClass", "PHI"))
+            .list_of_tags(tag_condition("backup", "daily"))
+            .build()
+            .unwrap();
+        let all_phi = sel("all-phi")
+            .resources("*")
+            .conditions(
+                Conditions::builder()
+                    .string_equals(param("aws:ResourceTag/DataClass", "PHI"))
+                    .build(),
+            )
+            .build()
+            .unwrap();
+        let (list, a, b) = (
+            listed(&["sel-b", "sel-a"]),
+            got("sel-a", by_tag),
+            got("sel-b", all_phi),
+        );
+        let c = client(&[&list, &a, &b]);
+        let ledger = Ledger::new(4, &hipaa_core::NoProgress);
+        let out = selections(&ledger, &c, PLAN, PLAN_ARN).await;
+        let want = vec![
+            BackupSelection {
+                id: "sel-b".into(),
+                name: "all-phi".into(),
+                resources: vec![],
+                not_resources: vec![],
+                tags: vec![("DataClass".into(), "PHI".into())],
+            },
+            BackupSelection {
+                id: "sel-a".into(),
+                name: "phi-by-tag".into(),
+                resources: vec!["arn:aws:rds:*:*:db:*".into()],
+                not_resources: vec!["arn:aws:rds:us-east-1:123456789012:db:scratch".into()],
+                tags: vec![
+                    ("DataClass".into(), "PHI".into()),
+                    ("backup".into(), "daily".into()),
+                ],
+            },
+        ];
+        assert_eq!(out, Fact::Known(want));
+        let log = ledger.log();
+        assert_eq!(log.calls["backup:ListBackupSelections"], 1);
+        assert_eq!(log.calls["backup:GetBackupSelection"], 2);
+        assert!(log.failures.is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_denied_selection_read_makes_the_plan_selections_unknown() {
+        let list = listed(&["sel-a"]);
+        let denied = mock!(Client::get_backup_selection).then_error(|| {
+            GetBackupSelectionError::generic(
+                ErrorMetadata::builder()
+                    .code("AccessDeniedException")
+                    .message("not authorized to perform backup:GetBackupSelection")
+                    .build(),
+            )
+        });
+        let c = client(&[&list, &denied]);
+        let ledger = Ledger::new(4, &hipaa_core::NoProgress);
+        let Fact::Unknown(u) = selections(&ledger, &c, PLAN, PLAN_ARN).await else {
+            panic!("a denied read must not give a known list");
+        };
+        assert_eq!(u.reason, UnknownReason::AccessDenied);
+        assert_eq!(u.operation, "backup:GetBackupSelection");
+        assert!(
+            u.detail.starts_with("AccessDeniedException"),
+            "{}",
+            u.detail
+        );
+        let log = ledger.log();
+        assert_eq!(log.failures.len(), 1);
+        assert_eq!(
+            log.failures[0].resource,
+            format!("{PLAN_ARN}/selection/sel-a")
+        );
+    }
+
+    #[tokio::test]
+    async fn a_denied_listing_makes_the_plan_selections_unknown() {
+        let denied = mock!(Client::list_backup_selections).then_error(|| {
+            ListBackupSelectionsError::generic(
+                ErrorMetadata::builder()
+                    .code("AccessDeniedException")
+                    .build(),
+            )
+        });
+        let c = client(&[&denied]);
+        let ledger = Ledger::new(4, &hipaa_core::NoProgress);
+        let out = selections(&ledger, &c, PLAN, PLAN_ARN).await;
+        assert!(
+            matches!(&out, Fact::Unknown(u) if u.reason == UnknownReason::AccessDenied
+                && u.operation == "backup:ListBackupSelections"),
+            "{out:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_plan_without_selections_has_a_known_empty_list() {
+        let list = listed(&[]);
+        let c = client(&[&list]);
+        let ledger = Ledger::new(4, &hipaa_core::NoProgress);
+        assert_eq!(
+            selections(&ledger, &c, PLAN, PLAN_ARN).await,
+            Fact::Known(vec![])
+        );
+    }
+
+    #[test]
+    fn conditions_that_would_widen_the_selection_are_refused() {
+        let eq = |k: &str, v: &str| Conditions::builder().string_equals(param(k, v));
+        // Resource types narrowed by a tag: AND, not expressible.
+        let s = sel("typed")
+            .resources("arn:aws:dynamodb:*:*:table/*")
+            .conditions(eq("aws:ResourceTag/DataClass", "PHI").build())
+            .build()
+            .unwrap();
+        assert!(selection("x", &s).unwrap_err().contains("`typed`"));
+        // Two tags required at once.
+        let s = sel("two")
+            .resources("*")
+            .conditions(
+                eq("aws:ResourceTag/a", "1")
+                    .string_equals(param("aws:ResourceTag/b", "2"))
+                    .build(),
+            )
+            .build()
+            .unwrap();
+        assert!(selection("x", &s).is_err());
+        // A negative condition.
+        let s = sel("not")
+            .resources("*")
+            .conditions(
+                Conditions::builder()
+                    .string_not_equals(param("aws:ResourceTag/env", "dev"))
+                    .build(),
+            )
+            .build()
+            .unwrap();
+        assert!(selection("x", &s).is_err());
+        // A tag list that already holds the condition's tag stays exact.
+        let s = sel("same")
+            .resources("arn:aws:rds:*:*:db:*")
+            .list_of_tags(tag_condition("DataClass", "PHI"))
+            .conditions(eq("aws:ResourceTag/DataClass", "PHI").build())
+            .build()
+            .unwrap();
+        let got = selection("x", &s).unwrap();
+        assert!(got.resources.is_empty());
+        assert_eq!(got.tags, vec![("DataClass".to_string(), "PHI".to_string())]);
+        // No conditions: taken as written.
+        let s = sel("plain").resources("*").build().unwrap();
+        assert_eq!(selection("x", &s).unwrap().resources, vec!["*".to_string()]);
+    }
+
+    #[test]
+    fn keep_forever_and_copy_targets_are_read_from_rules() {
+        use aws_sdk_backup::types::{CopyAction, Lifecycle};
+        let r = aws_sdk_backup::types::BackupRule::builder()
+            .rule_name("daily")
+            .target_backup_vault_name("phi-vault")
+            .schedule_expression("cron(0 5 ? * * *)")
+            .lifecycle(Lifecycle::builder().delete_after_days(-1).build())
+            .copy_actions(
+                CopyAction::builder()
+                    .destination_backup_vault_arn("arn:aws:backup:us-west-2:1:backup-vault:dr")
+                    .build()
+                    .unwrap(),
+            )
+            .build()
+            .unwrap();
+        let got = rule(&r);
+        assert_eq!(got.delete_after_days, None);
+        assert_eq!(got.schedule.as_deref(), Some("cron(0 5 ? * * *)"));
+        assert_eq!(
+            got.copy_to,
+            vec!["arn:aws:backup:us-west-2:1:backup-vault:dr"]
+        );
+        let r = aws_sdk_backup::types::BackupRule::builder()
+            .rule_name("on-demand")
+            .target_backup_vault_name("v")
+            .lifecycle(Lifecycle::builder().delete_after_days(7).build())
+            .build()
+            .unwrap();
+        let got = rule(&r);
+        assert_eq!((got.schedule, got.delete_after_days), (None, Some(7)));
+    }
+}
