@@ -313,3 +313,92 @@ fn no_credentials_means_no_scan_exit_1() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("no AWS credentials"), "{}", stderr(&o));
 }
+
+#[test]
+fn scp_is_valid_json_under_the_size_limit_and_lists_its_sources() {
+    let o = hipaa(&["scp"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    let doc: serde_json::Value = serde_json::from_str(text.trim()).expect("the policy is JSON");
+    assert!(
+        text.trim().len() <= 5120,
+        "{} characters",
+        text.trim().len()
+    );
+    let st = &doc["Statement"][0];
+    assert_eq!(st["Effect"], "Deny");
+    let not: Vec<&str> = st["NotAction"]
+        .as_array()
+        .expect("NotAction list")
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect();
+    for must in [
+        "s3:*",
+        "kms:*",
+        "iam:*",
+        "sts:*",
+        "dynamodb:*",
+        "artifact:*",
+    ] {
+        assert!(not.contains(&must), "{must} missing from {not:?}");
+    }
+    assert!(!not.contains(&"gamelift:*"));
+    assert!(
+        stderr(&o).contains("HIPAA-eligible services list v"),
+        "{}",
+        stderr(&o)
+    );
+    // With an exempt principal and written to a file.
+    let out = temp("scp.json", "");
+    let o = hipaa(&[
+        "scp",
+        "--exempt-principal",
+        "arn:aws:iam::*:role/break-glass",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(
+        doc["Statement"][0]["Condition"]["ArnNotLike"]["aws:PrincipalArn"][0],
+        "arn:aws:iam::*:role/break-glass"
+    );
+    let o = hipaa(&["scp", "--list"]);
+    assert!(stdout(&o).contains("Amazon Simple Storage Service") || stdout(&o).contains("S3"));
+}
+
+#[test]
+fn new_thresholds_and_baa_records_are_read_from_the_scope_file() {
+    let (snapshot, _) = demo_paths();
+    let scope = temp(
+        "baa-scope.toml",
+        "[thresholds]\nlog_retention_min_days = 7\n\n[[baa]]\nkind = \"custom\"\neffective = 2026-01-15\naccounts = [\"123456789012\"]\narchived_at = \"legal/baa.pdf\"\n",
+    );
+    let o = hipaa(&[
+        "evaluate",
+        snapshot.to_str().unwrap(),
+        "--scope",
+        scope.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let bad = temp(
+        "bad-baa.toml",
+        "[[baa]]\nkind = \"custom\"\neffective = 2026-01-15\naccounts = [\"12\"]\narchived_at = \"x\"\n",
+    );
+    let o = hipaa(&[
+        "evaluate",
+        snapshot.to_str().unwrap(),
+        "--scope",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("bad-baa.toml") && stderr(&o).contains("not 12 digits"),
+        "{}",
+        stderr(&o)
+    );
+}

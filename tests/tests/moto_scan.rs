@@ -3,7 +3,10 @@
 
 use hipaa_aws::{AwsSource, ScanOptions};
 use hipaa_core::{demo, Engine, EvidenceSource, NoProgress, Report, Snapshot, Status};
-use hipaa_e2e::{expected, fake_credentials, hipaa_bin, key_of, repo_root, Expected, Moto};
+use hipaa_e2e::{
+    expected, failed_operations, fake_credentials, hipaa_bin, key_of, moto_gaps, repo_root,
+    Expected, Moto,
+};
 use std::collections::BTreeSet;
 use std::process::Command;
 
