@@ -121,6 +121,20 @@ export interface Attestation {
   note?: string
 }
 
+/** A signed Business Associate Addendum recorded in the scope. */
+export interface BaaRecord {
+  /** `account`, `organization` or `custom` (negotiated outside AWS Artifact). */
+  kind: string
+  /** The day it took effect, `YYYY-MM-DD`. */
+  effective: string
+  /** The 12-digit accounts it covers. */
+  accounts: Array<string>
+  /** Where the signed copy is archived. */
+  archived_at: string
+  /** Who recorded it. */
+  recorded_by?: string
+}
+
 /** Whether a signed AWS BAA covers an account. */
 export type BaaStatus = 'signed' | 'not-signed' | 'unknown'
 
@@ -617,6 +631,8 @@ export interface ScopeFile {
   attestation?: Array<Attestation>
   /** Days allowed to fix a failure, by severity (the risk register's due dates). */
   remediation_days?: RemediationDays
+  /** Signed BAAs recorded by hand, for when AWS Artifact cannot show them (`[[baa]]` in the file). */
+  baa?: Array<BaaRecord>
 }
 
 /** The parts of the scope a reader of the report needs. */
@@ -688,6 +704,14 @@ export interface Thresholds {
   password_max_age_days?: number
   /** Minimum number of remembered passwords (default 24). */
   password_reuse_prevention?: number
+  /** CloudWatch Logs groups must keep events at least this long (default 365). */
+  log_retention_min_days?: number
+  /** AWS Backup rules must keep recovery points at least this long (default 35). */
+  backup_retention_min_days?: number
+  /** AWS Backup rules must run at least this often, in hours (default 24). */
+  backup_max_interval_hours?: number
+  /** RDS automated backups must be kept at least this long (default 7). */
+  rds_backup_retention_min_days?: number
 }
 
 /** The tool and data versions that produced a report. */
