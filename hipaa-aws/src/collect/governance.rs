@@ -378,3 +378,185 @@ async fn inventory(scan: &Scan<'_>) -> Fact<Vec<TaggedInventory>> {
         .await;
     Fact::Known(out)
 }
+
+#[cfg(test)]
+mod tests {
+    //! Recorded responses: AWS Artifact has no moto implementation outside tests/fixture/moto_ext.py,
+    //! and "not in an organization" is an error answer that must become a fact.
+    use super::*;
+    use crate::ledger::Ledger;
+    use aws_smithy_mocks::{mock, MockResponseInterceptor, RuleMode};
+    use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+    use aws_smithy_runtime_api::http::StatusCode;
+    use aws_smithy_types::body::SdkBody;
+    use aws_smithy_types::retry::RetryConfig;
+    use aws_types::SdkConfig;
+    use hipaa_core::NoProgress;
+
+    fn sdk_config() -> SdkConfig {
+        use aws_sdk_artifact::config::{
+            BehaviorVersion, Credentials, Region, SharedCredentialsProvider,
+        };
+        SdkConfig::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+                "AKIDEXAMPLE",
+                "secret",
+                None,
+                None,
+                "test",
+            )))
+            .http_client(aws_smithy_mocks::create_mock_http_client())
+            .retry_config(RetryConfig::disabled())
+            .build()
+    }
+
+    fn scan(ledger: Ledger<'_>) -> Scan<'_> {
+        Scan {
+            config: sdk_config(),
+            regions: vec!["us-east-1".into()],
+            local_endpoint: None,
+            ledger,
+        }
+    }
+
+    fn error(status: u16, code: &str, message: &str, json_type: &str) -> HttpResponse {
+        let body = format!(r#"{{"__type":"{code}","message":"{message}"}}"#);
+        let mut r = HttpResponse::new(StatusCode::try_from(status).unwrap(), SdkBody::from(body));
+        r.headers_mut()
+            .insert("content-type", json_type.to_string());
+        r.headers_mut().insert("x-amzn-errortype", code.to_string());
+        r
+    }
+
+    #[tokio::test]
+    async fn artifact_agreements_are_read_and_a_denied_read_stays_unknown() {
+        use aws_sdk_artifact::operation::list_customer_agreements::ListCustomerAgreementsOutput;
+        use aws_sdk_artifact::types::{
+            AgreementType, CustomerAgreementState, CustomerAgreementSummary,
+        };
+        let listed = mock!(aws_sdk_artifact::Client::list_customer_agreements).then_output(|| {
+            ListCustomerAgreementsOutput::builder()
+                .customer_agreements(
+                    CustomerAgreementSummary::builder()
+                        .id("customer-agreement-aaaaaaaaaaaaaaaa")
+                        .name("AWS Business Associate Addendum")
+                        .arn("arn:aws:artifact::123456789012:customer-agreement/customer-agreement-aaaaaaaaaaaaaaaa")
+                        .aws_account_id("123456789012")
+                        .state(CustomerAgreementState::Active)
+                        .r#type(AgreementType::Default)
+                        .effective_start(aws_smithy_types::DateTime::from_secs(1_768_435_200))
+                        .build(),
+                )
+                .build()
+                .unwrap()
+        });
+        let client = aws_sdk_artifact::Client::from_conf(
+            aws_sdk_artifact::config::Builder::from(&sdk_config())
+                .interceptor(
+                    MockResponseInterceptor::new()
+                        .rule_mode(RuleMode::MatchAny)
+                        .with_rule(&listed),
+                )
+                .build(),
+        );
+        let s = scan(Ledger::new(4, &NoProgress));
+        let got = agreements(&s, &client).await;
+        let list = got.get().unwrap();
+        assert_eq!(list.len(), 1);
+        assert!(list[0].is_baa() && list[0].is_active());
+        assert_eq!(list[0].account.as_deref(), Some("123456789012"));
+        assert_eq!(
+            list[0]
+                .effective_start
+                .map(|d| d.date_naive().to_string())
+                .as_deref(),
+            Some("2026-01-15")
+        );
+
+        let denied =
+            mock!(aws_sdk_artifact::Client::list_customer_agreements).then_http_response(|| {
+                error(
+                    403,
+                    "AccessDeniedException",
+                    "not authorized to perform artifact:ListCustomerAgreements",
+                    "application/json",
+                )
+            });
+        let client = aws_sdk_artifact::Client::from_conf(
+            aws_sdk_artifact::config::Builder::from(&sdk_config())
+                .interceptor(
+                    MockResponseInterceptor::new()
+                        .rule_mode(RuleMode::MatchAny)
+                        .with_rule(&denied),
+                )
+                .build(),
+        );
+        let s = scan(Ledger::new(4, &NoProgress));
+        let u = agreements(&s, &client).await.get().unwrap_err();
+        assert_eq!(u.reason, UnknownReason::AccessDenied);
+        assert_eq!(u.operation, "artifact:ListCustomerAgreements");
+        assert_eq!(s.ledger.log().failures.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn not_in_an_organization_is_a_fact_and_a_denied_read_is_not() {
+        let none =
+            mock!(aws_sdk_organizations::Client::describe_organization).then_http_response(|| {
+                error(
+                    400,
+                    "AWSOrganizationsNotInUseException",
+                    "Your account is not a member of an organization.",
+                    "application/x-amz-json-1.1",
+                )
+            });
+        let client = aws_sdk_organizations::Client::from_conf(
+            aws_sdk_organizations::config::Builder::from(&sdk_config())
+                .interceptor(
+                    MockResponseInterceptor::new()
+                        .rule_mode(RuleMode::MatchAny)
+                        .with_rule(&none),
+                )
+                .build(),
+        );
+        let s = scan(Ledger::new(4, &NoProgress));
+        let ev = organizations(&s, &client, &Fact::Known("123456789012".into())).await;
+        assert_eq!(ev.organization, Fact::Known(None));
+        assert_eq!(ev.scps, Fact::Known(vec![]));
+        assert!(s.ledger.log().failures.is_empty());
+
+        let denied = mock!(aws_sdk_organizations::Client::describe_organization)
+            .then_http_response(|| {
+                error(
+                    400,
+                    "AccessDeniedException",
+                    "You don't have permissions to access this resource.",
+                    "application/x-amz-json-1.1",
+                )
+            });
+        let client = aws_sdk_organizations::Client::from_conf(
+            aws_sdk_organizations::config::Builder::from(&sdk_config())
+                .interceptor(
+                    MockResponseInterceptor::new()
+                        .rule_mode(RuleMode::MatchAny)
+                        .with_rule(&denied),
+                )
+                .build(),
+        );
+        let s = scan(Ledger::new(4, &NoProgress));
+        let ev = organizations(&s, &client, &Fact::Known("123456789012".into())).await;
+        for unknown in [
+            ev.organization.is_unknown(),
+            ev.accounts.is_unknown(),
+            ev.parents.is_unknown(),
+            ev.scps.is_unknown(),
+        ] {
+            assert!(unknown);
+        }
+        assert_eq!(
+            ev.organization.get().unwrap_err().reason,
+            UnknownReason::AccessDenied
+        );
+    }
+}
