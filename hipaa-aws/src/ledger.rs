@@ -1,5 +1,6 @@
 //! Every API read goes through here: counted, bounded by a semaphore, and classified on failure.
 
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use hipaa_core::evidence::{ReadFailure, ReadLog, Unknown, UnknownReason};
@@ -54,7 +55,7 @@ impl<'a> Ledger<'a> {
     }
 
     /// Run one API call. `absent` lists error codes that mean "not configured" (a fact: `Ok(None)`).
-    pub(crate) async fn read<T, E, R, F>(
+    pub(crate) async fn read<T, E, F>(
         &self,
         op: &str,
         resource: &str,
@@ -62,9 +63,8 @@ impl<'a> Ledger<'a> {
         call: F,
     ) -> Result<Option<T>, Unknown>
     where
-        F: Future<Output = Result<T, SdkError<E, R>>>,
+        F: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-        R: std::fmt::Debug,
     {
         let result = {
             let _permit = self.inner.permits.acquire().await;
@@ -84,16 +84,15 @@ impl<'a> Ledger<'a> {
     }
 
     /// Like [`Ledger::read`] for calls with no "not configured" answer.
-    pub(crate) async fn must<T, E, R, F>(
+    pub(crate) async fn must<T, E, F>(
         &self,
         op: &str,
         resource: &str,
         call: F,
     ) -> Result<T, Unknown>
     where
-        F: Future<Output = Result<T, SdkError<E, R>>>,
+        F: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-        R: std::fmt::Debug,
     {
         match self.read(op, resource, &[], call).await? {
             Some(v) => Ok(v),
@@ -130,15 +129,14 @@ impl<'a> Ledger<'a> {
     }
 
     /// Count one page of a paginated call (the paginator makes the request itself).
-    pub(crate) async fn page<T, E, R>(
+    pub(crate) async fn page<T, E>(
         &self,
         op: &str,
         resource: &str,
-        next: impl Future<Output = Option<Result<T, SdkError<E, R>>>>,
+        next: impl Future<Output = Option<Result<T, SdkError<E, HttpResponse>>>>,
     ) -> Result<Option<T>, Unknown>
     where
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-        R: std::fmt::Debug,
     {
         let r = {
             let _permit = self.inner.permits.acquire().await;
@@ -177,10 +175,9 @@ impl<'a> Ledger<'a> {
 }
 
 /// Map an SDK error to an unknown-fact reason and a detail (the service's code and message only).
-pub(crate) fn classify<E, R>(e: &SdkError<E, R>) -> (UnknownReason, String)
+pub(crate) fn classify<E>(e: &SdkError<E, HttpResponse>) -> (UnknownReason, String)
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug,
 {
     match e {
         SdkError::DispatchFailure(d) => {
@@ -205,10 +202,23 @@ where
             UnknownReason::ServiceError,
             format!("request could not be built: {}", source_chain(e)),
         ),
-        _ if e.code().is_none() => (
-            UnknownReason::ParseError,
-            format!("unexpected response: {}", source_chain(e)),
-        ),
+        // No error code: a server failure or throttling by its HTTP status, else an answer we
+        // could not read.
+        _ if e.code().is_none() => {
+            let status = e.raw_response().map(|r| r.status().as_u16());
+            let reason = match status {
+                Some(429) => UnknownReason::Throttled,
+                Some(s) if s >= 500 => UnknownReason::ServiceError,
+                _ => UnknownReason::ParseError,
+            };
+            let detail = match status {
+                Some(s) if reason != UnknownReason::ParseError => {
+                    format!("HTTP {s} without an error code: {}", source_chain(e))
+                }
+                _ => format!("unexpected response: {}", source_chain(e)),
+            };
+            (reason, detail)
+        }
         _ => {
             let code = e.code().unwrap_or("Unknown");
             let msg = e.message().unwrap_or("");
@@ -300,8 +310,12 @@ mod tests {
     }
 
     #[test]
-    fn answers_without_an_error_code_are_parse_errors() {
+    fn answers_without_an_error_code_are_classified_by_status() {
         assert_eq!(classify(&service(None, 200)).0, UnknownReason::ParseError);
+        assert_eq!(classify(&service(None, 404)).0, UnknownReason::ParseError);
+        assert_eq!(classify(&service(None, 500)).0, UnknownReason::ServiceError);
+        assert_eq!(classify(&service(None, 503)).0, UnknownReason::ServiceError);
+        assert_eq!(classify(&service(None, 429)).0, UnknownReason::Throttled);
     }
 
     #[test]

@@ -117,11 +117,16 @@ pub(crate) async fn organizations(
     l.tick(STAGE);
     let org: Result<Option<Organization>, Unknown> = org.and_then(|o| match o {
         None => Ok(None),
-        Some(out) => match out.organization() {
-            Some(o) => Ok(Some(Organization {
-                id: o.id().unwrap_or_default().to_string(),
-                arn: o.arn().unwrap_or_default().to_string(),
-                management_account: o.master_account_id().unwrap_or_default().to_string(),
+        // The SCP and BAA rules hinge on these fields: an answer without them is unreadable,
+        // never an organization with an empty management account.
+        Some(out) => match out
+            .organization()
+            .and_then(|o| Some((o, o.id()?, o.arn()?, o.master_account_id()?)))
+        {
+            Some((o, id, arn, management)) => Ok(Some(Organization {
+                id: id.to_string(),
+                arn: arn.to_string(),
+                management_account: management.to_string(),
                 feature_set: o
                     .feature_set()
                     .map(|f| f.as_str().to_string())
@@ -132,7 +137,7 @@ pub(crate) async fn organizations(
                 "",
                 (
                     UnknownReason::ParseError,
-                    "no organization in the answer".into(),
+                    "no organization id, ARN or management account in the answer".into(),
                 ),
             )),
         },
@@ -412,6 +417,21 @@ mod tests {
             .build()
     }
 
+    /// A client of `$sdk` whose only answer is `$rule`.
+    macro_rules! mocked {
+        ($sdk:ident, $rule:expr) => {
+            $sdk::Client::from_conf(
+                $sdk::config::Builder::from(&sdk_config())
+                    .interceptor(
+                        MockResponseInterceptor::new()
+                            .rule_mode(RuleMode::MatchAny)
+                            .with_rule($rule),
+                    )
+                    .build(),
+            )
+        };
+    }
+
     fn scan(ledger: Ledger<'_>) -> Scan<'_> {
         Scan {
             config: sdk_config(),
@@ -452,15 +472,7 @@ mod tests {
                 .build()
                 .unwrap()
         });
-        let client = aws_sdk_artifact::Client::from_conf(
-            aws_sdk_artifact::config::Builder::from(&sdk_config())
-                .interceptor(
-                    MockResponseInterceptor::new()
-                        .rule_mode(RuleMode::MatchAny)
-                        .with_rule(&listed),
-                )
-                .build(),
-        );
+        let client = mocked!(aws_sdk_artifact, &listed);
         let s = scan(Ledger::new(4, &NoProgress));
         let got = agreements(&s, &client).await;
         let list = got.get().unwrap();
@@ -484,15 +496,7 @@ mod tests {
                     "application/json",
                 )
             });
-        let client = aws_sdk_artifact::Client::from_conf(
-            aws_sdk_artifact::config::Builder::from(&sdk_config())
-                .interceptor(
-                    MockResponseInterceptor::new()
-                        .rule_mode(RuleMode::MatchAny)
-                        .with_rule(&denied),
-                )
-                .build(),
-        );
+        let client = mocked!(aws_sdk_artifact, &denied);
         let s = scan(Ledger::new(4, &NoProgress));
         let u = agreements(&s, &client).await.get().unwrap_err();
         assert_eq!(u.reason, UnknownReason::AccessDenied);
@@ -511,15 +515,7 @@ mod tests {
                     "application/x-amz-json-1.1",
                 )
             });
-        let client = aws_sdk_organizations::Client::from_conf(
-            aws_sdk_organizations::config::Builder::from(&sdk_config())
-                .interceptor(
-                    MockResponseInterceptor::new()
-                        .rule_mode(RuleMode::MatchAny)
-                        .with_rule(&none),
-                )
-                .build(),
-        );
+        let client = mocked!(aws_sdk_organizations, &none);
         let s = scan(Ledger::new(4, &NoProgress));
         let ev = organizations(&s, &client, &Fact::Known("123456789012".into())).await;
         assert_eq!(ev.organization, Fact::Known(None));
@@ -535,15 +531,7 @@ mod tests {
                     "application/x-amz-json-1.1",
                 )
             });
-        let client = aws_sdk_organizations::Client::from_conf(
-            aws_sdk_organizations::config::Builder::from(&sdk_config())
-                .interceptor(
-                    MockResponseInterceptor::new()
-                        .rule_mode(RuleMode::MatchAny)
-                        .with_rule(&denied),
-                )
-                .build(),
-        );
+        let client = mocked!(aws_sdk_organizations, &denied);
         let s = scan(Ledger::new(4, &NoProgress));
         let ev = organizations(&s, &client, &Fact::Known("123456789012".into())).await;
         for unknown in [

@@ -123,6 +123,12 @@ pub fn arn_service(arn: &str) -> Option<&str> {
     }
 }
 
+/// The account field of an ARN, when it has one (`arn:aws:kms:us-east-1:111122223333:key/k` →
+/// `111122223333`).
+pub fn arn_account(arn: &str) -> Option<&str> {
+    arn.split(':').nth(4).filter(|a| !a.is_empty())
+}
+
 /// The region field of an ARN, when it has one.
 pub fn arn_region(arn: &str) -> Option<&str> {
     arn.split(':').nth(3).filter(|r| !r.is_empty())

@@ -97,42 +97,60 @@ fn scanned_account(ctx: &Context<'_>, id: &str) -> Result<Verdict, Unknown> {
 }
 
 /// Another account named in the scope: covered by an organization BAA it belongs to, or attested.
-fn other_account(ctx: &Context<'_>, id: &str) -> Verdict {
+/// An unreadable Artifact or Organizations answer is ERROR: read, it could have shown the BAA.
+fn other_account(ctx: &Context<'_>, id: &str) -> Result<Verdict, Unknown> {
     if let Some(record) = attested(ctx, id) {
-        return Verdict::pass(record);
+        return Ok(Verdict::pass(record));
     }
     if ctx
         .scope
         .account(id)
         .is_some_and(|a| a.baa == BaaStatus::NotSigned)
     {
-        return Verdict::fail("the scope file records that no BAA covers this account");
+        return Ok(Verdict::fail(
+            "the scope file records that no BAA covers this account",
+        ));
+    }
+    let cannot_see = || {
+        Verdict::manual(
+            "this scan cannot see this account's agreements: scan the account itself, or record its BAA in a [[baa]] entry of the scope file",
+        )
+    };
+    let org_baas: Vec<&Agreement> = ctx
+        .snapshot
+        .agreements
+        .get()?
+        .iter()
+        .filter(|a| a.is_baa() && a.is_active() && a.organization_arn.is_some())
+        .collect();
+    if org_baas.is_empty() {
+        return Ok(cannot_see());
     }
     let orgs = &ctx.snapshot.organizations;
-    let org = orgs.organization.known().and_then(|o| o.as_ref());
-    let member = orgs.accounts.known().is_some_and(|list| {
-        list.iter()
-            .any(|a| a.id == id && a.status.eq_ignore_ascii_case("ACTIVE"))
-    });
-    let org_baa = ctx.snapshot.agreements.known().and_then(|list| {
-        list.iter().find(|a| {
-            a.is_baa()
-                && a.is_active()
-                && a.organization_arn.is_some()
-                && a.organization_arn.as_ref() == org.map(|o| &o.arn)
-        })
-    });
-    match org_baa {
-        Some(a) if member => Verdict::pass(format!(
+    let Some(org) = orgs.organization.get()? else {
+        return Ok(cannot_see());
+    };
+    let Some(a) = org_baas
+        .iter()
+        .find(|a| a.organization_arn.as_deref() == Some(org.arn.as_str()))
+    else {
+        return Ok(cannot_see());
+    };
+    let member = orgs
+        .accounts
+        .get()?
+        .iter()
+        .any(|m| m.id == id && m.status.eq_ignore_ascii_case("ACTIVE"));
+    Ok(if member {
+        Verdict::pass(format!(
             "a member of {} whose {} is active in AWS Artifact{}",
-            org.map(|o| o.id.as_str()).unwrap_or("the organization"),
+            org.id,
             a.name,
             since(a)
-        )),
-        _ => Verdict::manual(
-            "this scan cannot see this account's agreements: scan the account itself, or record its BAA in a [[baa]] entry of the scope file",
-        ),
-    }
+        ))
+    } else {
+        cannot_see()
+    })
 }
 
 fn account_covered(ctx: &Context<'_>) -> Vec<Outcome> {
@@ -164,7 +182,7 @@ fn account_covered(ctx: &Context<'_>) -> Vec<Outcome> {
         out.push(Outcome::from_result(
             res,
             PhiMark::Account,
-            Ok(other_account(ctx, &a.id)),
+            other_account(ctx, &a.id),
         ));
     }
     out
@@ -284,6 +302,13 @@ mod tests {
             statuses_in(&snapshot_with(vec![]), ID, &two),
             vec![Pass, Manual]
         );
+        // Unreadable Artifact, or an organization BAA whose membership cannot be read: ERROR.
+        let mut blind = s.clone();
+        blind.agreements = denied("artifact:ListCustomerAgreements");
+        assert_eq!(statuses_in(&blind, ID, &two), vec![Error, Error]);
+        let mut blind = s.clone();
+        blind.organizations.accounts = denied("organizations:ListAccounts");
+        assert_eq!(statuses_in(&blind, ID, &two), vec![Pass, Error]);
         two.accounts[1].baa = BaaStatus::NotSigned;
         assert_eq!(
             statuses_in(&snapshot_with(vec![]), ID, &two),

@@ -6,6 +6,7 @@
 
 use super::{none_found, Context, Outcome, PhiMark, Resource, RuleFn, Verdict};
 use crate::evidence::backup::{BackupPlan, BackupRegion, BackupSelection, BackupVault};
+use crate::evidence::governance::arn_account;
 use crate::evidence::governance::{arn_region, arn_service};
 use crate::evidence::kms::{KeyManager, KmsKey};
 use crate::evidence::{Fact, Tags, Unknown, UnknownReason};
@@ -63,14 +64,6 @@ pub(super) fn rules() -> Vec<RuleFn> {
 // ---------------------------------------------------------------------------------------------
 // Resources and regions
 
-/// The account id inside an ARN (`arn:aws:rds:region:ACCOUNT:db:x`).
-fn account_of(arn: &str) -> Option<String> {
-    arn.split(':')
-        .nth(4)
-        .filter(|a| !a.is_empty())
-        .map(str::to_string)
-}
-
 /// The resource part of an ARN (`db:x`, `table/t`, `bucket`).
 fn arn_resource(arn: &str) -> Option<&str> {
     arn.splitn(6, ':').nth(5).filter(|r| !r.is_empty())
@@ -92,13 +85,6 @@ fn phi_of_tags(ctx: &Context<'_>, tags: &Tags) -> PhiMark {
     }
 }
 
-fn phi_of(ctx: &Context<'_>, tags: &Fact<Tags>) -> PhiMark {
-    match tags {
-        Fact::Known(t) => phi_of_tags(ctx, t),
-        Fact::Unknown(u) => PhiMark::Unknown(u.clone()),
-    }
-}
-
 fn resource(
     ctx: &Context<'_>,
     arn: &str,
@@ -111,20 +97,11 @@ fn resource(
         arn: arn.to_string(),
         id: id.to_string(),
         kind: kind.to_string(),
-        account: account_of(arn).unwrap_or_else(|| ctx.account_id()),
+        account: arn_account(arn).map_or_else(|| ctx.account_id(), str::to_string),
         region: Some(region.to_string()),
         name: None,
-        phi: match phi {
-            PhiMark::Tagged => Some(true),
-            PhiMark::NotTagged => Some(false),
-            _ => None,
-        },
+        phi: phi.flag(),
     }
-}
-
-/// The account in one region, for region-wide findings and failed regional listings.
-fn region_resource(ctx: &Context<'_>, region: &str) -> Resource {
-    ctx.region_resource(region)
 }
 
 fn plan_resource(ctx: &Context<'_>, region: &str, p: &BackupPlan) -> Resource {
@@ -190,7 +167,7 @@ fn each_listed<'a, T: 'a>(
         match region.and_then(|r| list(r).get()) {
             Ok(items) => out.extend(items.iter().map(|i| judge(name, i))),
             Err(u) => out.push(Outcome::error(
-                region_resource(ctx, name),
+                ctx.region_resource(name),
                 PhiMark::Account,
                 u,
             )),
@@ -257,7 +234,7 @@ fn plan_exists(ctx: &Context<'_>) -> Vec<Outcome> {
         .into_iter()
         .map(|(name, region)| {
             Outcome::from_result(
-                region_resource(ctx, name),
+                ctx.region_resource(name),
                 PhiMark::Account,
                 region.and_then(scheduled_plan),
             )
@@ -692,11 +669,11 @@ fn find_key<'a>(ctx: &Context<'a>, key: &str) -> Result<&'a KmsKey, Unknown> {
         )));
     };
     let keys = kms.keys.get()?;
-    let account = account_of(key);
+    let account = arn_account(key);
     let found = keys.iter().find(|k| {
         k.arn == key
             || (account.is_some()
-                && account == account_of(&k.arn)
+                && account == arn_account(&k.arn)
                 && (res.strip_prefix("key/") == Some(k.id.as_str())
                     || (res.starts_with("alias/")
                         && k.aliases
@@ -878,7 +855,7 @@ fn phi_resources_covered(ctx: &Context<'_>) -> Vec<Outcome> {
             for name in &ctx.snapshot.regions {
                 if !list.iter().any(|r| &r.region == name) {
                     out.push(Outcome::error(
-                        region_resource(ctx, name),
+                        ctx.region_resource(name),
                         PhiMark::Account,
                         Unknown::new(
                             UnknownReason::NotCollected,
@@ -900,7 +877,7 @@ fn phi_resources_covered(ctx: &Context<'_>) -> Vec<Outcome> {
                         }
                     }
                     Err(u) => out.push(Outcome::error(
-                        region_resource(ctx, &inv.region),
+                        ctx.region_resource(&inv.region),
                         PhiMark::Account,
                         u,
                     )),
@@ -1029,7 +1006,7 @@ fn dynamodb_pitr(ctx: &Context<'_>) -> Vec<Outcome> {
         "DynamoDB tables",
         |r| &r.dynamodb_tables,
         |region, t| {
-            let phi = phi_of(ctx, &t.tags);
+            let phi = PhiMark::of(&ctx.scope.phi, &t.tags);
             let res = resource(ctx, &t.arn, &t.name, "AwsDynamoDbTable", region, &phi);
             let r = t.pitr.get().map(|on| {
                 if *on {

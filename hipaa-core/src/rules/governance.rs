@@ -116,10 +116,6 @@ fn key_alias(ctx: &Context<'_>, arn: &str) -> Option<String> {
         .map(|k| k.display_name())
 }
 
-fn region_resource(ctx: &Context<'_>, region: &str) -> Resource {
-    ctx.region_resource(region)
-}
-
 /// Every tagged resource the scan saw, by ARN, with the regions whose listing failed.
 struct Tagged {
     resources: BTreeMap<String, Tags>,
@@ -162,9 +158,7 @@ fn phi_service_eligible(ctx: &Context<'_>) -> Vec<Outcome> {
     let mut out: Vec<Outcome> = inv
         .failed
         .iter()
-        .map(|(region, u)| {
-            Outcome::error(region_resource(ctx, region), PhiMark::Account, u.clone())
-        })
+        .map(|(region, u)| Outcome::error(ctx.region_resource(region), PhiMark::Account, u.clone()))
         .collect();
     for (arn, tags) in &inv.resources {
         if !ctx.scope.phi.matches(tags) {
@@ -212,9 +206,7 @@ fn services_in_use(ctx: &Context<'_>) -> Vec<Outcome> {
     let mut out: Vec<Outcome> = inv
         .failed
         .iter()
-        .map(|(region, u)| {
-            Outcome::error(region_resource(ctx, region), PhiMark::Account, u.clone())
-        })
+        .map(|(region, u)| Outcome::error(ctx.region_resource(region), PhiMark::Account, u.clone()))
         .collect();
     // service -> (resources, PHI-tagged resources)
     let mut services: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
@@ -366,11 +358,8 @@ fn resources_classified(ctx: &Context<'_>) -> Vec<Outcome> {
         if !seen.insert(arn.to_string()) {
             return;
         }
-        let (phi, mark) = match tags {
-            Fact::Known(t) if ctx.scope.phi.matches(t) => (Some(true), PhiMark::Tagged),
-            Fact::Known(_) => (Some(false), PhiMark::NotTagged),
-            Fact::Unknown(u) => (None, PhiMark::Unknown(u.clone())),
-        };
+        let mark = PhiMark::of(&ctx.scope.phi, tags);
+        let phi = mark.flag();
         let r = tags.get().map(|t| match t.get(key) {
             Some(v) => Verdict::pass(format!("classified: {key}={v}")),
             None => Verdict::fail(format!(
@@ -401,7 +390,7 @@ fn resources_classified(ctx: &Context<'_>) -> Vec<Outcome> {
                         }
                     }
                     Fact::Unknown(u) => out.push(Outcome::error(
-                        region_resource(ctx, &region.region),
+                        ctx.region_resource(&region.region),
                         PhiMark::Account,
                         u.clone(),
                     )),
@@ -415,7 +404,7 @@ fn resources_classified(ctx: &Context<'_>) -> Vec<Outcome> {
                 ];
                 for u in unknown.into_iter().flatten() {
                     out.push(Outcome::error(
-                        region_resource(ctx, &region.region),
+                        ctx.region_resource(&region.region),
                         PhiMark::Account,
                         u,
                     ));
@@ -424,17 +413,28 @@ fn resources_classified(ctx: &Context<'_>) -> Vec<Outcome> {
         }
         Fact::Unknown(u) => out.push(Outcome::account(ctx, Err(u.clone()))),
     }
-    // Data stores of other services seen by the tagging API with tags, but not this one.
-    if let Fact::Known(regions) = &ctx.snapshot.inventory {
-        for region in regions {
-            if let Fact::Known(list) = &region.resources {
-                for r in list {
-                    if arn_service(&r.arn).is_some_and(|s| DATA_SERVICES.contains(&s)) {
-                        judge(&r.arn, &Fact::Known(r.tags.clone()), &mut out);
+    // Data stores of other services seen by the tagging API with tags, but not this one. A failed
+    // listing is ERROR for its region: the stores it would have shown are not judged.
+    match &ctx.snapshot.inventory {
+        Fact::Known(regions) => {
+            for region in regions {
+                match &region.resources {
+                    Fact::Known(list) => {
+                        for r in list {
+                            if arn_service(&r.arn).is_some_and(|s| DATA_SERVICES.contains(&s)) {
+                                judge(&r.arn, &Fact::Known(r.tags.clone()), &mut out);
+                            }
+                        }
                     }
+                    Fact::Unknown(u) => out.push(Outcome::error(
+                        ctx.region_resource(&region.region),
+                        PhiMark::Account,
+                        u.clone(),
+                    )),
                 }
             }
         }
+        Fact::Unknown(u) => out.push(Outcome::account(ctx, Err(u.clone()))),
     }
     if out.is_empty() {
         return none_found(ctx, "data stores");
@@ -624,6 +624,15 @@ mod tests {
             resources: Fact::Known(vec![tagged_other("arn:aws:sqs:us-east-1:111122223333:q")]),
         }]);
         assert_eq!(statuses(&s, ID), vec![Pass, Pass, Pass, Fail]);
+        // A failed tagging listing is ERROR, not a silent gap.
+        let mut s = snapshot_with(vec![]);
+        s.inventory = Fact::Known(vec![TaggedInventory {
+            region: "us-west-2".into(),
+            resources: denied("tag:GetResources"),
+        }]);
+        assert_eq!(statuses(&s, ID), vec![Pass, Pass, Pass, Error]);
+        s.inventory = denied("tag:GetResources");
+        assert_eq!(statuses(&s, ID), vec![Pass, Pass, Pass, Error]);
         let mut s = snapshot_with(vec![]);
         s.backup = denied("backup:ListBackupPlans");
         s.s3.buckets = Fact::Known(vec![]);

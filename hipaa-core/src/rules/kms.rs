@@ -1,6 +1,7 @@
 //! KMS rules: rotation, usable state and key-policy exposure of customer-managed keys.
 
 use super::{none_found, Context, Outcome, PhiMark, Resource, RuleFn, Verdict};
+use crate::evidence::governance::arn_account;
 use crate::evidence::kms::{KeyManager, KeyMetadata, KmsKey};
 use crate::evidence::{Fact, Unknown, UnknownReason};
 use crate::policy::PolicyDocument;
@@ -27,33 +28,17 @@ pub(super) fn rules() -> Vec<RuleFn> {
 }
 
 fn key_resource(ctx: &Context<'_>, k: &KmsKey) -> (Resource, PhiMark) {
-    let phi = match &k.tags {
-        Fact::Known(t) if ctx.scope.phi.matches(t) => PhiMark::Tagged,
-        Fact::Known(_) => PhiMark::NotTagged,
-        Fact::Unknown(u) => PhiMark::Unknown(u.clone()),
-    };
+    let phi = PhiMark::of(&ctx.scope.phi, &k.tags);
     let res = Resource {
         arn: k.arn.clone(),
         id: k.id.clone(),
         kind: "AwsKmsKey".into(),
-        account: account_of(&k.arn).unwrap_or_else(|| ctx.account_id()),
+        account: arn_account(&k.arn).map_or_else(|| ctx.account_id(), str::to_string),
         region: Some(k.region.clone()),
         name: Some(k.display_name()),
-        phi: match phi {
-            PhiMark::Tagged => Some(true),
-            PhiMark::NotTagged => Some(false),
-            _ => None,
-        },
+        phi: phi.flag(),
     };
     (res, phi)
-}
-
-/// The account id inside an ARN (`arn:aws:kms:region:ACCOUNT:key/id`).
-fn account_of(arn: &str) -> Option<String> {
-    arn.split(':')
-        .nth(4)
-        .filter(|a| !a.is_empty())
-        .map(str::to_string)
 }
 
 /// Apply `judge` to every customer-managed key; AWS-managed keys are AWS's to run.
@@ -168,7 +153,7 @@ fn key_policy_not_public(ctx: &Context<'_>) -> Vec<Outcome> {
 fn key_policy_no_wildcard_grant(ctx: &Context<'_>) -> Vec<Outcome> {
     each_customer_key(ctx, |k, _| {
         let doc = parse_key_policy(k)?;
-        let account = account_of(&k.arn).unwrap_or_else(|| ctx.account_id());
+        let account = arn_account(&k.arn).map_or_else(|| ctx.account_id(), str::to_string);
         let grantees = doc.kms_wildcard_grantees(&account);
         Ok(if grantees.is_empty() {
             Verdict::pass("kms:* is granted to the account root only")

@@ -6,7 +6,9 @@
 //! `AwsAccountRegion` resource whose ARN carries the region so findings of different regions
 //! never share a key.
 
+use super::s3::bucket_resource;
 use super::{none_found, Context, Outcome, PhiMark, Resource, RuleFn, Verdict};
+use crate::evidence::governance::arn_account;
 use crate::evidence::logging::{LogGroup, LoggingRegion, MetricFilter, Trail};
 use crate::evidence::s3::Bucket;
 use crate::evidence::{Fact, Unknown, UnknownReason};
@@ -139,22 +141,12 @@ fn with_regions(
     }
 }
 
-/// The account in one region, for per-region controls.
-fn region_resource(ctx: &Context<'_>, region: &str) -> Resource {
-    ctx.region_resource(region)
-}
-
-/// The account id inside an ARN (`arn:aws:cloudtrail:region:ACCOUNT:trail/name`).
-fn account_of(arn: &str) -> Option<&str> {
-    arn.split(':').nth(4).filter(|a| !a.is_empty())
-}
-
 fn trail_resource(ctx: &Context<'_>, t: &Trail) -> Resource {
     Resource {
         arn: t.arn.clone(),
         id: t.name.clone(),
         kind: "AwsCloudTrailTrail".into(),
-        account: account_of(&t.arn)
+        account: arn_account(&t.arn)
             .map(str::to_string)
             .unwrap_or_else(|| ctx.account_id()),
         region: Some(t.home_region.clone()),
@@ -167,7 +159,7 @@ fn trail_resource(ctx: &Context<'_>, t: &Trail) -> Resource {
 /// from a member account); `None` when it is ours or either account is unknown.
 fn owned_elsewhere<'t>(ctx: &Context<'_>, t: &'t Trail) -> Option<&'t str> {
     let ours = ctx.snapshot.account.known()?;
-    account_of(&t.arn).filter(|owner| *owner != ours.as_str())
+    arn_account(&t.arn).filter(|owner| *owner != ours.as_str())
 }
 
 /// Whether a trail records events of every region of this account.
@@ -261,7 +253,7 @@ fn each_trail(
         out.extend(
             unknown
                 .into_iter()
-                .map(|(r, u)| Outcome::error(region_resource(ctx, r), PhiMark::Account, u)),
+                .map(|(r, u)| Outcome::error(ctx.region_resource(r), PhiMark::Account, u)),
         );
         out
     })
@@ -278,7 +270,7 @@ fn each_region(
         }
         regions
             .iter()
-            .map(|r| Outcome::from_result(region_resource(ctx, r.name), PhiMark::Account, judge(r)))
+            .map(|r| Outcome::from_result(ctx.region_resource(r.name), PhiMark::Account, judge(r)))
             .collect()
     })
 }
@@ -361,30 +353,6 @@ fn cloudtrail_cloudwatch(ctx: &Context<'_>) -> Vec<Outcome> {
     })
 }
 
-fn bucket_phi(ctx: &Context<'_>, b: &Bucket) -> PhiMark {
-    match &b.tags {
-        Fact::Known(t) if ctx.scope.phi.matches(t) => PhiMark::Tagged,
-        Fact::Known(_) => PhiMark::NotTagged,
-        Fact::Unknown(u) => PhiMark::Unknown(u.clone()),
-    }
-}
-
-fn bucket_resource(ctx: &Context<'_>, b: &Bucket) -> Resource {
-    Resource {
-        arn: b.arn.clone(),
-        id: b.name.clone(),
-        kind: "AwsS3Bucket".into(),
-        account: ctx.account_id(),
-        region: b.region.known().cloned(),
-        name: None,
-        phi: match bucket_phi(ctx, b) {
-            PhiMark::Tagged => Some(true),
-            PhiMark::NotTagged => Some(false),
-            _ => None,
-        },
-    }
-}
-
 fn cloudtrail_s3_data_events(ctx: &Context<'_>) -> Vec<Outcome> {
     with_regions(ctx, |regions| {
         let (trails, unknown) = all_trails(regions);
@@ -409,7 +377,10 @@ fn cloudtrail_s3_data_events(ctx: &Context<'_>) -> Vec<Outcome> {
                             )))
                         }
                     });
-                    Outcome::from_result(bucket_resource(ctx, b), bucket_phi(ctx, b), v)
+                    {
+                        let (res, phi) = bucket_resource(ctx, b);
+                        Outcome::from_result(res, phi, v)
+                    }
                 })
                 .collect(),
         }
@@ -495,7 +466,7 @@ fn cloudtrail_bucket_secure(ctx: &Context<'_>) -> Vec<Outcome> {
                         ))),
                     )),
                     Some(b) => out.push(Outcome::from_result(
-                        bucket_resource(ctx, b),
+                        bucket_resource(ctx, b).0,
                         PhiMark::Account,
                         log_bucket_verdict(ctx, b, &trail_names),
                     )),
@@ -505,7 +476,7 @@ fn cloudtrail_bucket_secure(ctx: &Context<'_>) -> Vec<Outcome> {
         out.extend(
             unknown
                 .into_iter()
-                .map(|(r, u)| Outcome::error(region_resource(ctx, r), PhiMark::Account, u)),
+                .map(|(r, u)| Outcome::error(ctx.region_resource(r), PhiMark::Account, u)),
         );
         out
     })
@@ -676,7 +647,7 @@ fn securityhub_enabled(ctx: &Context<'_>) -> Vec<Outcome> {
 fn log_group_resource(ctx: &Context<'_>, region: &str, g: &LogGroup) -> Resource {
     let arn = g.arn.strip_suffix(":*").unwrap_or(&g.arn).to_string();
     Resource {
-        account: account_of(&arn)
+        account: arn_account(&arn)
             .map(str::to_string)
             .unwrap_or_else(|| ctx.account_id()),
         arn,
@@ -703,7 +674,7 @@ fn each_log_group(ctx: &Context<'_>, judge: impl Fn(&LogGroup) -> Verdict) -> Ve
                     )
                 })),
                 Err(u) => errors.push(Outcome::error(
-                    region_resource(ctx, r.name),
+                    ctx.region_resource(r.name),
                     PhiMark::Account,
                     u,
                 )),

@@ -142,6 +142,29 @@ pub enum PhiMark {
     Unknown(Unknown),
 }
 
+impl PhiMark {
+    /// How these tags mark a resource under the scope's PHI rule (unknown tags stay unknown).
+    pub fn of(
+        rule: &crate::scope::PhiRule,
+        tags: &crate::evidence::Fact<crate::evidence::Tags>,
+    ) -> PhiMark {
+        match tags {
+            crate::evidence::Fact::Known(t) if rule.matches(t) => PhiMark::Tagged,
+            crate::evidence::Fact::Known(_) => PhiMark::NotTagged,
+            crate::evidence::Fact::Unknown(u) => PhiMark::Unknown(u.clone()),
+        }
+    }
+
+    /// The `phi` flag a [`Resource`] carries: known only for tagged or untagged resources.
+    pub fn flag(&self) -> Option<bool> {
+        match self {
+            PhiMark::Tagged => Some(true),
+            PhiMark::NotTagged => Some(false),
+            PhiMark::Account | PhiMark::Unknown(_) => None,
+        }
+    }
+}
+
 /// One rule result before the catalog's metadata, scope and waivers are applied.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {

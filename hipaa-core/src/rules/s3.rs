@@ -55,12 +55,9 @@ pub(super) fn rules() -> Vec<RuleFn> {
     ]
 }
 
-fn bucket_resource(ctx: &Context<'_>, b: &Bucket) -> (Resource, PhiMark) {
-    let phi = match &b.tags {
-        Fact::Known(t) if ctx.scope.phi.matches(t) => PhiMark::Tagged,
-        Fact::Known(_) => PhiMark::NotTagged,
-        Fact::Unknown(u) => PhiMark::Unknown(u.clone()),
-    };
+/// A bucket as a finding's resource, with its PHI marking (shared with the logging rules).
+pub(super) fn bucket_resource(ctx: &Context<'_>, b: &Bucket) -> (Resource, PhiMark) {
+    let phi = PhiMark::of(&ctx.scope.phi, &b.tags);
     let res = Resource {
         arn: b.arn.clone(),
         id: b.name.clone(),
@@ -68,11 +65,7 @@ fn bucket_resource(ctx: &Context<'_>, b: &Bucket) -> (Resource, PhiMark) {
         account: ctx.account_id(),
         region: b.region.known().cloned(),
         name: None,
-        phi: match phi {
-            PhiMark::Tagged => Some(true),
-            PhiMark::NotTagged => Some(false),
-            _ => None,
-        },
+        phi: phi.flag(),
     };
     (res, phi)
 }
