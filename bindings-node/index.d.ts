@@ -595,7 +595,7 @@ export declare function scan(options?: ScanOptions): Promise<Report>
 export interface ScanOptions {
   /** Named profile from `~/.aws/config` (default chain otherwise: env, profile, SSO, instance role). */
   profile?: string
-  /** Regions to scan for regional services (default: the scope's regions, else the configured region). */
+  /** Regions to scan for regional services (default: the scope's regions, else every region the account has enabled). */
   regions?: Array<string>
   /** Endpoint override for local servers (moto, LocalStack), e.g. `http://127.0.0.1:5000`. */
   endpointUrl?: string
@@ -611,7 +611,7 @@ export interface ScanOptions {
 
 /** What is in scope: accounts and their BAA, regions, the PHI tag, exclusions, waivers, thresholds. */
 export interface ScopeFile {
-  /** Regions to scan; empty means the scanner's default. */
+  /** Regions to scan; empty means every region the account has enabled. */
   regions?: Array<string>
   /** Judge every resource, or only PHI-tagged ones (default `all`). */
   mode?: ScopeMode

@@ -8,7 +8,7 @@
 //
 // Options (each also read from the environment variable shown):
 //   --profile NAME          AWS profile (AWS_PROFILE; default: the SDK's credential chain)
-//   --region LIST           comma-separated regions (HIPAA_REGIONS; default: the scope's, else AWS_REGION)
+//   --region LIST           comma-separated regions (HIPAA_REGIONS; default: the scope's, else every enabled region)
 //   --endpoint-url URL      local emulator such as moto or LocalStack (HIPAA_ENDPOINT_URL)
 //   --scope PATH            TOML scope file (HIPAA_SCOPE)
 //   --fail-on SEVERITY      critical | high | medium | low | informational (HIPAA_FAIL_ON; default high)

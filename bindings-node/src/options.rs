@@ -30,7 +30,7 @@ type ProgressFn = ThreadsafeFunction<
 pub struct ScanOptions {
     /// Named profile from `~/.aws/config` (default chain otherwise: env, profile, SSO, instance role).
     pub profile: Option<String>,
-    /// Regions to scan for regional services (default: the scope's regions, else the configured region).
+    /// Regions to scan for regional services (default: the scope's regions, else every region the account has enabled).
     pub regions: Option<Vec<String>>,
     /// Endpoint override for local servers (moto, LocalStack), e.g. `http://127.0.0.1:5000`.
     pub endpoint_url: Option<String>,

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 /// What is in scope: accounts and their BAA, regions, the PHI tag, exclusions, waivers, thresholds.
 #[napi(object, object_to_js = false)]
 pub struct ScopeFile {
-    /// Regions to scan; empty means the scanner's default.
+    /// Regions to scan; empty means every region the account has enabled.
     pub regions: Option<Vec<String>>,
     /// Judge every resource, or only PHI-tagged ones (default `all`).
     pub mode: Option<ScopeMode>,

@@ -123,7 +123,7 @@ impl PyScope {
         })
     }
 
-    /// Regions to scan; empty means the scanner's default.
+    /// Regions to scan; empty means every region the account has enabled.
     #[getter]
     fn regions(&self) -> Vec<String> {
         self.inner.regions.clone()

@@ -10,7 +10,8 @@ use aws_types::SdkConfig;
 pub struct ScanOptions {
     /// Named profile from `~/.aws/config` (default chain otherwise: env, profile, SSO, instance role).
     pub profile: Option<String>,
-    /// Regions to scan for regional services; empty means the configured region (or us-east-1).
+    /// Regions to scan for regional services; empty means every region the account has enabled
+    /// (or, when that list cannot be read, the configured region).
     pub regions: Vec<String>,
     /// Endpoint override for local servers (moto, LocalStack).
     pub endpoint_url: Option<String>,
@@ -81,17 +82,11 @@ impl ScanOptions {
         Ok(cfg)
     }
 
-    /// The regions to scan, given the SDK's configured region.
-    pub(crate) fn scan_regions(&self, cfg: &SdkConfig) -> Vec<String> {
-        if !self.regions.is_empty() {
-            let mut r = self.regions.clone();
-            r.dedup();
-            return r;
-        }
-        vec![cfg
-            .region()
+    /// The region for the account-wide reads (STS, the region list): the configured one.
+    pub(crate) fn home_region(&self, cfg: &SdkConfig) -> String {
+        cfg.region()
             .map(|r| r.as_ref().to_string())
-            .unwrap_or_else(|| "us-east-1".into())]
+            .unwrap_or_else(|| "us-east-1".into())
     }
 }
 

@@ -52,7 +52,7 @@ pub struct AwsArgs {
     /// Named profile from ~/.aws/config (default: the SDK's default chain: env, profile, SSO, instance role).
     #[arg(long, env = "AWS_PROFILE")]
     pub profile: Option<String>,
-    /// Region to scan for regional services; repeat or comma-separate (default: the scope file's, else the configured region).
+    /// Region to scan for regional services; repeat or comma-separate (default: the scope file's, else every region the account has enabled).
     #[arg(long = "region", value_delimiter = ',')]
     pub regions: Vec<String>,
     /// Endpoint override for a local emulator (moto, LocalStack), e.g. http://127.0.0.1:5000.

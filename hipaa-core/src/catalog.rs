@@ -22,6 +22,10 @@ const BUNDLED: &[(&str, &str)] = &[
         include_str!("../data/controls/logging.toml"),
     ),
     (
+        "controls/network.toml",
+        include_str!("../data/controls/network.toml"),
+    ),
+    (
         "controls/backup.toml",
         include_str!("../data/controls/backup.toml"),
     ),

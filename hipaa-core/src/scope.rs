@@ -12,7 +12,7 @@ use std::path::Path;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scope {
-    /// Regions to scan; empty means the scanner's default list.
+    /// Regions to scan; empty means every region the account has enabled.
     #[serde(default)]
     pub regions: Vec<String>,
     /// Judge every resource, or only PHI-tagged ones.

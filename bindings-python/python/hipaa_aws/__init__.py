@@ -119,7 +119,7 @@ def scan(
     """Scan an AWS account and evaluate it: the library form of ``hipaa scan``.
 
     Blocks (with the GIL released) until the scan is done; Ctrl-C / a kernel interrupt cancels it.
-    ``regions`` defaults to the scope's, else the configured region. ``endpoint_url`` points every
+    ``regions`` defaults to the scope's, else every enabled region. ``endpoint_url`` points every
     service at a local emulator (moto, LocalStack). Reads that fail become ERROR findings; if *no*
     read succeeds at all, :class:`AwsAccessError` is raised instead.
     The collected evidence is kept on the result as ``report.evidence``.

@@ -507,6 +507,11 @@ async fn rds_instances(
                 engine: i.engine().unwrap_or_default().to_string(),
                 backup_retention_days: retention,
                 storage_encrypted: encrypted,
+                vpc_id: i
+                    .db_subnet_group()
+                    .and_then(|g| g.vpc_id())
+                    .filter(|v| !v.is_empty())
+                    .map(str::to_string),
                 tags: i
                     .tag_list()
                     .iter()

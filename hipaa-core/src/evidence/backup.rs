@@ -107,6 +107,9 @@ pub struct RdsInstance {
     pub backup_retention_days: i32,
     /// Storage encryption.
     pub storage_encrypted: bool,
+    /// The VPC of its subnet group (where its network traffic is recorded).
+    #[serde(default)]
+    pub vpc_id: Option<String>,
     /// Tags from the instance description.
     pub tags: Tags,
 }

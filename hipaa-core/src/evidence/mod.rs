@@ -6,6 +6,7 @@ pub mod governance;
 pub mod iam;
 pub mod kms;
 pub mod logging;
+pub mod network;
 pub mod s3;
 mod snapshot;
 

@@ -3,6 +3,7 @@ use super::governance::{Agreement, OrganizationsEvidence, TaggedInventory};
 use super::iam::IamEvidence;
 use super::kms::KmsEvidence;
 use super::logging::LoggingRegion;
+use super::network::{AccountRegion, NetworkRegion};
 use super::s3::S3Evidence;
 use super::Fact;
 use super::UnknownReason;
@@ -26,8 +27,12 @@ pub struct Snapshot {
     pub partition: String,
     /// The account id (from STS).
     pub account: Fact<String>,
-    /// Regions scanned.
+    /// Regions asked for: the ones named (scope or options), else every enabled region. A named
+    /// region that is not enabled stays listed; its reads are never attempted and its facts are unknown.
     pub regions: Vec<String>,
+    /// Every region of the partition and whether the account enabled it (EC2 `DescribeRegions`).
+    #[serde(default = "not_collected")]
+    pub account_regions: Fact<Vec<AccountRegion>>,
     /// S3 evidence.
     pub s3: S3Evidence,
     /// KMS evidence.
@@ -49,6 +54,9 @@ pub struct Snapshot {
     /// Backup and recovery, per region.
     #[serde(default = "not_collected")]
     pub backup: Fact<Vec<BackupRegion>>,
+    /// VPCs, flow logs and instance placement, per region.
+    #[serde(default = "not_collected")]
+    pub network: Fact<Vec<NetworkRegion>>,
     /// Every read attempted and every read that failed.
     pub reads: ReadLog,
 }
@@ -103,6 +111,31 @@ pub struct ReadFailure {
 }
 
 impl Snapshot {
+    /// Why a requested region has no evidence in a section: it is not enabled for the account, or
+    /// (never expected) its collection left nothing behind.
+    pub fn missing_region(&self, region: &str, section: &str) -> super::Unknown {
+        let disabled = self
+            .account_regions
+            .known()
+            .and_then(|list| list.iter().find(|r| r.name == region))
+            .filter(|r| !r.opt_in.enabled());
+        match disabled {
+            Some(r) => super::Unknown::new(
+                UnknownReason::RegionDisabled,
+                "ec2:DescribeRegions",
+                format!(
+                    "region `{region}` is not enabled for this account (opt-in status `{}`), so nothing in it could be read",
+                    r.opt_in.as_str()
+                ),
+            ),
+            None => super::Unknown::new(
+                UnknownReason::NotCollected,
+                "snapshot",
+                format!("no {section} evidence was collected for scanned region `{region}`"),
+            ),
+        }
+    }
+
     /// Parse a snapshot JSON text; `path` names the source in errors.
     pub fn from_json(text: &str, path: &str) -> crate::error::Result<Snapshot> {
         let err = |message: String| crate::error::Error::Snapshot {

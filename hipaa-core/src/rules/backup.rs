@@ -140,11 +140,7 @@ fn regions<'a>(ctx: &Context<'a>) -> Result<Vec<RegionEvidence<'a>>, Unknown> {
         if !list.iter().any(|r| &r.region == name) {
             out.push((
                 name.as_str(),
-                Err(Unknown::new(
-                    UnknownReason::NotCollected,
-                    "snapshot",
-                    format!("no backup evidence was collected for scanned region `{name}`"),
-                )),
+                Err(ctx.snapshot.missing_region(name, "backup")),
             ));
         }
     }
@@ -857,13 +853,7 @@ fn phi_resources_covered(ctx: &Context<'_>) -> Vec<Outcome> {
                     out.push(Outcome::error(
                         ctx.region_resource(name),
                         PhiMark::Account,
-                        Unknown::new(
-                            UnknownReason::NotCollected,
-                            "snapshot",
-                            format!(
-                                "no tagged inventory was collected for scanned region `{name}`"
-                            ),
-                        ),
+                        ctx.snapshot.missing_region(name, "tagged inventory"),
                     ));
                 }
             }
@@ -980,7 +970,15 @@ fn phi_resources_covered(ctx: &Context<'_>) -> Vec<Outcome> {
             c.region,
             &PhiMark::Tagged,
         );
-        if c.kind == "AwsEfsFileSystem" {
+        // Resources known by generated ids read better by their Name tag.
+        if matches!(
+            c.kind,
+            "AwsEfsFileSystem"
+                | "AwsEc2Instance"
+                | "AwsEc2Volume"
+                | "AwsFsxFileSystem"
+                | "AwsFsxVolume"
+        ) {
             res.name = c.tags.get("Name").cloned();
         }
         let verdict = coverage(&regions, c).and_then(|v| {

@@ -127,7 +127,8 @@ fn tagged(ctx: &Context<'_>) -> Result<Tagged, Unknown> {
         resources: BTreeMap::new(),
         failed: Vec::new(),
     };
-    for region in ctx.snapshot.inventory.get()? {
+    let inventory = ctx.snapshot.inventory.get()?;
+    for region in inventory {
         match &region.resources {
             Fact::Known(list) => {
                 for r in list {
@@ -135,6 +136,13 @@ fn tagged(ctx: &Context<'_>) -> Result<Tagged, Unknown> {
                 }
             }
             Fact::Unknown(u) => t.failed.push((region.region.clone(), u.clone())),
+        }
+    }
+    // A requested region with no inventory (not enabled, or never collected) hides its resources.
+    for name in &ctx.snapshot.regions {
+        if !inventory.iter().any(|r| &r.region == name) {
+            let u = ctx.snapshot.missing_region(name, "tagged inventory");
+            t.failed.push((name.clone(), u));
         }
     }
     // Buckets are listed globally by S3 itself; add those the tagging API may not show.

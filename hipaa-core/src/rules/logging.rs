@@ -119,11 +119,7 @@ fn regions<'a>(ctx: &Context<'a>) -> Result<Vec<RegionEvidence<'a>>, Unknown> {
         if !list.iter().any(|l| &l.region == r) {
             out.push(RegionEvidence {
                 name: r.as_str(),
-                data: Err(Unknown::new(
-                    UnknownReason::NotCollected,
-                    "logging collection",
-                    format!("region `{r}` was scanned but no logging evidence was recorded for it"),
-                )),
+                data: Err(ctx.snapshot.missing_region(r, "logging")),
             });
         }
     }

@@ -9,6 +9,7 @@ mod governance;
 mod iam;
 mod kms;
 mod logging;
+mod network;
 mod s3;
 
 use crate::evidence::{Snapshot, Unknown};
@@ -105,6 +106,7 @@ pub(crate) fn builtin() -> Vec<RuleFn> {
     v.extend(governance::rules());
     v.extend(logging::rules());
     v.extend(backup::rules());
+    v.extend(network::rules());
     v
 }
 

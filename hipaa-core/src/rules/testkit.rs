@@ -165,6 +165,7 @@ pub fn snapshot_with(buckets: Vec<Bucket>) -> Snapshot {
         partition: "aws".into(),
         account: Fact::Known(ACCOUNT.into()),
         regions: vec!["us-east-1".into()],
+        account_regions: Fact::Known(account_regions()),
         s3: S3Evidence {
             buckets: Fact::Known(buckets),
             account_public_access_block: Fact::Known(Some(all_on())),
@@ -190,7 +191,49 @@ pub fn snapshot_with(buckets: Vec<Bucket>) -> Snapshot {
         }]),
         logging: Fact::Known(vec![logging_region("us-east-1")]),
         backup: Fact::Known(vec![backup_region("us-east-1")]),
+        network: Fact::Known(vec![network_region("us-east-1")]),
         reads: ReadLog::default(),
+    }
+}
+
+/// us-east-1 and us-west-2 enabled, ap-east-1 not opted in.
+pub fn account_regions() -> Vec<crate::evidence::network::AccountRegion> {
+    use crate::evidence::network::{AccountRegion, RegionOptIn};
+    [
+        ("us-east-1", RegionOptIn::NotRequired),
+        ("us-west-2", RegionOptIn::NotRequired),
+        ("ap-east-1", RegionOptIn::NotOptedIn),
+    ]
+    .into_iter()
+    .map(|(name, opt_in)| AccountRegion {
+        name: name.into(),
+        opt_in,
+    })
+    .collect()
+}
+
+/// A region with one PHI-tagged VPC whose flow log records all traffic.
+pub fn network_region(region: &str) -> crate::evidence::network::NetworkRegion {
+    use crate::evidence::network::{FlowLog, NetworkRegion, Vpc};
+    NetworkRegion {
+        region: region.into(),
+        vpcs: Fact::Known(vec![Vpc {
+            id: "vpc-phi".into(),
+            owner: Some(ACCOUNT.into()),
+            is_default: false,
+            cidr: Some("10.0.0.0/16".into()),
+            tags: [("DataClass".to_string(), "PHI".to_string())].into(),
+        }]),
+        flow_logs: Fact::Known(vec![FlowLog {
+            id: "fl-1".into(),
+            resource_id: "vpc-phi".into(),
+            status: Some("ACTIVE".into()),
+            traffic_type: Some("ALL".into()),
+            deliver_status: Some("SUCCESS".into()),
+            deliver_error: None,
+            destination_type: Some("cloud-watch-logs".into()),
+        }]),
+        instances: Fact::Known(vec![]),
     }
 }
 
@@ -200,6 +243,14 @@ pub fn statuses(s: &Snapshot, id: &str) -> Vec<Status> {
 }
 
 pub fn statuses_in(s: &Snapshot, id: &str, scope: &Scope) -> Vec<Status> {
+    outcomes_in(s, id, scope)
+        .into_iter()
+        .map(|o| o.status)
+        .collect()
+}
+
+/// A rule's outcomes (status, message, PHI mark) before the engine applies the scope.
+pub fn outcomes_in(s: &Snapshot, id: &str, scope: &Scope) -> Vec<super::Outcome> {
     let rules = builtin();
     let Some(rule) = rules.iter().find(|r| r.id == id) else {
         panic!("no rule `{id}`")
@@ -209,7 +260,7 @@ pub fn statuses_in(s: &Snapshot, id: &str, scope: &Scope) -> Vec<Status> {
         scope,
         now: now(),
     };
-    (rule.f)(&ctx).into_iter().map(|o| o.status).collect()
+    (rule.f)(&ctx)
 }
 
 /// The single status a rule gives on one bucket.
@@ -447,6 +498,7 @@ pub fn backup_region(region: &str) -> BackupRegion {
             engine: "postgres".into(),
             backup_retention_days: 14,
             storage_encrypted: true,
+            vpc_id: Some("vpc-phi".into()),
             tags: phi_tags(),
         }]),
         efs_file_systems: Fact::Known(vec![FileSystem {
