@@ -165,9 +165,84 @@ pub fn allow_only_eligible(docs: &[PolicyDocument], list: &EligibleServices) -> 
         })
 }
 
+/// Actions that create data stores: a region-lock statement must deny all of them.
+const REGIONAL_CREATES: [&str; 4] = [
+    "ec2:RunInstances",
+    "rds:CreateDBInstance",
+    "dynamodb:CreateTable",
+    "s3:CreateBucket",
+];
+
+/// If `doc` denies creating data stores in `region` through an `aws:RequestedRegion` condition
+/// (the usual region-lock SCP), the statement's label. Principal exemptions (a break-glass role)
+/// are allowed; any other condition could switch the statement off, so it does not count.
+pub fn denies_region(doc: &PolicyDocument, region: &str) -> Option<String> {
+    doc.statements.iter().enumerate().find_map(|(i, s)| {
+        let broad = s.effect == Effect::Deny
+            && (s.resource.is_empty() || s.resource.iter().any(|r| r == "*"))
+            && s.not_resource.is_empty()
+            && REGIONAL_CREATES.iter().all(|a| s.covers_action(a));
+        let mut region_condition = false;
+        let conditions_ok = s.conditions.iter().all(|c| {
+            let op = c.operator.trim();
+            let op = op.strip_suffix("IfExists").unwrap_or(op);
+            if c.key.eq_ignore_ascii_case("aws:RequestedRegion") {
+                let outside = match op {
+                    "StringNotEquals" | "StringNotEqualsIgnoreCase" => {
+                        !c.values.iter().any(|v| v.eq_ignore_ascii_case(region))
+                    }
+                    "StringNotLike" => !c
+                        .values
+                        .iter()
+                        .any(|v| crate::policy::action_matches(v, region)),
+                    _ => false,
+                };
+                region_condition |= outside;
+                outside
+            } else {
+                c.key
+                    .get(..13)
+                    .is_some_and(|p| p.eq_ignore_ascii_case("aws:Principal"))
+            }
+        });
+        (broad && conditions_ok && region_condition).then(|| s.label(i))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_region_lock_statement_denies_the_other_regions() {
+        let lock = |extra: &str| {
+            PolicyDocument::parse(&format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Sid":"RegionLock","Effect":"Deny",
+                "NotAction":["iam:*","organizations:*","sts:*","support:*"],"Resource":"*",
+                "Condition":{{"StringNotEquals":{{"aws:RequestedRegion":["us-east-1","us-west-2"]}}{extra}}}}}]}}"#
+            ))
+            .unwrap()
+        };
+        let doc = lock("");
+        assert_eq!(
+            denies_region(&doc, "eu-west-1").as_deref(),
+            Some("RegionLock")
+        );
+        assert_eq!(denies_region(&doc, "us-west-2"), None);
+        // A break-glass exemption still locks the region; an unrelated condition does not.
+        let exempt =
+            lock(r#","ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/break-glass"}"#);
+        assert!(denies_region(&exempt, "eu-west-1").is_some());
+        let tagged = lock(r#","StringEquals":{"aws:ResourceTag/env":"prod"}"#);
+        assert_eq!(denies_region(&tagged, "eu-west-1"), None);
+        // Exempting one data store service is not a lock.
+        let leaky = PolicyDocument::parse(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","NotAction":["s3:*"],"Resource":"*",
+            "Condition":{"StringNotLike":{"aws:RequestedRegion":["us-*"]}}}]}"#,
+        )
+        .unwrap();
+        assert_eq!(denies_region(&leaky, "eu-west-1"), None);
+    }
 
     fn list() -> &'static EligibleServices {
         EligibleServices::bundled().unwrap()

@@ -1,5 +1,6 @@
 //! The recorded demo scan (every collector against the moto fixture) makes only read calls, and
 //! the documented least-privilege policy (`docs/iam-policy.json`) grants every one of them.
+#![allow(clippy::expect_used)] // a test: a missing file is a failure
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;

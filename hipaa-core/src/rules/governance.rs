@@ -259,6 +259,60 @@ fn services_in_use(ctx: &Context<'_>) -> Vec<Outcome> {
     out
 }
 
+/// The service control policies that apply to an account, by the level they are attached to
+/// (the account, then its OUs up to the root), parsed.
+pub(super) struct AttachedScps<'a> {
+    /// The account id, then its parents from nearest to the root.
+    pub levels: Vec<String>,
+    /// Attached policies per level.
+    pub by_level: BTreeMap<String, Vec<(&'a Scp, PolicyDocument)>>,
+    /// The first policy whose targets or content could not be read or parsed.
+    pub unknown: Option<Unknown>,
+}
+
+/// Collect [`AttachedScps`] for `account` (the organization itself must already be known).
+pub(super) fn attached_scps<'a>(
+    ctx: &Context<'a>,
+    account: &str,
+) -> Result<AttachedScps<'a>, Unknown> {
+    let orgs = &ctx.snapshot.organizations;
+    let mut levels = vec![account.to_string()];
+    levels.extend(orgs.parents.get()?.iter().cloned());
+    let mut unknown: Option<Unknown> = None;
+    let mut by_level: BTreeMap<String, Vec<(&Scp, PolicyDocument)>> = BTreeMap::new();
+    for scp in orgs.scps.get()? {
+        let (targets, text) = match (&scp.targets, &scp.content) {
+            (Fact::Known(t), Fact::Known(c)) => (t, c),
+            (Fact::Unknown(u), _) | (_, Fact::Unknown(u)) => {
+                unknown.get_or_insert(u.clone());
+                continue;
+            }
+        };
+        let doc = match PolicyDocument::parse(text) {
+            Ok(d) => d,
+            Err(e) => {
+                unknown.get_or_insert(Unknown::new(
+                    UnknownReason::ParseError,
+                    "organizations:DescribePolicy",
+                    format!("{}: {e}", scp.name),
+                ));
+                continue;
+            }
+        };
+        for level in levels.iter().filter(|l| targets.contains(l)) {
+            by_level
+                .entry(level.clone())
+                .or_default()
+                .push((scp, doc.clone()));
+        }
+    }
+    Ok(AttachedScps {
+        levels,
+        by_level,
+        unknown,
+    })
+}
+
 fn scp_eligible_services(ctx: &Context<'_>) -> Vec<Outcome> {
     let r = (|| {
         let account = ctx.snapshot.account.get()?;
@@ -285,39 +339,11 @@ fn scp_eligible_services(ctx: &Context<'_>) -> Vec<Outcome> {
                 org.feature_set
             )));
         }
-        let mut levels = vec![account.clone()];
-        levels.extend(orgs.parents.get()?.iter().cloned());
-        let mut unknown: Option<Unknown> = None;
-        let mut by_level: BTreeMap<&str, Vec<(&Scp, PolicyDocument)>> = BTreeMap::new();
-        for scp in orgs.scps.get()? {
-            let targets = match (&scp.targets, &scp.content) {
-                (Fact::Known(t), Fact::Known(_)) => t,
-                (Fact::Unknown(u), _) | (_, Fact::Unknown(u)) => {
-                    unknown.get_or_insert(u.clone());
-                    continue;
-                }
-            };
-            let Fact::Known(text) = &scp.content else {
-                continue;
-            };
-            let doc = match PolicyDocument::parse(text) {
-                Ok(d) => d,
-                Err(e) => {
-                    unknown.get_or_insert(Unknown::new(
-                        UnknownReason::ParseError,
-                        "organizations:DescribePolicy",
-                        format!("{}: {e}", scp.name),
-                    ));
-                    continue;
-                }
-            };
-            for level in levels.iter().filter(|l| targets.contains(l)) {
-                by_level
-                    .entry(level.as_str())
-                    .or_default()
-                    .push((scp, doc.clone()));
-            }
-        }
+        let AttachedScps {
+            levels,
+            by_level,
+            unknown,
+        } = attached_scps(ctx, account)?;
         for (level, docs) in &by_level {
             for (scp, doc) in docs {
                 if let Some(stmt) = deny_outside_eligible(doc, list) {

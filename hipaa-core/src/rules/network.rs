@@ -86,23 +86,76 @@ fn regions_scanned(ctx: &Context<'_>) -> Vec<Outcome> {
         .copied()
         .filter(|e| !requested.iter().any(|r| r == e))
         .collect();
-    let coverage = if skipped.is_empty() {
-        format!("all {} enabled regions were scanned", enabled.len())
-    } else {
-        format!(
-            "{} of {} enabled regions were scanned, as named by the scope or options; enabled but not scanned: {}",
-            enabled.len() - skipped.len(),
-            enabled.len(),
-            listing(&skipped)
-        )
-    };
-    vec![Outcome::account(
-        ctx,
-        Ok(Verdict::pass(format!(
-            "{coverage}; not enabled (cannot hold resources, not scanned): {}",
-            listing(&disabled)
-        ))),
-    )]
+    let disabled_note = format!(
+        "not enabled (cannot hold resources, not scanned): {}",
+        listing(&disabled)
+    );
+    if skipped.is_empty() {
+        return vec![Outcome::account(
+            ctx,
+            Ok(Verdict::pass(format!(
+                "all {} enabled regions were scanned; {disabled_note}",
+                enabled.len()
+            ))),
+        )];
+    }
+    let scanned = enabled.len() - skipped.len();
+    let verdict = region_locks(ctx, &skipped).map(|(locked, unlocked)| {
+        if unlocked.is_empty() {
+            Verdict::pass(format!(
+                "{scanned} of {} enabled regions were scanned; the other {} are locked by a service control policy ({}); {disabled_note}",
+                enabled.len(),
+                skipped.len(),
+                locked.join("; ")
+            ))
+        } else {
+            Verdict::fail(format!(
+                "{} enabled regions were neither scanned nor locked by a service control policy, so ePHI there would go unjudged: {} ({scanned} of {} enabled regions scanned); {disabled_note}",
+                unlocked.len(),
+                listing(&unlocked),
+                enabled.len()
+            ))
+        }
+    });
+    vec![Outcome::account(ctx, verdict)]
+}
+
+/// Which of `regions` an attached SCP denies (as `region: SCP name (statement) on level`), and
+/// which no SCP denies. Outside an organization nothing is locked.
+fn region_locks<'r>(
+    ctx: &Context<'_>,
+    regions: &[&'r str],
+) -> Result<(Vec<String>, Vec<&'r str>), Unknown> {
+    let orgs = &ctx.snapshot.organizations;
+    let account = ctx.snapshot.account.get()?;
+    let scps_apply = matches!(
+        orgs.organization.get()?,
+        Some(o) if &o.management_account != account && o.feature_set.eq_ignore_ascii_case("ALL")
+    );
+    if !scps_apply {
+        // Outside an organization, in its management account or without SCPs: nothing is locked.
+        return Ok((Vec::new(), regions.to_vec()));
+    }
+    let attached = super::governance::attached_scps(ctx, account)?;
+    let mut locked = Vec::new();
+    let mut unlocked = Vec::new();
+    for &region in regions {
+        let lock = attached.by_level.iter().find_map(|(level, docs)| {
+            docs.iter().find_map(|(scp, doc)| {
+                crate::scp::denies_region(doc, region)
+                    .map(|stmt| format!("{region}: `{}` ({stmt}) on {level}", scp.name))
+            })
+        });
+        match lock {
+            Some(l) => locked.push(l),
+            None => unlocked.push(region),
+        }
+    }
+    // A policy that could not be read may be the lock: the leftover regions are unknown.
+    if let (false, Some(u)) = (unlocked.is_empty(), attached.unknown) {
+        return Err(u);
+    }
+    Ok((locked, unlocked))
 }
 
 /// A region's network evidence, or why it is missing.
@@ -326,18 +379,59 @@ mod tests {
     }
 
     #[test]
-    fn scanned_regions_pass_and_list_the_rest() {
+    fn every_enabled_region_scanned_passes_and_lists_the_disabled_ones() {
         let m = messages(&base(), REGIONS);
         assert_eq!(m.len(), 1);
         assert_eq!(m[0].0, Pass);
-        assert!(m[0].1.contains("1 of 2 enabled regions"), "{}", m[0].1);
-        assert!(m[0].1.contains("not scanned: us-west-2"), "{}", m[0].1);
+        assert!(m[0].1.starts_with("all 1 enabled regions"), "{}", m[0].1);
         assert!(m[0].1.contains("not scanned): ap-east-1"), "{}", m[0].1);
+    }
 
+    #[test]
+    fn an_enabled_region_left_out_fails_unless_an_scp_locks_it() {
+        // us-west-2 is enabled but not scanned, and no SCP denies it.
+        let base = || {
+            let mut s = base();
+            if let Fact::Known(list) = &mut s.account_regions {
+                list.push(AccountRegion {
+                    name: "us-west-2".into(),
+                    opt_in: RegionOptIn::OptedIn,
+                });
+            }
+            s
+        };
+        let m = messages(&base(), REGIONS);
+        assert_eq!(m[0].0, Fail);
+        assert!(m[0].1.contains("unjudged: us-west-2"), "{}", m[0].1);
+
+        const LOCK: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"OnlyUsEast1","Effect":"Deny","NotAction":["iam:*","sts:*"],"Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":"us-east-1"}}}]}"#;
+        let lock = |s: &mut Snapshot, readable: bool| {
+            if let Fact::Known(scps) = &mut s.organizations.scps {
+                let mut p = scp("p-region-lock", LOCK, &["ou-phi"]);
+                if !readable {
+                    p.content = denied("organizations:DescribePolicy");
+                }
+                scps.push(p);
+            }
+        };
         let mut s = base();
-        s.regions = vec!["us-east-1".into(), "us-west-2".into()];
+        lock(&mut s, true);
         let m = messages(&s, REGIONS);
-        assert!(m[0].1.starts_with("all 2 enabled regions"), "{}", m[0].1);
+        assert_eq!(m[0].0, Pass, "{}", m[0].1);
+        assert!(
+            m[0].1.contains("`p-region-lock` (OnlyUsEast1) on ou-phi"),
+            "{}",
+            m[0].1
+        );
+
+        // The lock may be the policy that could not be read.
+        let mut s = base();
+        lock(&mut s, false);
+        assert_eq!(statuses(&s, REGIONS), vec![Error]);
+        // Outside an organization nothing can lock it.
+        let mut s = base();
+        s.organizations.organization = Fact::Known(None);
+        assert_eq!(statuses(&s, REGIONS), vec![Fail]);
     }
 
     #[test]

@@ -196,12 +196,11 @@ pub fn snapshot_with(buckets: Vec<Bucket>) -> Snapshot {
     }
 }
 
-/// us-east-1 and us-west-2 enabled, ap-east-1 not opted in.
+/// us-east-1 enabled (and scanned), ap-east-1 not opted in.
 pub fn account_regions() -> Vec<crate::evidence::network::AccountRegion> {
     use crate::evidence::network::{AccountRegion, RegionOptIn};
     [
         ("us-east-1", RegionOptIn::NotRequired),
-        ("us-west-2", RegionOptIn::NotRequired),
         ("ap-east-1", RegionOptIn::NotOptedIn),
     ]
     .into_iter()
