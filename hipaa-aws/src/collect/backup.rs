@@ -63,10 +63,10 @@ impl Clients {
 async fn region(scan: &Scan<'_>, region: String) -> BackupRegion {
     let l = &scan.ledger;
     // One unit per listing; the per-item reads announce their own units once counted.
-    l.plan(5, STAGE);
+    l.plan(6, STAGE);
     let c = Clients::new(scan, &region);
     let r = region.as_str();
-    let (plans, vaults, dynamodb_tables, rds_instances, efs_file_systems) = tokio::join!(
+    let (plans, vaults, dynamodb_tables, rds_instances, efs_file_systems, opt_in) = tokio::join!(
         plans(l, &c.backup, r),
         async {
             let v = vaults(l, &c.backup, r).await;
@@ -80,6 +80,11 @@ async fn region(scan: &Scan<'_>, region: String) -> BackupRegion {
             i
         },
         file_systems(l, &c.efs, r),
+        async {
+            let o = region_settings(l, &c.backup, r).await;
+            l.tick(STAGE);
+            o
+        },
     );
     BackupRegion {
         region,
@@ -88,6 +93,28 @@ async fn region(scan: &Scan<'_>, region: String) -> BackupRegion {
         dynamodb_tables: dynamodb_tables.into(),
         rds_instances: rds_instances.into(),
         efs_file_systems: efs_file_systems.into(),
+        opt_in: opt_in.into(),
+    }
+}
+
+/// Which resource types AWS Backup may protect in the region.
+async fn region_settings(
+    l: &Ledger<'_>,
+    client: &aws_sdk_backup::Client,
+    region: &str,
+) -> Result<std::collections::BTreeMap<String, bool>, Unknown> {
+    const OP: &str = "backup:DescribeRegionSettings";
+    let out = l
+        .must(OP, region, client.describe_region_settings().send())
+        .await?;
+    match out.resource_type_opt_in_preference() {
+        Some(m) => Ok(m.iter().map(|(k, v)| (k.clone(), *v)).collect()),
+        None => Err(parse_error(
+            l,
+            OP,
+            region,
+            "no resource type opt-in preferences",
+        )),
     }
 }
 
@@ -724,6 +751,30 @@ mod tests {
                     .backup_selection(s.clone())
                     .build()
             })
+    }
+
+    #[tokio::test]
+    async fn region_settings_are_read_and_an_empty_answer_is_unknown() {
+        use aws_sdk_backup::operation::describe_region_settings::DescribeRegionSettingsOutput;
+        let l = Ledger::new(2, &hipaa_core::NoProgress);
+        let answer = mock!(Client::describe_region_settings).then_output(|| {
+            DescribeRegionSettingsOutput::builder()
+                .resource_type_opt_in_preference("S3", false)
+                .resource_type_opt_in_preference("EFS", true)
+                .build()
+        });
+        let got = region_settings(&l, &client(&[&answer]), "us-east-1")
+            .await
+            .unwrap();
+        assert_eq!(got.get("S3"), Some(&false));
+        assert_eq!(got.get("EFS"), Some(&true));
+
+        let empty = mock!(Client::describe_region_settings)
+            .then_output(|| DescribeRegionSettingsOutput::builder().build());
+        let u = region_settings(&l, &client(&[&empty]), "us-east-1")
+            .await
+            .unwrap_err();
+        assert_eq!(u.reason, UnknownReason::ParseError);
     }
 
     #[tokio::test]

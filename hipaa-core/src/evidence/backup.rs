@@ -19,6 +19,10 @@ pub struct BackupRegion {
     pub rds_instances: Fact<Vec<RdsInstance>>,
     /// EFS file systems.
     pub efs_file_systems: Fact<Vec<FileSystem>>,
+    /// Which resource types AWS Backup may protect in this region (`DescribeRegionSettings`,
+    /// e.g. `S3` → false): a selection does not back up a type that is not opted in.
+    #[serde(default = "super::snapshot::not_collected")]
+    pub opt_in: Fact<std::collections::BTreeMap<String, bool>>,
 }
 
 /// An AWS Backup plan.

@@ -809,10 +809,16 @@ fn coverage(regions: &[RegionEvidence<'_>], c: &Protectable<'_>) -> Result<Verdi
         };
         match plan.rules.get() {
             Ok(rules) if rules.iter().any(|r| r.schedule.is_some()) => {
-                return Ok(Verdict::pass(format!(
-                    "backed up by plan `{}` through selection `{}`",
-                    plan.name, sel.name
-                )))
+                return opted_in(region, c).map(|on| match on {
+                    Ok(()) => Verdict::pass(format!(
+                        "backed up by plan `{}` through selection `{}`",
+                        plan.name, sel.name
+                    )),
+                    Err(kind) => Verdict::fail(format!(
+                        "selected by plan `{}` (selection `{}`), but {kind} is not opted in to AWS Backup in {}, so it is never backed up",
+                        plan.name, sel.name, c.region
+                    )),
+                });
             }
             Ok(_) => unscheduled.push(format!("`{}`", plan.name)),
             Err(u) => {
@@ -831,6 +837,46 @@ fn coverage(regions: &[RegionEvidence<'_>], c: &Protectable<'_>) -> Result<Verdi
             unscheduled.join(", ")
         )
     }))
+}
+
+/// The Backup region setting (resource type opt-in) that governs a resource kind.
+fn opt_in_type(kind: &str) -> Option<&'static str> {
+    Some(match kind {
+        "AwsDynamoDbTable" => "DynamoDB",
+        "AwsRdsDbInstance" => "RDS",
+        "AwsRdsDbCluster" => "Aurora",
+        "AwsDocDbCluster" => "DocumentDB",
+        "AwsEfsFileSystem" => "EFS",
+        "AwsEc2Volume" => "EBS",
+        "AwsEc2Instance" => "EC2",
+        "AwsS3Bucket" => "S3",
+        "AwsFsxFileSystem" | "AwsFsxVolume" => "FSx",
+        "AwsStorageGatewayVolume" => "Storage Gateway",
+        _ => return None,
+    })
+}
+
+/// Whether the region lets AWS Backup protect this kind of resource: `Ok(Err(type))` when its
+/// type is turned off. A type missing from the settings is unknown, never assumed on.
+fn opted_in(
+    region: &BackupRegion,
+    c: &Protectable<'_>,
+) -> Result<Result<(), &'static str>, Unknown> {
+    let Some(kind) = opt_in_type(c.kind) else {
+        return Ok(Ok(()));
+    };
+    match region.opt_in.get()?.get(kind) {
+        Some(true) => Ok(Ok(())),
+        Some(false) => Ok(Err(kind)),
+        None => Err(Unknown::new(
+            UnknownReason::ParseError,
+            "backup:DescribeRegionSettings",
+            format!(
+                "the {} settings do not mention resource type `{kind}`",
+                c.region
+            ),
+        )),
+    }
 }
 
 /// Every PHI-tagged resource AWS Backup can protect (from the backup evidence and the tagged
@@ -1618,6 +1664,30 @@ mod tests {
                 "AwsS3Bucket"
             ]
         );
+    }
+
+    #[test]
+    fn a_resource_type_not_opted_in_is_not_backed_up() {
+        let mut s = snapshot_with(vec![]);
+        if let Fact::Known(m) = &mut region(&mut s).opt_in {
+            m.insert("S3".into(), false);
+        }
+        assert_eq!(
+            by_id(&s, COVERED),
+            vec![
+                ("patients".to_string(), Pass),
+                ("fs-1".to_string(), Pass),
+                ("ehr".to_string(), Pass),
+                ("phi-bucket".to_string(), Fail),
+            ]
+        );
+        // A type the settings do not mention, or settings that could not be read: unknown.
+        if let Fact::Known(m) = &mut region(&mut s).opt_in {
+            m.remove("S3");
+        }
+        assert_eq!(by_id(&s, COVERED)[3].1, Error);
+        region(&mut s).opt_in = denied("backup:DescribeRegionSettings");
+        assert_eq!(statuses(&s, COVERED), vec![Error; 4]);
     }
 
     #[test]

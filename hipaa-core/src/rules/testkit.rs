@@ -507,5 +507,11 @@ pub fn backup_region(region: &str) -> BackupRegion {
             backup_enabled: Fact::Known(true),
             tags: phi_tags(),
         }]),
+        opt_in: Fact::Known(
+            ["DynamoDB", "RDS", "EFS", "EBS", "EC2", "S3", "Aurora"]
+                .into_iter()
+                .map(|t| (t.to_string(), true))
+                .collect(),
+        ),
     }
 }
