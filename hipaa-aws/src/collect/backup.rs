@@ -216,7 +216,7 @@ fn rule(r: &aws_sdk_backup::types::BackupRule) -> BackupRule {
 }
 
 /// The resource selections of one plan: `ListBackupSelections`, then `GetBackupSelection` for
-/// each. Any failed read, or a selection the evidence cannot express faithfully, makes the whole
+/// each. Any failed read, or a selection that cannot be read whole, makes the whole
 /// list unknown: a partial list could hide the selection that covers (or fails to cover) a resource.
 async fn selections(
     l: &Ledger<'_>,
@@ -280,66 +280,53 @@ fn tag_key(k: &str) -> String {
     k.strip_prefix(RESOURCE_TAG).unwrap_or(k).to_string()
 }
 
-/// One selection as evidence, or why it cannot be expressed.
+/// One selection as evidence, or why it cannot be read.
 ///
 /// AWS Backup picks the resources that match a `Resources` pattern or a `ListOfTags` entry
-/// (OR), then keeps those matching every `Conditions` entry (AND), minus `NotResources`. The
-/// evidence has the OR part only, so a condition is accepted when it can be folded in exactly:
-/// one `StringEquals` tag over all resources (`Resources` is `*`) or over a tag list that already
-/// holds the same tag. Any other condition would be dropped or widened, and a widened selection
-/// could pass a resource AWS Backup never backs up: those selections are reported as unreadable.
+/// (OR), then keeps those matching every `Conditions` entry (AND), minus `NotResources`; the
+/// evidence keeps all four parts. A `ListOfTags` entry of a type other than `STRINGEQUALS` is
+/// left out, which can only make the selection look narrower than it is.
 fn selection(
     id: &str,
     s: &aws_sdk_backup::types::BackupSelection,
 ) -> Result<BackupSelection, String> {
     let name = s.selection_name().to_string();
-    let mut resources: Vec<String> = s.resources().to_vec();
-    let not_resources: Vec<String> = s.not_resources().to_vec();
-    // ListOfTags is ORed: an entry of a type we do not know only narrows what we report.
-    let mut tags: Vec<(String, String)> = s
+    let tags: Vec<(String, String)> = s
         .list_of_tags()
         .iter()
         .filter(|c| *c.condition_type() == ConditionType::Stringequals)
         .map(|c| (tag_key(c.condition_key()), c.condition_value().to_string()))
         .collect();
-    let unsupported =
-        |what: &str| format!("selection `{name}` {what}, which the backup evidence cannot express");
+    let mut conditions = Vec::new();
     if let Some(c) = s.conditions() {
-        if !c.string_not_equals().is_empty()
-            || !c.string_like().is_empty()
-            || !c.string_not_like().is_empty()
-        {
-            return Err(unsupported(
-                "uses StringLike, StringNotEquals or StringNotLike conditions",
-            ));
-        }
-        match c.string_equals() {
-            [] => {}
-            [one] => {
-                let (Some(k), Some(v)) = (one.condition_key(), one.condition_value()) else {
-                    return Err(unsupported("has a condition without key or value"));
-                };
-                let cond = (tag_key(k), v.to_string());
-                let all = resources.iter().any(|r| r == "*");
-                if all || tags.contains(&cond) {
-                    // (everything or tags-including-cond) AND cond == cond
-                    resources.clear();
-                    tags = vec![cond];
-                } else {
-                    return Err(unsupported(
-                        "narrows its resources or tags by a further tag condition",
+        let groups = [
+            (TagOp::Equals, c.string_equals()),
+            (TagOp::NotEquals, c.string_not_equals()),
+            (TagOp::Like, c.string_like()),
+            (TagOp::NotLike, c.string_not_like()),
+        ];
+        for (op, params) in groups {
+            for p in params {
+                let (Some(k), Some(v)) = (p.condition_key(), p.condition_value()) else {
+                    return Err(format!(
+                        "selection `{name}` has a condition without key or value"
                     ));
-                }
+                };
+                conditions.push(TagCondition {
+                    op,
+                    key: tag_key(k),
+                    value: v.to_string(),
+                });
             }
-            _ => return Err(unsupported("requires several tags at once (AND)")),
         }
     }
     Ok(BackupSelection {
         id: id.to_string(),
         name,
-        resources,
-        not_resources,
+        resources: s.resources().to_vec(),
+        not_resources: s.not_resources().to_vec(),
         tags,
+        conditions,
     })
 }
 
@@ -807,9 +794,14 @@ mod tests {
             BackupSelection {
                 id: "sel-b".into(),
                 name: "all-phi".into(),
-                resources: vec![],
+                resources: vec!["*".into()],
                 not_resources: vec![],
-                tags: vec![("DataClass".into(), "PHI".into())],
+                tags: vec![],
+                conditions: vec![TagCondition {
+                    op: TagOp::Equals,
+                    key: "DataClass".into(),
+                    value: "PHI".into(),
+                }],
             },
             BackupSelection {
                 id: "sel-a".into(),
@@ -820,6 +812,7 @@ mod tests {
                     ("DataClass".into(), "PHI".into()),
                     ("backup".into(), "daily".into()),
                 ],
+                conditions: vec![],
             },
         ];
         assert_eq!(out, Fact::Known(want));
@@ -891,50 +884,55 @@ mod tests {
     }
 
     #[test]
-    fn conditions_that_would_widen_the_selection_are_refused() {
-        let eq = |k: &str, v: &str| Conditions::builder().string_equals(param(k, v));
-        // Resource types narrowed by a tag: AND, not expressible.
+    fn every_condition_is_kept_with_its_operator() {
         let s = sel("typed")
             .resources("arn:aws:dynamodb:*:*:table/*")
-            .conditions(eq("aws:ResourceTag/DataClass", "PHI").build())
-            .build()
-            .unwrap();
-        assert!(selection("x", &s).unwrap_err().contains("`typed`"));
-        // Two tags required at once.
-        let s = sel("two")
-            .resources("*")
-            .conditions(
-                eq("aws:ResourceTag/a", "1")
-                    .string_equals(param("aws:ResourceTag/b", "2"))
-                    .build(),
-            )
-            .build()
-            .unwrap();
-        assert!(selection("x", &s).is_err());
-        // A negative condition.
-        let s = sel("not")
-            .resources("*")
             .conditions(
                 Conditions::builder()
+                    .string_equals(param("aws:ResourceTag/DataClass", "PHI"))
+                    .string_equals(param("aws:ResourceTag/backup", "yes"))
                     .string_not_equals(param("aws:ResourceTag/env", "dev"))
+                    .string_like(param("aws:ResourceTag/team", "ehr-*"))
+                    .string_not_like(param("aws:ResourceTag/tier", "scratch*"))
                     .build(),
             )
-            .build()
-            .unwrap();
-        assert!(selection("x", &s).is_err());
-        // A tag list that already holds the condition's tag stays exact.
-        let s = sel("same")
-            .resources("arn:aws:rds:*:*:db:*")
-            .list_of_tags(tag_condition("DataClass", "PHI"))
-            .conditions(eq("aws:ResourceTag/DataClass", "PHI").build())
             .build()
             .unwrap();
         let got = selection("x", &s).unwrap();
-        assert!(got.resources.is_empty());
-        assert_eq!(got.tags, vec![("DataClass".to_string(), "PHI".to_string())]);
-        // No conditions: taken as written.
-        let s = sel("plain").resources("*").build().unwrap();
-        assert_eq!(selection("x", &s).unwrap().resources, vec!["*".to_string()]);
+        assert_eq!(
+            got.resources,
+            vec!["arn:aws:dynamodb:*:*:table/*".to_string()]
+        );
+        let ops: Vec<(TagOp, &str, &str)> = got
+            .conditions
+            .iter()
+            .map(|c| (c.op, c.key.as_str(), c.value.as_str()))
+            .collect();
+        assert_eq!(
+            ops,
+            vec![
+                (TagOp::Equals, "DataClass", "PHI"),
+                (TagOp::Equals, "backup", "yes"),
+                (TagOp::NotEquals, "env", "dev"),
+                (TagOp::Like, "team", "ehr-*"),
+                (TagOp::NotLike, "tier", "scratch*"),
+            ]
+        );
+        // A condition without its value cannot be read.
+        let s = sel("broken")
+            .resources("*")
+            .conditions(
+                Conditions::builder()
+                    .string_equals(
+                        ConditionParameter::builder()
+                            .condition_key("aws:ResourceTag/a")
+                            .build(),
+                    )
+                    .build(),
+            )
+            .build()
+            .unwrap();
+        assert!(selection("x", &s).unwrap_err().contains("`broken`"));
     }
 
     #[test]

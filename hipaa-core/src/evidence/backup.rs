@@ -68,6 +68,34 @@ pub struct BackupSelection {
     pub not_resources: Vec<String>,
     /// Tag conditions `(key, value)`: a resource carrying any of them is selected.
     pub tags: Vec<(String, String)>,
+    /// `Conditions`: every one must also hold for a resource picked by `resources` or `tags`.
+    #[serde(default)]
+    pub conditions: Vec<TagCondition>,
+}
+
+/// One `Conditions` entry of a backup selection, on a resource tag.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TagCondition {
+    /// How the tag's value is compared.
+    pub op: TagOp,
+    /// Tag key (without the `aws:ResourceTag/` prefix).
+    pub key: String,
+    /// The value, or a pattern with `*` for the `like` operators.
+    pub value: String,
+}
+
+/// A backup selection's condition operators (`StringEquals`, `StringNotEquals`, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TagOp {
+    /// The tag is present with this value.
+    Equals,
+    /// The tag is absent or has another value.
+    NotEquals,
+    /// The tag is present and its value matches the pattern.
+    Like,
+    /// The tag is absent or its value does not match the pattern.
+    NotLike,
 }
 
 /// An AWS Backup vault.

@@ -5,7 +5,9 @@
 //! resource of the kind the control gives one NOT_APPLICABLE.
 
 use super::{none_found, Context, Outcome, PhiMark, Resource, RuleFn, Verdict};
-use crate::evidence::backup::{BackupPlan, BackupRegion, BackupSelection, BackupVault};
+use crate::evidence::backup::{
+    BackupPlan, BackupRegion, BackupSelection, BackupVault, TagCondition, TagOp,
+};
 use crate::evidence::governance::arn_account;
 use crate::evidence::governance::{arn_region, arn_service};
 use crate::evidence::kms::{KeyManager, KmsKey};
@@ -757,12 +759,26 @@ fn arn_matches(pattern: &str, text: &str) -> bool {
     rest.ends_with(last)
 }
 
-/// Whether a selection picks the resource: by ARN pattern or by one of its tag conditions, and
-/// not excluded by a `NotResources` pattern. Tag keys and values compare exactly.
+/// Whether a selection picks the resource: by ARN pattern or by one of its tags (OR), then only
+/// if every condition holds (AND), and not excluded by a `NotResources` pattern. Tag keys and
+/// values compare exactly (case-sensitive); `like` patterns know only `*`.
 fn selects(sel: &BackupSelection, arn: &str, tags: &Tags) -> bool {
     let chosen = sel.resources.iter().any(|p| arn_matches(p, arn))
         || sel.tags.iter().any(|(k, v)| tags.get(k) == Some(v));
-    chosen && !sel.not_resources.iter().any(|p| arn_matches(p, arn))
+    chosen
+        && sel.conditions.iter().all(|c| condition_holds(c, tags))
+        && !sel.not_resources.iter().any(|p| arn_matches(p, arn))
+}
+
+fn condition_holds(c: &TagCondition, tags: &Tags) -> bool {
+    let value = tags.get(&c.key);
+    let like = || value.is_some_and(|v| arn_matches(&c.value, v));
+    match c.op {
+        TagOp::Equals => value == Some(&c.value),
+        TagOp::NotEquals => value != Some(&c.value),
+        TagOp::Like => like(),
+        TagOp::NotLike => !like(),
+    }
 }
 
 /// Whether some plan of the resource's region selects it and has a scheduled rule.
@@ -1362,6 +1378,7 @@ mod tests {
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
+            conditions: vec![],
         };
         assert!(selects(&sel(&["*"], &[], &[]), t, &none));
         assert!(selects(&sel(&[t], &[], &[]), t, &none));
@@ -1374,6 +1391,54 @@ mod tests {
         assert!(!selects(&sel(&[], &[t], &[("DataClass", "PHI")]), t, &phi));
         assert!(selects(&sel(&["*"], &["*:table/visits"], &[]), t, &none));
         assert!(!selects(&sel(&[], &[], &[]), t, &phi));
+    }
+
+    #[test]
+    fn every_condition_must_hold_for_a_picked_resource() {
+        let t = "arn:aws:dynamodb:us-east-1:111122223333:table/patients";
+        let mut tags = phi_tags();
+        tags.insert("team".into(), "ehr-core".into());
+        let cond = |op, k: &str, v: &str| TagCondition {
+            op,
+            key: k.into(),
+            value: v.into(),
+        };
+        let sel = |resources: &[&str], conditions: Vec<TagCondition>| BackupSelection {
+            id: "s".into(),
+            name: "s".into(),
+            resources: resources.iter().map(|x| x.to_string()).collect(),
+            not_resources: vec![],
+            tags: vec![],
+            conditions,
+        };
+        let phi = || cond(TagOp::Equals, "DataClass", "PHI");
+        assert!(selects(&sel(&["*"], vec![phi()]), t, &tags));
+        // AND: both must hold.
+        let both = vec![phi(), cond(TagOp::Equals, "backup", "yes")];
+        assert!(!selects(&sel(&["*"], both), t, &tags));
+        assert!(selects(
+            &sel(&["*"], vec![phi(), cond(TagOp::Like, "team", "ehr-*")]),
+            t,
+            &tags
+        ));
+        assert!(!selects(
+            &sel(&["*"], vec![cond(TagOp::NotLike, "team", "ehr-*")]),
+            t,
+            &tags
+        ));
+        // Negative operators hold when the tag is absent.
+        assert!(selects(
+            &sel(&["*"], vec![cond(TagOp::NotEquals, "env", "dev")]),
+            t,
+            &tags
+        ));
+        assert!(selects(
+            &sel(&["*"], vec![cond(TagOp::NotLike, "env", "d*")]),
+            t,
+            &tags
+        ));
+        // Conditions narrow; they never pick a resource the resources or tags did not.
+        assert!(!selects(&sel(&["arn:aws:rds:*"], vec![phi()]), t, &tags));
     }
 
     // --- backup.plan_exists --------------------------------------------------------------

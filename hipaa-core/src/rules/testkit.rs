@@ -476,6 +476,7 @@ pub fn backup_region(region: &str) -> BackupRegion {
                 resources: vec![],
                 not_resources: vec![],
                 tags: vec![("DataClass".into(), "PHI".into())],
+                conditions: vec![],
             }]),
         }]),
         vaults: Fact::Known(vec![BackupVault {
