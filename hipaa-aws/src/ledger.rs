@@ -54,6 +54,13 @@ impl<'a> Ledger<'a> {
             .update(done, self.inner.total.load(Ordering::Relaxed), stage);
     }
 
+    /// Await `work`, then mark one unit of `stage` done.
+    pub(crate) async fn ticked<T>(&self, stage: &str, work: impl Future<Output = T>) -> T {
+        let out = work.await;
+        self.tick(stage);
+        out
+    }
+
     /// Run one API call. `absent` lists error codes that mean "not configured" (a fact: `Ok(None)`).
     pub(crate) async fn read<T, E, F>(
         &self,

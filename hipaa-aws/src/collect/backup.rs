@@ -68,23 +68,11 @@ async fn region(scan: &Scan<'_>, region: String) -> BackupRegion {
     let r = region.as_str();
     let (plans, vaults, dynamodb_tables, rds_instances, efs_file_systems, opt_in) = tokio::join!(
         plans(l, &c.backup, r),
-        async {
-            let v = vaults(l, &c.backup, r).await;
-            l.tick(STAGE);
-            v
-        },
+        l.ticked(STAGE, vaults(l, &c.backup, r)),
         tables(l, &c.dynamodb, r),
-        async {
-            let i = rds_instances(l, &c.rds, r).await;
-            l.tick(STAGE);
-            i
-        },
+        l.ticked(STAGE, rds_instances(l, &c.rds, r)),
         file_systems(l, &c.efs, r),
-        async {
-            let o = region_settings(l, &c.backup, r).await;
-            l.tick(STAGE);
-            o
-        },
+        l.ticked(STAGE, region_settings(l, &c.backup, r)),
     );
     BackupRegion {
         region,

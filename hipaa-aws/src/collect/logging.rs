@@ -768,7 +768,6 @@ mod tests {
     use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
     use aws_smithy_runtime_api::http::StatusCode;
     use aws_smithy_types::body::SdkBody;
-    use aws_smithy_types::retry::RetryConfig;
     use hipaa_core::NoProgress;
 
     // -----------------------------------------------------------------------------------------
@@ -977,24 +976,7 @@ mod tests {
     // -----------------------------------------------------------------------------------------
     // recorded responses
 
-    fn sdk_config() -> SdkConfig {
-        use aws_sdk_cloudtrail::config::{
-            BehaviorVersion, Credentials, Region, SharedCredentialsProvider,
-        };
-        SdkConfig::builder()
-            .behavior_version(BehaviorVersion::latest())
-            .region(Region::new("us-east-1"))
-            .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
-                "AKIDEXAMPLE",
-                "secret",
-                None,
-                None,
-                "test",
-            )))
-            .http_client(aws_smithy_mocks::create_mock_http_client())
-            .retry_config(RetryConfig::disabled())
-            .build()
-    }
+    use crate::collect::mocks::sdk_config;
 
     macro_rules! mocked {
         ($sdk:ident, $rules:expr) => {{

@@ -5,6 +5,8 @@ mod governance;
 mod iam;
 mod kms;
 mod logging;
+#[cfg(test)]
+mod mocks;
 mod network;
 mod s3;
 

@@ -107,21 +107,9 @@ mod with_ec2 {
         );
         let r = region.as_str();
         let (vpcs, flow_logs, instances) = tokio::join!(
-            async {
-                let v = vpcs(l, &client, r).await;
-                l.tick(STAGE);
-                v
-            },
-            async {
-                let f = flow_logs(l, &client, r).await;
-                l.tick(STAGE);
-                f
-            },
-            async {
-                let i = instances(l, &client, r).await;
-                l.tick(STAGE);
-                i
-            },
+            l.ticked(STAGE, vpcs(l, &client, r)),
+            l.ticked(STAGE, flow_logs(l, &client, r)),
+            l.ticked(STAGE, instances(l, &client, r)),
         );
         NetworkRegion {
             region,
@@ -230,26 +218,10 @@ mod with_ec2 {
         use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
         use aws_smithy_runtime_api::http::StatusCode;
         use aws_smithy_types::body::SdkBody;
-        use aws_smithy_types::retry::RetryConfig;
         use hipaa_core::NoProgress;
 
         fn client(rule: &Rule) -> aws_sdk_ec2::Client {
-            use aws_sdk_ec2::config::{
-                BehaviorVersion, Credentials, Region as SdkRegion, SharedCredentialsProvider,
-            };
-            let config = aws_types::SdkConfig::builder()
-                .behavior_version(BehaviorVersion::latest())
-                .region(SdkRegion::new("us-east-1"))
-                .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
-                    "AKIDEXAMPLE",
-                    "secret",
-                    None,
-                    None,
-                    "test",
-                )))
-                .http_client(aws_smithy_mocks::create_mock_http_client())
-                .retry_config(RetryConfig::disabled())
-                .build();
+            let config = crate::collect::mocks::sdk_config();
             aws_sdk_ec2::Client::from_conf(
                 aws_sdk_ec2::config::Builder::from(&config)
                     .interceptor(
