@@ -553,7 +553,7 @@ async fn file_systems(
                     Some(a) => a.to_string(),
                     None => format!(
                         "arn:{}:elasticfilesystem:{region}:{}:file-system/{id}",
-                        partition_of(region),
+                        hipaa_core::evidence::network::partition_of_region(region),
                         f.owner_id()
                     ),
                 };
@@ -622,17 +622,6 @@ async fn efs_backup_enabled(
                 }),
         }
     }))
-}
-
-/// The partition a region belongs to (for ARNs the answer left out).
-fn partition_of(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else {
-        "aws"
-    }
 }
 
 #[cfg(test)]

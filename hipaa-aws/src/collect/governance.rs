@@ -356,16 +356,25 @@ async fn inventory(scan: &Scan<'_>) -> Fact<Vec<TaggedInventory>> {
             let r: Result<(), Unknown> = async {
                 while let Some(page) = l.page("tag:GetResources", &region, pages.next()).await? {
                     for m in page.resource_tag_mapping_list() {
-                        if let Some(arn) = m.resource_arn() {
-                            list.push(TaggedResource {
-                                arn: arn.to_string(),
-                                tags: m
-                                    .tags()
-                                    .iter()
-                                    .map(|t| (t.key().to_string(), t.value().to_string()))
-                                    .collect::<Tags>(),
-                            });
-                        }
+                        // An entry without its ARN could be the PHI resource: the region is unknown.
+                        let Some(arn) = m.resource_arn() else {
+                            return Err(l.fail(
+                                "tag:GetResources",
+                                &region,
+                                (
+                                    UnknownReason::ParseError,
+                                    "a resource without an ARN".into(),
+                                ),
+                            ));
+                        };
+                        list.push(TaggedResource {
+                            arn: arn.to_string(),
+                            tags: m
+                                .tags()
+                                .iter()
+                                .map(|t| (t.key().to_string(), t.value().to_string()))
+                                .collect::<Tags>(),
+                        });
                     }
                 }
                 Ok(())

@@ -54,18 +54,27 @@ impl RegionOptIn {
     }
 }
 
-/// Whether a region name belongs to a partition (`aws`, `aws-us-gov`, `aws-cn`, …), so a listing
-/// that names regions of other partitions (moto does) is not mistaken for this account's.
-pub fn region_in_partition(region: &str, partition: &str) -> bool {
-    let gov = region.starts_with("us-gov-");
-    let cn = region.starts_with("cn-");
-    let iso = region.starts_with("us-iso") || region.starts_with("eu-isoe-");
-    match partition {
-        "aws" => !(gov || cn || iso),
-        "aws-us-gov" => gov,
-        "aws-cn" => cn,
-        _ => iso,
+/// The partition a region name belongs to (`aws`, `aws-us-gov`, `aws-cn`, `aws-iso`, …).
+pub fn partition_of_region(region: &str) -> &'static str {
+    if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-isob-") {
+        "aws-iso-b"
+    } else if region.starts_with("us-iso-") {
+        "aws-iso"
+    } else if region.starts_with("eu-isoe-") {
+        "aws-iso-e"
+    } else {
+        "aws"
     }
+}
+
+/// Whether a region name belongs to a partition, so a listing that names regions of other
+/// partitions (moto does) is not mistaken for this account's.
+pub fn region_in_partition(region: &str, partition: &str) -> bool {
+    partition_of_region(region) == partition
 }
 
 /// One region's networks and what runs in them.
@@ -165,5 +174,7 @@ mod tests {
         assert!(region_in_partition("us-gov-west-1", "aws-us-gov"));
         assert!(region_in_partition("cn-northwest-1", "aws-cn"));
         assert!(!region_in_partition("us-east-1", "aws-cn"));
+        assert_eq!(partition_of_region("us-iso-east-1"), "aws-iso");
+        assert_eq!(partition_of_region("us-isob-east-1"), "aws-iso-b");
     }
 }

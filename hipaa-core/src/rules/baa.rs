@@ -43,6 +43,14 @@ fn attested(ctx: &Context<'_>, id: &str) -> Option<String> {
     })
 }
 
+/// FAIL when the scope file says outright that no BAA covers the account.
+fn recorded_unsigned(ctx: &Context<'_>, id: &str) -> Option<Verdict> {
+    ctx.scope
+        .account(id)
+        .is_some_and(|a| a.baa == BaaStatus::NotSigned)
+        .then(|| Verdict::fail("the scope file records that no BAA covers this account"))
+}
+
 /// The scanned account: Artifact first, the scope file's record as the fallback.
 fn scanned_account(ctx: &Context<'_>, id: &str) -> Result<Verdict, Unknown> {
     let org_arn = ctx
@@ -81,14 +89,8 @@ fn scanned_account(ctx: &Context<'_>, id: &str) -> Result<Verdict, Unknown> {
         };
         return Ok(Verdict::pass(format!("{artifact_note}{record}")));
     }
-    if ctx
-        .scope
-        .account(id)
-        .is_some_and(|a| a.baa == BaaStatus::NotSigned)
-    {
-        return Ok(Verdict::fail(
-            "the scope file records that no BAA covers this account",
-        ));
+    if let Some(v) = recorded_unsigned(ctx, id) {
+        return Ok(v);
     }
     artifact?;
     Ok(Verdict::fail(
@@ -102,14 +104,8 @@ fn other_account(ctx: &Context<'_>, id: &str) -> Result<Verdict, Unknown> {
     if let Some(record) = attested(ctx, id) {
         return Ok(Verdict::pass(record));
     }
-    if ctx
-        .scope
-        .account(id)
-        .is_some_and(|a| a.baa == BaaStatus::NotSigned)
-    {
-        return Ok(Verdict::fail(
-            "the scope file records that no BAA covers this account",
-        ));
+    if let Some(v) = recorded_unsigned(ctx, id) {
+        return Ok(v);
     }
     let cannot_see = || {
         Verdict::manual(

@@ -416,6 +416,17 @@ fn resources_classified(ctx: &Context<'_>) -> Vec<Outcome> {
     }
     match &ctx.snapshot.backup {
         Fact::Known(regions) => {
+            // A requested region without evidence (not enabled, or never collected) hides its stores.
+            for name in &ctx.snapshot.regions {
+                if !regions.iter().any(|r| &r.region == name) {
+                    let u = ctx.snapshot.missing_region(name, "data store");
+                    out.push(Outcome::error(
+                        ctx.region_resource(name),
+                        PhiMark::Account,
+                        u,
+                    ));
+                }
+            }
             for region in regions {
                 match &region.dynamodb_tables {
                     Fact::Known(tables) => {

@@ -48,6 +48,17 @@ fn each_customer_key(
 ) -> Vec<Outcome> {
     let mut out = Vec::new();
     let mut seen_any = false;
+    // A requested region with no KMS evidence (not enabled, or never collected) hides its keys.
+    for name in &ctx.snapshot.regions {
+        if !ctx.snapshot.kms.regions.iter().any(|r| &r.region == name) {
+            let u = ctx.snapshot.missing_region(name, "KMS");
+            out.push(Outcome::error(
+                ctx.region_resource(name),
+                PhiMark::Account,
+                u,
+            ));
+        }
+    }
     for region in &ctx.snapshot.kms.regions {
         let keys = match &region.keys {
             Fact::Known(k) => k,

@@ -6,7 +6,7 @@
 //! `AwsAccountRegion` resource whose ARN carries the region so findings of different regions
 //! never share a key.
 
-use super::s3::bucket_resource;
+use super::s3::{bucket_resource, each_phi_bucket};
 use super::{none_found, Context, Outcome, PhiMark, Resource, RuleFn, Verdict};
 use crate::evidence::governance::arn_account;
 use crate::evidence::logging::{LogGroup, LoggingRegion, MetricFilter, Trail};
@@ -352,34 +352,7 @@ fn cloudtrail_cloudwatch(ctx: &Context<'_>) -> Vec<Outcome> {
 fn cloudtrail_s3_data_events(ctx: &Context<'_>) -> Vec<Outcome> {
     with_regions(ctx, |regions| {
         let (trails, unknown) = all_trails(regions);
-        match &ctx.snapshot.s3.buckets {
-            Fact::Unknown(u) => vec![Outcome::error(
-                ctx.account_resource(),
-                PhiMark::Account,
-                u.clone(),
-            )],
-            Fact::Known(list) if list.is_empty() => none_found(ctx, "S3 buckets"),
-            Fact::Known(list) => list
-                .iter()
-                .map(|b| {
-                    let v = b.tags.get().and_then(|tags| {
-                        if ctx.scope.phi.matches(tags) {
-                            data_events_verdict(b, &trails, &unknown)
-                        } else {
-                            Ok(Verdict::not_applicable(format!(
-                                "not tagged {}={}",
-                                ctx.scope.phi.tag_key,
-                                ctx.scope.phi.tag_values.join("|")
-                            )))
-                        }
-                    });
-                    {
-                        let (res, phi) = bucket_resource(ctx, b);
-                        Outcome::from_result(res, phi, v)
-                    }
-                })
-                .collect(),
-        }
+        each_phi_bucket(ctx, |b| data_events_verdict(b, &trails, &unknown))
     })
 }
 

@@ -454,6 +454,29 @@ mod tests {
     }
 
     #[test]
+    fn every_regional_control_is_error_in_a_named_disabled_region() {
+        let mut with_disabled = base();
+        with_disabled.regions.push("ap-east-1".into());
+        let scope = Scope::default();
+        for rule in crate::rules::builtin() {
+            let regional = outcomes_in(&base(), rule.id, &scope)
+                .iter()
+                .any(|o| o.resource.region.as_deref() == Some("us-east-1"));
+            if !regional {
+                continue;
+            }
+            let flagged = outcomes_in(&with_disabled, rule.id, &scope)
+                .iter()
+                .any(|o| o.status == Error && o.message.contains("`ap-east-1` is not enabled"));
+            assert!(
+                flagged,
+                "{} says nothing about the disabled region",
+                rule.id
+            );
+        }
+    }
+
+    #[test]
     fn an_unknown_region_name_or_region_list_is_error() {
         let mut s = base();
         s.regions = vec!["us-east-1".into(), "mars-north-1".into()];

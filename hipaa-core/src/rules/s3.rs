@@ -93,7 +93,7 @@ fn each_bucket(
 }
 
 /// Like [`each_bucket`], but judges only PHI-tagged buckets (others NOT_APPLICABLE, unknown tags ERROR).
-fn each_phi_bucket(
+pub(super) fn each_phi_bucket(
     ctx: &Context<'_>,
     judge: impl Fn(&Bucket) -> Result<Verdict, Unknown>,
 ) -> Vec<Outcome> {
