@@ -2,7 +2,7 @@
 //! the analysis must reach, so a change in behaviour shows up as a named file.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use hipaa_core::policy::PolicyDocument;
+use hipaa_core::aws::policy::PolicyDocument;
 use serde::Deserialize;
 use serde_json::Value;
 use std::path::{Path, PathBuf};

@@ -1,0 +1,369 @@
+//! The questions rules ask of a parsed policy: is it public, does it force TLS, does it grant
+//! administrator access, who holds `kms:*`.
+
+use super::document::{Condition, Effect, PolicyDocument, Principal, PublicGrant, Statement};
+
+/// Keys that, compared positively against a concrete value, limit a statement to known callers.
+pub(super) const RESTRICTING_KEYS: [&str; 12] = [
+    "aws:SourceAccount",
+    "aws:SourceArn",
+    "aws:SourceOwner",
+    "aws:PrincipalOrgID",
+    "aws:PrincipalAccount",
+    "aws:PrincipalArn",
+    "aws:SourceVpc",
+    "aws:SourceVpce",
+    "aws:SourceOrgID",
+    "aws:PrincipalOrgPaths",
+    "kms:CallerAccount",
+    "kms:ViaService",
+];
+
+/// Operators that require the key to be present and equal to (or like) one of the values.
+pub(super) const POSITIVE_OPERATORS: [&str; 5] = [
+    "StringEquals",
+    "StringEqualsIgnoreCase",
+    "StringLike",
+    "ArnEquals",
+    "ArnLike",
+];
+
+/// How a condition operator treats multi-valued keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SetQualifier {
+    None,
+    ForAnyValue,
+    ForAllValues,
+}
+
+impl Condition {
+    /// Splits the operator into its set qualifier, base operator and `IfExists` flag.
+    fn operator_parts(&self) -> (SetQualifier, &str, bool) {
+        let mut op = self.operator.trim();
+        let mut qualifier = SetQualifier::None;
+        if let Some(rest) = strip_prefix_ignore_case(op, "ForAnyValue:") {
+            qualifier = SetQualifier::ForAnyValue;
+            op = rest;
+        } else if let Some(rest) = strip_prefix_ignore_case(op, "ForAllValues:") {
+            qualifier = SetQualifier::ForAllValues;
+            op = rest;
+        }
+        match strip_suffix_ignore_case(op, "IfExists") {
+            Some(base) => (qualifier, base, true),
+            None => (qualifier, op, false),
+        }
+    }
+
+    /// Whether this condition pins the caller down, so a `"*"` principal under it is not public.
+    ///
+    /// Only the keys in the restricting list count, compared with `StringEquals`, `StringLike`,
+    /// `ArnEquals`, `ArnLike` (or `StringEqualsIgnoreCase`), or `IpAddress` on `aws:SourceIp`
+    /// without a `/0` range. `...IfExists` and `ForAllValues:` operators never restrict (a
+    /// request without the key, such as an anonymous one, passes them), nor does a value that
+    /// is only `*`.
+    pub fn restricts_caller(&self) -> bool {
+        let (qualifier, base, if_exists) = self.operator_parts();
+        if if_exists || qualifier == SetQualifier::ForAllValues || self.values.is_empty() {
+            return false;
+        }
+        let key = self.key.trim();
+        if key.eq_ignore_ascii_case("aws:SourceIp") {
+            return base.eq_ignore_ascii_case("IpAddress")
+                && !self.values.iter().any(|v| v.trim().ends_with("/0"));
+        }
+        RESTRICTING_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key))
+            && POSITIVE_OPERATORS
+                .iter()
+                .any(|o| o.eq_ignore_ascii_case(base))
+            && !self.values.iter().any(|v| is_all_stars(v.trim()))
+    }
+
+    /// Whether this is `Bool`/`BoolIfExists` `aws:SecureTransport` with a `false` value.
+    fn matches_insecure_transport(&self) -> bool {
+        let (qualifier, base, _) = self.operator_parts();
+        qualifier == SetQualifier::None
+            && base.eq_ignore_ascii_case("Bool")
+            && self.key.trim().eq_ignore_ascii_case("aws:SecureTransport")
+            && self
+                .values
+                .iter()
+                .any(|v| v.trim().eq_ignore_ascii_case("false"))
+    }
+}
+
+impl Statement {
+    /// Whether the statement names `action`, so checks can ask about one concrete API call.
+    ///
+    /// Through `Action`, or by not excluding it in `NotAction`.
+    pub fn covers_action(&self, action: &str) -> bool {
+        if self.uses_not_action() {
+            !self.not_action.iter().any(|p| action_matches(p, action))
+        } else {
+            self.action.iter().any(|p| action_matches(p, action))
+        }
+    }
+
+    /// The name reports use for this statement: its `Sid`, or `#<index>` without one.
+    pub fn label(&self, index: usize) -> String {
+        match self.sid.as_deref().map(str::trim) {
+            Some(sid) if !sid.is_empty() => sid.to_string(),
+            _ => format!("#{index}"),
+        }
+    }
+
+    /// Whether anonymous callers fall under this statement, the first half of "is it public".
+    ///
+    /// True for `Principal` `"*"` / `{"AWS": "*"}` and for any `NotPrincipal`.
+    pub fn applies_to_everyone(&self) -> bool {
+        self.not_principal.is_some() || self.principal.as_ref().is_some_and(Principal::is_everyone)
+    }
+
+    fn uses_not_action(&self) -> bool {
+        self.action.is_empty()
+    }
+
+    fn covers_every_action(&self) -> bool {
+        if self.uses_not_action() {
+            self.not_action.is_empty()
+        } else {
+            self.action.iter().any(|p| matches_every_action(p))
+        }
+    }
+
+    fn covers_every_resource(&self) -> bool {
+        self.resource.iter().any(|r| matches_every_resource(r))
+    }
+
+    /// Whether the statement names every action of `service` (e.g. `kms:*`, `*:*` or `*`).
+    fn covers_whole_service(&self, service: &str) -> bool {
+        if self.uses_not_action() {
+            !self
+                .not_action
+                .iter()
+                .any(|p| may_touch_service(p, service))
+        } else {
+            self.action.iter().any(|p| covers_service(p, service))
+        }
+    }
+
+    fn is_public_grant(&self) -> bool {
+        self.effect == Effect::Allow
+            && self.applies_to_everyone()
+            && !self.conditions.iter().any(Condition::restricts_caller)
+    }
+
+    fn action_summary(&self) -> Vec<String> {
+        if self.uses_not_action() {
+            if self.not_action.is_empty() {
+                vec!["*".to_string()]
+            } else {
+                vec![format!("all actions except {}", self.not_action.join(", "))]
+            }
+        } else {
+            self.action.clone()
+        }
+    }
+}
+
+impl PolicyDocument {
+    /// Whether some Allow grants every action on every resource, for the "admin policy" rules.
+    ///
+    /// `Action` `*` or `*:*` with `Resource` `*` (or an all-open ARN such as `arn:aws:*:*:*:*`).
+    /// `NotAction` statements such as `NotAction: iam:*` are not full admin; conditions do not
+    /// make a statement non-admin.
+    pub fn grants_full_admin(&self) -> bool {
+        self.statements.iter().any(|s| {
+            s.effect == Effect::Allow && s.covers_every_action() && s.covers_every_resource()
+        })
+    }
+
+    /// The Allow statements anyone may use, with their actions, so reports can say why.
+    ///
+    /// A statement counts when its principal is `"*"`, `{"AWS": "*"}`, `{"AWS": [.., "*"]}` or
+    /// any `NotPrincipal`, and no condition restricts the caller (see
+    /// [`Condition::restricts_caller`]).
+    pub fn public_statements(&self) -> Vec<PublicGrant> {
+        self.statements
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.is_public_grant())
+            .map(|(index, s)| PublicGrant {
+                statement: s.label(index),
+                actions: s.action_summary(),
+            })
+            .collect()
+    }
+
+    /// Whether any statement is a public grant, for callers that only need a yes or no.
+    pub fn allows_public_access(&self) -> bool {
+        self.statements.iter().any(Statement::is_public_grant)
+    }
+
+    /// Whether the policy refuses plain-HTTP requests to `service`, for the TLS-only rules.
+    ///
+    /// Needs a Deny whose principal is `"*"` or `{"AWS": "*"}`, whose actions cover the whole
+    /// service (`*`, `<service>:*`; for `s3`, covering `s3:GetObject` and `s3:PutObject` is
+    /// enough, and some `Resource` must end in `*` so objects are included), and whose only
+    /// condition is `Bool`/`BoolIfExists` `aws:SecureTransport` = `false` (any further condition
+    /// would narrow the deny).
+    pub fn denies_insecure_transport(&self, service: &str) -> bool {
+        let service = service.trim();
+        let is_s3 = service.eq_ignore_ascii_case("s3");
+        self.statements.iter().any(|s| {
+            s.effect == Effect::Deny
+                && s.not_principal.is_none()
+                && s.principal.as_ref().is_some_and(Principal::is_everyone)
+                && !s.conditions.is_empty()
+                && s.conditions
+                    .iter()
+                    .all(Condition::matches_insecure_transport)
+                && (s.covers_whole_service(service)
+                    || (is_s3
+                        && s.covers_action("s3:GetObject")
+                        && s.covers_action("s3:PutObject")))
+                && (!is_s3 || s.resource.is_empty() || s.resource.iter().any(|r| r.ends_with('*')))
+        })
+    }
+
+    /// Whether anyone may decrypt with the key, the worst case of a public key policy.
+    ///
+    /// A public Allow (as in [`PolicyDocument::public_statements`]) whose actions cover
+    /// `kms:Decrypt`: `kms:Decrypt`, `kms:*`, `*`, or a wildcard like `kms:Decr*`.
+    pub fn grants_kms_decrypt_to_everyone(&self) -> bool {
+        self.statements
+            .iter()
+            .any(|s| s.is_public_grant() && s.covers_action("kms:Decrypt"))
+    }
+
+    /// Who besides the account root holds `kms:*` on the key, for the "broad kms:* grant" rule.
+    ///
+    /// Root is `arn:<partition>:iam::<account>:root` or the bare `<account>`. Grantees come in
+    /// statement order without duplicates: `*` (for `"*"` or a `NotPrincipal`), `AWS:*`, AWS
+    /// principals as written, or `<Type>:<id>` for other types. Conditions are not considered.
+    pub fn kms_wildcard_grantees(&self, account_id: &str) -> Vec<String> {
+        let account_id = account_id.trim();
+        let mut out: Vec<String> = Vec::new();
+        let mut push = |who: String| {
+            if !out.contains(&who) {
+                out.push(who);
+            }
+        };
+        for s in &self.statements {
+            if s.effect != Effect::Allow || !s.covers_whole_service("kms") {
+                continue;
+            }
+            if s.not_principal.is_some() {
+                push("*".to_string());
+            }
+            let Some(principal) = &s.principal else {
+                continue;
+            };
+            if principal.any {
+                push("*".to_string());
+            }
+            for (ty, ids) in &principal.by_type {
+                for id in ids {
+                    if ty != "AWS" {
+                        push(format!("{ty}:{id}"));
+                    } else if id == "*" {
+                        push("AWS:*".to_string());
+                    } else if !is_account_root(id, account_id) {
+                        push(id.clone());
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Case-insensitive IAM wildcard match of an action pattern, so `s3:Get*` covers `s3:GetObject`.
+///
+/// `*` matches any run of characters (including none), `?` exactly one.
+pub fn action_matches(pattern: &str, action: &str) -> bool {
+    wildcard_match(pattern, action)
+}
+
+/// Glob match shared by action patterns and service prefixes.
+fn wildcard_match(pattern: &str, text: &str) -> bool {
+    crate::aws::glob::iam(pattern, text)
+}
+
+pub(super) fn is_all_stars(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b == b'*')
+}
+
+/// `*`, `**`, `*:*` and the like.
+fn matches_every_action(pattern: &str) -> bool {
+    let pattern = pattern.trim();
+    is_all_stars(pattern)
+        || pattern
+            .split_once(':')
+            .is_some_and(|(svc, act)| is_all_stars(svc) && is_all_stars(act))
+}
+
+/// `*`, or an ARN pattern such as `arn:*` / `arn:aws:*:*:*:*` that leaves every part open.
+fn matches_every_resource(pattern: &str) -> bool {
+    let pattern = pattern.trim();
+    if is_all_stars(pattern) {
+        return true;
+    }
+    let Some(rest) = strip_prefix_ignore_case(pattern, "arn:") else {
+        return false;
+    };
+    let parts: Vec<&str> = rest.split(':').collect();
+    let open_last = parts.last().is_some_and(|p| is_all_stars(p));
+    open_last
+        && parts.iter().enumerate().all(|(i, part)| {
+            is_all_stars(part) || (i == 0 && part.to_ascii_lowercase().starts_with("aws"))
+        })
+}
+
+/// Whether `pattern` names every action of `service` (`svc:*`, `*:*`, `*`, `s*:*`, ...).
+fn covers_service(pattern: &str, service: &str) -> bool {
+    let pattern = pattern.trim();
+    match pattern.split_once(':') {
+        Some((svc, act)) => wildcard_match(svc, service) && is_all_stars(act),
+        None => is_all_stars(pattern),
+    }
+}
+
+/// Whether `pattern` could match some action of `service` (used for `NotAction`; errs on yes).
+fn may_touch_service(pattern: &str, service: &str) -> bool {
+    let pattern = pattern.trim();
+    match pattern.split_once(':') {
+        Some((svc, _)) => wildcard_match(svc, service),
+        None => pattern.contains(['*', '?']),
+    }
+}
+
+fn is_account_root(principal: &str, account_id: &str) -> bool {
+    let principal = principal.trim();
+    if principal == account_id {
+        return true;
+    }
+    let parts: Vec<&str> = principal.split(':').collect();
+    matches!(
+        parts.as_slice(),
+        ["arn", _, "iam", "", account, "root"] if *account == account_id
+    )
+}
+
+pub(super) fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = s.get(..prefix.len())?;
+    if head.eq_ignore_ascii_case(prefix) {
+        s.get(prefix.len()..)
+    } else {
+        None
+    }
+}
+
+pub(super) fn strip_suffix_ignore_case<'a>(s: &'a str, suffix: &str) -> Option<&'a str> {
+    let cut = s.len().checked_sub(suffix.len())?;
+    let tail = s.get(cut..)?;
+    if tail.eq_ignore_ascii_case(suffix) {
+        s.get(..cut)
+    } else {
+        None
+    }
+}
