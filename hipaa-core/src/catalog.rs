@@ -6,39 +6,6 @@ use crate::vocabulary::{Category, Owner, Severity};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
 
-/// The catalog files bundled with the crate, one per service or theme.
-const BUNDLED: &[(&str, &str)] = &[
-    ("controls/s3.toml", include_str!("../data/controls/s3.toml")),
-    (
-        "controls/kms.toml",
-        include_str!("../data/controls/kms.toml"),
-    ),
-    (
-        "controls/iam.toml",
-        include_str!("../data/controls/iam.toml"),
-    ),
-    (
-        "controls/logging.toml",
-        include_str!("../data/controls/logging.toml"),
-    ),
-    (
-        "controls/network.toml",
-        include_str!("../data/controls/network.toml"),
-    ),
-    (
-        "controls/backup.toml",
-        include_str!("../data/controls/backup.toml"),
-    ),
-    (
-        "controls/scope.toml",
-        include_str!("../data/controls/scope.toml"),
-    ),
-    (
-        "controls/attested.toml",
-        include_str!("../data/controls/attested.toml"),
-    ),
-];
-
 /// How a control is decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -71,6 +38,10 @@ pub struct Remediation {
 pub struct Control {
     /// Stable id, `service.what_it_checks`.
     pub id: String,
+    /// Earlier ids of this control: scope files, waivers, attestations and saved reports that
+    /// use one still work, with a warning.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub renamed_from: Vec<String>,
     /// One-line title phrased as the good state.
     pub title: String,
     /// Theme.
@@ -103,18 +74,26 @@ struct CatalogFile {
 pub struct Catalog {
     controls: Vec<Control>,
     index: HashMap<String, usize>,
+    /// Earlier id → current id.
+    aliases: HashMap<String, String>,
     disabled: BTreeSet<String>,
 }
 
 impl Catalog {
-    /// The catalog bundled with the crate, validated against `registry`.
-    pub fn bundled(registry: &Registry) -> Result<Catalog> {
-        let mut cat = Catalog {
+    /// A catalog with no controls, to extend from files.
+    pub fn empty() -> Catalog {
+        Catalog {
             controls: Vec::new(),
             index: HashMap::new(),
+            aliases: HashMap::new(),
             disabled: BTreeSet::new(),
-        };
-        for (name, text) in BUNDLED {
+        }
+    }
+
+    /// The catalog bundled with the crate, validated against `registry`.
+    pub fn bundled(registry: &Registry) -> Result<Catalog> {
+        let mut cat = Catalog::empty();
+        for (name, text) in crate::services::CATALOGS {
             cat.extend_from_toml(text, name, registry)?;
         }
         Ok(cat)
@@ -134,8 +113,17 @@ impl Catalog {
         let file: CatalogFile = toml::from_str(text).map_err(|e| err(toml_message(&e, text)))?;
         for c in file.control {
             validate(&c, registry).map_err(|m| err(format!("control `{}`: {m}", c.id)))?;
-            if self.index.contains_key(&c.id) {
+            if self.index.contains_key(&c.id) || self.aliases.contains_key(&c.id) {
                 return Err(err(format!("duplicate control id `{}`", c.id)));
+            }
+            for old in &c.renamed_from {
+                if self.index.contains_key(old) || self.aliases.contains_key(old) {
+                    return Err(err(format!(
+                        "control `{}`: `renamed_from` names `{old}`, which is already a control id",
+                        c.id
+                    )));
+                }
+                self.aliases.insert(old.clone(), c.id.clone());
             }
             self.index.insert(c.id.clone(), self.controls.len());
             self.controls.push(c);
@@ -161,14 +149,29 @@ impl Catalog {
 
     /// Turn a control off; it produces no findings.
     pub fn disable(&mut self, id: &str) -> Result<()> {
-        self.position(id)?;
-        self.disabled.insert(id.to_string());
+        let i = self.position(id)?;
+        let id = self.controls[i].id.clone();
+        self.disabled.insert(id);
         Ok(())
     }
 
     /// Whether a control is turned off.
     pub fn is_disabled(&self, id: &str) -> bool {
         self.disabled.contains(id)
+    }
+
+    /// The bundled catalog's current id for an id that may be an earlier one (for reports saved
+    /// before a rename); `None` when `id` is not an earlier id.
+    pub fn bundled_rename(id: &str) -> Option<&'static str> {
+        static CELL: std::sync::OnceLock<HashMap<String, String>> = std::sync::OnceLock::new();
+        CELL.get_or_init(|| {
+            Registry::bundled()
+                .and_then(Catalog::bundled)
+                .map(|c| c.aliases)
+                .unwrap_or_default()
+        })
+        .get(id)
+        .map(String::as_str)
     }
 
     /// Every control, enabled or not, in catalog order.
@@ -183,9 +186,31 @@ impl Catalog {
             .filter(|c| !self.disabled.contains(&c.id))
     }
 
-    /// The control with this id.
+    /// The control with this id (current ids only; see [`Catalog::resolve`] for earlier ones).
     pub fn get(&self, id: &str) -> Option<&Control> {
         self.index.get(id).map(|&i| &self.controls[i])
+    }
+
+    /// The control a user-supplied id names: a current id, or an earlier one listed in a
+    /// control's `renamed_from` (noted once per process, see [`crate::notice`]).
+    pub fn resolve(&self, id: &str) -> Option<&Control> {
+        if let Some(c) = self.get(id) {
+            return Some(c);
+        }
+        let new = self.aliases.get(id)?;
+        crate::notice::renamed(id, new);
+        self.get(new)
+    }
+
+    /// The current id for `id`: itself, or the control it was renamed to.
+    pub fn canonical_id<'a>(&'a self, id: &'a str) -> &'a str {
+        match self.aliases.get(id) {
+            Some(new) => {
+                crate::notice::renamed(id, new);
+                new
+            }
+            None => id,
+        }
     }
 
     /// Controls that cite this spec or one of its implementation specifications.
@@ -196,6 +221,7 @@ impl Catalog {
     }
 
     fn position(&self, id: &str) -> Result<usize> {
+        let id = self.canonical_id(id);
         self.index.get(id).copied().ok_or_else(|| Error::Catalog {
             source_name: "settings".into(),
             message: format!("unknown control id `{id}`"),

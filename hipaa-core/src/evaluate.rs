@@ -123,6 +123,7 @@ impl Engine {
         scope: &Scope,
         now: DateTime<Utc>,
     ) -> Result<Report> {
+        let scope = &*self.canonical_scope(scope);
         for w in &scope.waivers {
             if self.catalog.get(&w.control).is_none() {
                 return Err(Error::Scope {
@@ -197,6 +198,25 @@ impl Engine {
             waivers,
             now,
         ))
+    }
+
+    /// The scope with every control id it names made current: a waiver or attestation that
+    /// uses an earlier id (see `renamed_from`) applies to the renamed control, with a notice.
+    fn canonical_scope<'s>(&self, scope: &'s Scope) -> std::borrow::Cow<'s, Scope> {
+        let renamed = |id: &str| self.catalog.canonical_id(id) != id;
+        if !scope.waivers.iter().any(|w| renamed(&w.control))
+            && !scope.attestations.iter().any(|a| renamed(&a.control))
+        {
+            return std::borrow::Cow::Borrowed(scope);
+        }
+        let mut s = scope.clone();
+        for w in &mut s.waivers {
+            w.control = self.catalog.canonical_id(&w.control).to_string();
+        }
+        for a in &mut s.attestations {
+            a.control = self.catalog.canonical_id(&a.control).to_string();
+        }
+        std::borrow::Cow::Owned(s)
     }
 
     fn finding(
@@ -292,9 +312,9 @@ impl Engine {
 mod tests {
     use super::*;
     use crate::evidence::Fact;
-    use crate::rules::testkit::*;
     use crate::rules::Verdict;
     use crate::scope::Waiver;
+    use crate::testkit::*;
     use crate::vocabulary::Severity;
     use chrono::NaiveDate;
 
@@ -304,7 +324,7 @@ mod tests {
 
     fn unencrypted() -> crate::evidence::Snapshot {
         let mut b = bucket("phi-a");
-        b.encryption = Fact::Known(crate::evidence::s3::BucketEncryption::None);
+        b.encryption = Fact::Known(crate::services::s3::evidence::BucketEncryption::None);
         snapshot_with(vec![b])
     }
 
@@ -352,7 +372,7 @@ mod tests {
             !g.ok && g.exit_code == 3 && g.failures.iter().all(|f| f.severity >= Severity::High)
         );
         let mut s = snapshot_with(vec![bucket("b")]);
-        s.iam.summary = denied("iam:GetAccountSummary");
+        sect(&mut s.services.iam).summary = denied("iam:GetAccountSummary");
         let r = engine().evaluate_at(&s, &Scope::default(), now()).unwrap();
         assert_eq!(r.gate(Severity::Low, false).exit_code, 4);
         assert!(r.gate(Severity::Low, true).ok);
@@ -374,7 +394,7 @@ mod tests {
     #[test]
     fn unknown_facts_make_the_report_incomplete() {
         let mut s = snapshot_with(vec![bucket("b")]);
-        s.iam.summary = denied("iam:GetAccountSummary");
+        sect(&mut s.services.iam).summary = denied("iam:GetAccountSummary");
         let r = engine().evaluate_at(&s, &Scope::default(), now()).unwrap();
         assert_eq!(status_of(&r, "iam.root_mfa", ACCOUNT), Status::Error);
         assert_eq!(
@@ -471,7 +491,7 @@ expires = 2027-03-01
     fn phi_only_mode_skips_untagged_and_errors_on_unknown_tags() {
         let mut untagged = bucket("open");
         untagged.tags = Fact::Known(Default::default());
-        untagged.encryption = Fact::Known(crate::evidence::s3::BucketEncryption::None);
+        untagged.encryption = Fact::Known(crate::services::s3::evidence::BucketEncryption::None);
         let mut unknown = bucket("dunno");
         unknown.tags = denied("s3:GetBucketTagging");
         let s = snapshot_with(vec![untagged, unknown]);
@@ -622,5 +642,63 @@ remediation = { console = "c", cli = "x" }
             .find(|c| c.citation == "164.312(a)(2)(iv)")
             .unwrap();
         assert_eq!(enc.status, Some(Status::Fail));
+    }
+
+    #[test]
+    fn earlier_control_ids_keep_working_with_a_notice() {
+        // A waiver, a disable and a severity override written with ids from before the rename.
+        let mut s = snapshot_with(vec![bucket("b")]);
+        crate::testkit::at(&mut s.services.guardduty, "us-east-1").detectors = Fact::Known(vec![]);
+        let mut scope = Scope::default();
+        let mut w = waiver(NaiveDate::from_ymd_opt(2030, 1, 1).unwrap());
+        w.control = "monitoring.guardduty_enabled".into();
+        w.resource = "*".into();
+        scope.waivers.push(w);
+        scope
+            .controls
+            .severity
+            .insert("logging.cloudtrail_kms".into(), Severity::Low);
+        scope.controls.disable.push("network.vpc_flow_logs".into());
+        let e = Engine::for_scope(&scope, None).unwrap();
+        let r = e.evaluate_at(&s, &scope, now()).unwrap();
+        assert_eq!(
+            status_of(&r, "guardduty.enabled", &format!("{ACCOUNT}/us-east-1")),
+            Status::Waived
+        );
+        assert!(r.findings.iter().all(|f| f.control_id != "vpc.flow_logs"));
+        assert!(r
+            .findings
+            .iter()
+            .filter(|f| f.control_id == "cloudtrail.kms_encryption")
+            .all(|f| f.severity == Severity::Low));
+        let notices = crate::notice::take().join("\n");
+        for old in [
+            "monitoring.guardduty_enabled",
+            "logging.cloudtrail_kms",
+            "network.vpc_flow_logs",
+        ] {
+            assert!(notices.contains(&format!("`{old}`")), "{notices}");
+        }
+        // Said once: the same ids again raise nothing new.
+        let _ = Engine::for_scope(&scope, None)
+            .unwrap()
+            .evaluate_at(&s, &scope, now());
+        assert!(!crate::notice::take()
+            .iter()
+            .any(|n| n.contains("monitoring.guardduty_enabled")));
+
+        // A report saved before the rename reads with the current ids.
+        let old = r
+            .to_json()
+            .replace("\"guardduty.enabled\"", "\"monitoring.guardduty_enabled\"");
+        let back = Report::from_json(&old, "old.json").unwrap();
+        assert!(back
+            .findings
+            .iter()
+            .any(|f| f.control_id == "guardduty.enabled"));
+        assert!(back
+            .findings
+            .iter()
+            .all(|f| f.control_id != "monitoring.guardduty_enabled"));
     }
 }

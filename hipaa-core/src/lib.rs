@@ -2,6 +2,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod attest;
+pub mod aws;
 pub mod bundle;
 pub mod catalog;
 pub mod demo;
@@ -9,7 +10,7 @@ pub mod eligible;
 mod error;
 mod evaluate;
 pub mod evidence;
-pub mod policy;
+pub mod notice;
 pub mod progress;
 pub mod registry;
 pub mod report;
@@ -17,13 +18,16 @@ pub mod risk;
 pub mod rules;
 pub mod scope;
 pub mod scp;
+pub mod services;
 pub mod source;
+#[cfg(test)]
+mod testkit;
 mod vocabulary;
 
 pub use catalog::{Catalog, CheckKind, Control, Remediation};
 pub use error::{Error, Result};
 pub use evaluate::Engine;
-pub use evidence::{Fact, Snapshot, Unknown, UnknownReason};
+pub use evidence::{Fact, Provenance, Snapshot, Unknown, UnknownReason};
 pub use registry::{citation_index, CitationEntry, Registry, Spec};
 pub use report::{Finding, Gate, Report, EXIT_CLEAN, EXIT_FAILURES, EXIT_INCOMPLETE};
 pub use rules::{Check, Context, Outcome, Resource, Verdict};

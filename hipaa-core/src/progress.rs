@@ -234,14 +234,14 @@ pub fn trend_table(points: &[TrendPoint]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::testkit::*;
+    use crate::testkit::*;
     use crate::{Engine, Scope};
 
     #[test]
     fn diff_of_a_fix() {
         let mut broken = bucket("phi-a");
         broken.encryption =
-            crate::evidence::Fact::Known(crate::evidence::s3::BucketEncryption::None);
+            crate::evidence::Fact::Known(crate::services::s3::evidence::BucketEncryption::None);
         let mut gone_read = bucket("phi-a");
         gone_read.versioning = denied("s3:GetBucketVersioning");
         let e = Engine::bundled().unwrap();

@@ -311,7 +311,8 @@ impl Waiver {
     /// Whether it covers this control and resource.
     pub fn covers(&self, control_id: &str, arn: &str, id: &str) -> bool {
         self.control == control_id
-            && (glob_match(&self.resource, arn) || glob_match(&self.resource, id))
+            && (crate::aws::glob::wildcard(&self.resource, arn)
+                || crate::aws::glob::wildcard(&self.resource, id))
     }
 }
 
@@ -405,41 +406,13 @@ impl Scope {
     pub fn is_excluded(&self, arn: &str, id: &str) -> bool {
         self.exclude
             .iter()
-            .any(|p| glob_match(p, arn) || glob_match(p, id))
+            .any(|p| crate::aws::glob::wildcard(p, arn) || crate::aws::glob::wildcard(p, id))
     }
 
     /// The scope entry for an account.
     pub fn account(&self, id: &str) -> Option<&AccountScope> {
         self.accounts.iter().find(|a| a.id == id)
     }
-}
-
-/// Case-sensitive match with `*` for any run of characters and `?` for one.
-pub fn glob_match(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let t: Vec<char> = text.chars().collect();
-    let (mut pi, mut ti) = (0usize, 0usize);
-    let (mut star, mut mark) = (None::<usize>, 0usize);
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some(pi);
-            mark = ti;
-            pi += 1;
-        } else if let Some(s) = star {
-            pi = s + 1;
-            mark += 1;
-            ti = mark;
-        } else {
-            return false;
-        }
-    }
-    while pi < p.len() && p[pi] == '*' {
-        pi += 1;
-    }
-    pi == p.len()
 }
 
 #[cfg(test)]
@@ -535,14 +508,5 @@ expires = 2027-06-30
             .unwrap_err()
             .to_string()
             .contains("expires before"));
-    }
-
-    #[test]
-    fn glob_matching() {
-        assert!(glob_match("*", "anything"));
-        assert!(glob_match("arn:aws:s3:::a*b", "arn:aws:s3:::axxb"));
-        assert!(!glob_match("arn:aws:s3:::a*b", "arn:aws:s3:::axxc"));
-        assert!(glob_match("k?y", "key"));
-        assert!(!glob_match("", "x"));
     }
 }

@@ -1,9 +1,9 @@
 //! Service control policies that keep PHI accounts on HIPAA-eligible services: generating them
 //! from the shipped list, and judging the ones attached to an account.
 
+use crate::aws::policy::{Effect, PolicyDocument, Statement};
 use crate::eligible::EligibleServices;
 use crate::error::{Error, Result};
-use crate::policy::{Effect, PolicyDocument, Statement};
 use serde::Serialize;
 use serde_json::json;
 
@@ -194,7 +194,7 @@ pub fn denies_region(doc: &PolicyDocument, region: &str) -> Option<String> {
                     "StringNotLike" => !c
                         .values
                         .iter()
-                        .any(|v| crate::policy::action_matches(v, region)),
+                        .any(|v| crate::aws::policy::action_matches(v, region)),
                     _ => false,
                 };
                 region_condition |= outside;

@@ -1,28 +1,26 @@
-use super::backup::BackupRegion;
-use super::governance::{Agreement, OrganizationsEvidence, TaggedInventory};
-use super::iam::IamEvidence;
-use super::kms::KmsEvidence;
-use super::logging::LoggingRegion;
-use super::network::{AccountRegion, NetworkRegion};
-use super::s3::S3Evidence;
-use super::Fact;
-use super::UnknownReason;
+use super::account::AccountRegion;
+use super::{Fact, Unknown, UnknownReason};
+use crate::services::Services;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Bumped whenever the snapshot's shape changes incompatibly.
-pub const SNAPSHOT_SCHEMA_VERSION: u32 = 1;
+///
+/// - 1: one struct with a differently shaped section per theme (logging, backup, network).
+/// - 2: `provenance` instead of `source`, and `services` with one optional section per AWS
+///   service (absent: the source does not describe that service). Version 1 files still load.
+pub const SNAPSHOT_SCHEMA_VERSION: u32 = 2;
 
-/// All evidence from one scan of one account, saved and evaluated offline as is.
+/// All evidence from one source about one account, saved and evaluated offline as is.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Snapshot {
     /// Format version of this snapshot.
     pub schema_version: u32,
     /// When the evidence was collected.
     pub taken_at: DateTime<Utc>,
-    /// What produced it (`aws`, `aws endpoint http://127.0.0.1:…`, …).
-    pub source: String,
+    /// What produced it: a live account, a template or plan file, or test data.
+    pub provenance: Provenance,
     /// AWS partition (`aws`, `aws-us-gov`, `aws-cn`).
     pub partition: String,
     /// The account id (from STS).
@@ -33,52 +31,80 @@ pub struct Snapshot {
     /// Every region of the partition and whether the account enabled it (EC2 `DescribeRegions`).
     #[serde(default = "not_collected")]
     pub account_regions: Fact<Vec<AccountRegion>>,
-    /// S3 evidence.
-    pub s3: S3Evidence,
-    /// KMS evidence.
-    pub kms: KmsEvidence,
-    /// IAM evidence.
-    pub iam: IamEvidence,
-    /// Agreements accepted in AWS Artifact (the BAA).
-    #[serde(default = "not_collected")]
-    pub agreements: Fact<Vec<Agreement>>,
-    /// AWS Organizations: membership, accounts and service control policies.
+    /// The evidence, service by service.
     #[serde(default)]
-    pub organizations: OrganizationsEvidence,
-    /// Tagged resources of every service, per region (Resource Groups Tagging API).
-    #[serde(default = "not_collected")]
-    pub inventory: Fact<Vec<TaggedInventory>>,
-    /// Logging and monitoring, per region.
-    #[serde(default = "not_collected")]
-    pub logging: Fact<Vec<LoggingRegion>>,
-    /// Backup and recovery, per region.
-    #[serde(default = "not_collected")]
-    pub backup: Fact<Vec<BackupRegion>>,
-    /// VPCs, flow logs and instance placement, per region.
-    #[serde(default = "not_collected")]
-    pub network: Fact<Vec<NetworkRegion>>,
+    pub services: Services,
     /// Every read attempted and every read that failed.
     pub reads: ReadLog,
 }
 
+/// Where a snapshot's evidence came from, which decides what a missing service section means.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Provenance {
+    /// A live scan of an AWS account, or of an emulator at `endpoint`: a service it lacks was
+    /// not collected, so its controls are ERROR.
+    Live {
+        /// The endpoint override (moto, LocalStack), when one was used.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        endpoint: Option<String>,
+    },
+    /// Infrastructure code judged before deploy: a service it does not describe is judged on
+    /// the live account instead, so its controls are NOT_APPLICABLE.
+    Template {
+        /// `cloudformation`, `cdk` or `terraform-plan`.
+        format: String,
+        /// The file or directory read.
+        path: String,
+    },
+    /// Built by a program or a test (treated like a live scan).
+    Synthetic {
+        /// What built it.
+        label: String,
+    },
+}
+
+impl Provenance {
+    /// The one-line description reports show (`aws`, `aws endpoint URL`, `cloudformation t.yaml`).
+    pub fn label(&self) -> String {
+        match self {
+            Provenance::Live { endpoint: None } => "aws".to_string(),
+            Provenance::Live {
+                endpoint: Some(url),
+            } => format!("aws endpoint {url}"),
+            Provenance::Template { format, path } => format!("{format} {path}"),
+            Provenance::Synthetic { label } => label.clone(),
+        }
+    }
+
+    /// Whether this is infrastructure code rather than an account.
+    pub fn is_template(&self) -> bool {
+        matches!(self, Provenance::Template { .. })
+    }
+
+    /// Read a version-1 `source` string back into a provenance.
+    pub(crate) fn from_label(source: &str) -> Provenance {
+        match source {
+            "aws" => Provenance::Live { endpoint: None },
+            s => match s.strip_prefix("aws endpoint ") {
+                Some(url) => Provenance::Live {
+                    endpoint: Some(url.to_string()),
+                },
+                None => Provenance::Synthetic {
+                    label: s.to_string(),
+                },
+            },
+        }
+    }
+}
+
 /// What a section missing from an older snapshot means: never read, so its controls are ERROR.
 pub(crate) fn not_collected<T>() -> Fact<T> {
-    Fact::Unknown(super::Unknown::new(
+    Fact::Unknown(Unknown::new(
         UnknownReason::NotCollected,
         "snapshot",
         "this snapshot was written before this evidence was collected",
     ))
-}
-
-impl Default for OrganizationsEvidence {
-    fn default() -> Self {
-        OrganizationsEvidence {
-            organization: not_collected(),
-            accounts: not_collected(),
-            parents: not_collected(),
-            scps: not_collected(),
-        }
-    }
 }
 
 /// The ledger of API reads, for completeness figures and the benchmark.
@@ -113,14 +139,14 @@ pub struct ReadFailure {
 impl Snapshot {
     /// Why a requested region has no evidence in a section: it is not enabled for the account, or
     /// (never expected) its collection left nothing behind.
-    pub fn missing_region(&self, region: &str, section: &str) -> super::Unknown {
+    pub fn missing_region(&self, region: &str, section: &str) -> Unknown {
         let disabled = self
             .account_regions
             .known()
             .and_then(|list| list.iter().find(|r| r.name == region))
             .filter(|r| !r.opt_in.enabled());
         match disabled {
-            Some(r) => super::Unknown::new(
+            Some(r) => Unknown::new(
                 UnknownReason::RegionDisabled,
                 "ec2:DescribeRegions",
                 format!(
@@ -128,7 +154,7 @@ impl Snapshot {
                     r.opt_in.as_str()
                 ),
             ),
-            None => super::Unknown::new(
+            None => Unknown::new(
                 UnknownReason::NotCollected,
                 "snapshot",
                 format!("no {section} evidence was collected for scanned region `{region}`"),
@@ -148,15 +174,17 @@ impl Snapshot {
             .get("schema_version")
             .and_then(serde_json::Value::as_u64)
         {
-            Some(v) if v == u64::from(SNAPSHOT_SCHEMA_VERSION) => {}
-            Some(v) => {
-                return Err(err(format!(
-                    "unsupported schema_version {v} (this build reads {SNAPSHOT_SCHEMA_VERSION})"
-                )))
+            Some(v) if v == u64::from(SNAPSHOT_SCHEMA_VERSION) => {
+                serde_json::from_value(value).map_err(|e| err(e.to_string()))
             }
-            None => return Err(err("missing `schema_version`: not a hipaa snapshot".into())),
+            Some(1) => serde_json::from_value::<super::legacy::SnapshotV1>(value)
+                .map(super::legacy::SnapshotV1::upgrade)
+                .map_err(|e| err(format!("schema_version 1: {e}"))),
+            Some(v) => Err(err(format!(
+                "unsupported schema_version {v} (this build reads 1 and {SNAPSHOT_SCHEMA_VERSION})"
+            ))),
+            None => Err(err("missing `schema_version`: not a hipaa snapshot".into())),
         }
-        serde_json::from_value(value).map_err(|e| err(e.to_string()))
     }
 
     /// Load a snapshot file.
@@ -191,7 +219,7 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("not a hipaa snapshot"), "{e}");
-        let e = Snapshot::from_json("{\"schema_version\": 1}", "s.json")
+        let e = Snapshot::from_json("{\"schema_version\": 2}", "s.json")
             .unwrap_err()
             .to_string();
         assert!(e.contains("missing field"), "{e}");
@@ -199,7 +227,7 @@ mod tests {
 
     #[test]
     fn snapshot_round_trips() {
-        let s = crate::rules::testkit::snapshot_with(vec![crate::rules::testkit::bucket("b")]);
+        let s = crate::testkit::snapshot_with(vec![crate::testkit::bucket("b")]);
         assert_eq!(Snapshot::from_json(&s.to_json(), "x").unwrap(), s);
     }
 

@@ -187,7 +187,7 @@ impl Report {
             account: snapshot.account.known().cloned(),
             snapshot: SnapshotInfo {
                 taken_at: snapshot.taken_at,
-                source: snapshot.source.clone(),
+                source: snapshot.provenance.label(),
                 regions: snapshot.regions.clone(),
             },
             scope: ScopeInfo {
@@ -269,10 +269,29 @@ impl Report {
                 ),
             });
         }
-        serde_json::from_value(value).map_err(|e| Error::Report {
+        let mut report: Report = serde_json::from_value(value).map_err(|e| Error::Report {
             path: path.into(),
             message: e.to_string(),
-        })
+        })?;
+        report.rename_controls();
+        Ok(report)
+    }
+
+    /// Give findings and waivers of a report saved before a control was renamed the current id,
+    /// so diffs and trends line up with new reports (noted once per id).
+    fn rename_controls(&mut self) {
+        let rename = |id: &mut String| {
+            if let Some(new) = crate::catalog::Catalog::bundled_rename(id) {
+                crate::notice::renamed(id, new);
+                *id = new.to_string();
+            }
+        };
+        for f in &mut self.findings {
+            rename(&mut f.control_id);
+        }
+        for w in &mut self.waivers {
+            rename(&mut w.waiver.control);
+        }
     }
 
     /// A Markdown document for tickets and wikis.

@@ -1,14 +1,15 @@
 use super::*;
-use crate::rules::testkit::*;
 use crate::scope::Scope;
+use crate::testkit::*;
 use crate::vocabulary::Status;
 use crate::Engine;
 
 fn report() -> Report {
     let mut b = bucket("phi-\"quoted\",bucket");
-    b.encryption = crate::evidence::Fact::Known(crate::evidence::s3::BucketEncryption::None);
+    b.encryption =
+        crate::evidence::Fact::Known(crate::services::s3::evidence::BucketEncryption::None);
     let mut s = snapshot_with(vec![b]);
-    s.iam.summary = denied("iam:GetAccountSummary");
+    sect(&mut s.services.iam).summary = denied("iam:GetAccountSummary");
     Engine::bundled()
         .unwrap()
         .evaluate_at(&s, &Scope::default(), now())

@@ -1,0 +1,12 @@
+//! AWS Backup: plans, selections, vaults, resource-type opt-in, and coverage of every PHI-tagged
+//! resource it can protect.
+
+pub mod evidence;
+pub(crate) mod rules;
+#[cfg(test)]
+pub(crate) mod tests;
+
+pub(crate) use rules::rules;
+
+/// The resource kinds this service's findings are about (beyond the account and its regions).
+pub(crate) const KINDS: &[&str] = &["AwsBackupBackupPlan", "AwsBackupBackupVault", "AwsDocDbCluster", "AwsFsxFileSystem", "AwsFsxVolume", "AwsStorageGatewayVolume"];

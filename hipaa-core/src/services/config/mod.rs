@@ -1,0 +1,11 @@
+//! AWS Config: configuration recorders in every scanned region.
+
+pub mod evidence;
+pub(crate) mod rules;
+#[cfg(test)]
+pub(crate) mod tests;
+
+pub(crate) use rules::rules;
+
+/// The resource kinds this service's findings are about (beyond the account and its regions).
+pub(crate) const KINDS: &[&str] = &[];

@@ -1,0 +1,11 @@
+//! Amazon DynamoDB: tables and their point-in-time recovery.
+
+pub mod evidence;
+pub(crate) mod rules;
+#[cfg(test)]
+pub(crate) mod tests;
+
+pub(crate) use rules::rules;
+
+/// The resource kinds this service's findings are about (beyond the account and its regions).
+pub(crate) const KINDS: &[&str] = &["AwsDynamoDbTable"];

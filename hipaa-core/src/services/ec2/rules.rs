@@ -1,0 +1,7 @@
+//! Amazon EC2 rules: none yet.
+
+use crate::rules::RuleFn;
+
+pub(crate) fn rules() -> Vec<RuleFn> {
+    Vec::new()
+}
