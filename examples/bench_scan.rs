@@ -48,19 +48,30 @@ async fn floor(url: &str, calls: u64, concurrency: usize) -> Duration {
 
 fn resources(s: &Snapshot) -> BTreeMap<&'static str, u64> {
     let mut m = BTreeMap::new();
-    m.insert("s3", s.s3.buckets.known().map_or(0, |b| b.len() as u64));
+    let sv = &s.services;
+    m.insert(
+        "s3",
+        sv.s3
+            .as_ref()
+            .and_then(|s3| s3.buckets.known())
+            .map_or(0, |b| b.len() as u64),
+    );
     m.insert(
         "kms",
-        s.kms
-            .regions
+        sv.kms
             .iter()
-            .filter_map(|r| r.keys.known())
+            .flat_map(|k| k.iter())
+            .filter_map(|(_, r)| r.keys.known())
             .map(|k| k.len() as u64)
             .sum(),
     );
-    let iam = s.iam.authorization.known().map_or(0, |a| {
-        (a.users.len() + a.groups.len() + a.roles.len()) as u64
-    });
+    let iam = sv
+        .iam
+        .as_ref()
+        .and_then(|i| i.authorization.known())
+        .map_or(0, |a| {
+            (a.users.len() + a.groups.len() + a.roles.len()) as u64
+        });
     m.insert("iam", iam);
     m
 }

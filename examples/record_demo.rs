@@ -37,7 +37,9 @@ fn main() {
         );
         std::process::exit(1);
     }
-    snapshot.source = "sample environment (moto fixture, tests/fixture/seed.py)".into();
+    snapshot.provenance = hipaa_core::Provenance::Synthetic {
+        label: "sample environment (moto fixture, tests/fixture/seed.py)".into(),
+    };
     let path = repo_root().join("hipaa-core/data/demo/snapshot.json");
     if let Err(e) = std::fs::write(&path, snapshot.to_json() + "\n") {
         eprintln!("cannot write {}: {e}", path.display());

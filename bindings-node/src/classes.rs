@@ -154,10 +154,10 @@ impl Snapshot {
         timestamp(&self.inner.taken_at)
     }
 
-    /// What collected it (`aws`, `aws endpoint http://127.0.0.1:…`).
+    /// What collected it (`aws`, `aws endpoint http://127.0.0.1:…`, `cloudformation t.yaml`).
     #[napi(getter)]
     pub fn source(&self) -> String {
-        self.inner.source.clone()
+        self.inner.provenance.label()
     }
 
     /// AWS partition.

@@ -644,6 +644,9 @@ pub struct Control {
     pub rationale: String,
     /// How to fix it.
     pub remediation: Remediation,
+    /// Earlier ids of this control, still accepted in scope files, waivers and saved reports.
+    #[napi(js_name = "renamed_from")]
+    pub renamed_from: Vec<String>,
 }
 
 impl From<&hipaa_core::Control> for Control {
@@ -659,6 +662,7 @@ impl From<&hipaa_core::Control> for Control {
             check,
             rationale,
             remediation,
+            renamed_from,
         } = c;
         Control {
             id: id.clone(),
@@ -671,6 +675,7 @@ impl From<&hipaa_core::Control> for Control {
             check: (*check).into(),
             rationale: rationale.clone(),
             remediation: remediation.into(),
+            renamed_from: renamed_from.clone(),
         }
     }
 }

@@ -272,6 +272,11 @@ impl PyControl {
     fn rationale(&self) -> &str {
         &self.0.rationale
     }
+    /// Earlier ids of this control, still accepted in scope files, waivers and saved reports.
+    #[getter]
+    fn renamed_from(&self) -> Vec<String> {
+        self.0.renamed_from.clone()
+    }
     #[getter]
     fn remediation(&self) -> PyRemediation {
         PyRemediation(self.0.remediation.clone())

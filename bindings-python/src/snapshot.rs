@@ -44,10 +44,10 @@ impl PySnapshot {
     fn taken_at(&self) -> DateTime<Utc> {
         self.inner.taken_at
     }
-    /// What produced it (`aws`, `aws endpoint http://…`).
+    /// What produced it (`aws`, `aws endpoint http://…`, `cloudformation t.yaml`).
     #[getter]
-    fn source(&self) -> &str {
-        &self.inner.source
+    fn source(&self) -> String {
+        self.inner.provenance.label()
     }
     #[getter]
     fn partition(&self) -> &str {

@@ -129,6 +129,11 @@ impl<'a> Ledger<'a> {
         Unknown::new(reason, op, detail)
     }
 
+    /// Record an answer that could not be read (a field every real answer has is missing).
+    pub(crate) fn parse_error(&self, op: &str, resource: &str, why: impl Into<String>) -> Unknown {
+        self.fail(op, resource, (UnknownReason::ParseError, why.into()))
+    }
+
     fn count(&self, op: &str) {
         if let Ok(mut c) = self.inner.calls.lock() {
             *c.entry(op.to_string()).or_insert(0) += 1;

@@ -23,7 +23,12 @@ const EXIT_ERROR: u8 = 1;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
+    let result = run(cli);
+    // Earlier control ids in the user's files, and the like: said once each, on stderr.
+    for n in hipaa_core::notice::take() {
+        eprintln!("hipaa: warning: {n}");
+    }
+    match result {
         Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(EXIT_ERROR)),
         Err(e) => {
             eprintln!("hipaa: error: {e}");

@@ -402,3 +402,47 @@ fn new_thresholds_and_baa_records_are_read_from_the_scope_file() {
         stderr(&o)
     );
 }
+
+#[test]
+fn an_earlier_control_id_still_works_and_warns_once() {
+    let (snap, _) = demo_paths();
+    let scope = temp(
+        "renamed-scope.toml",
+        r#"
+[controls]
+disable = ["monitoring.guardduty_enabled"]
+
+[[waivers]]
+control = "monitoring.guardduty_enabled"
+resource = "*"
+justification = "testing the old id"
+owner = "sec"
+expires = 2099-01-01
+"#,
+    );
+    let o = hipaa(&[
+        "evaluate",
+        snap.to_str().unwrap(),
+        "--scope",
+        scope.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let warnings: Vec<String> = stderr(&o)
+        .lines()
+        .filter(|l| l.contains("monitoring.guardduty_enabled"))
+        .map(str::to_string)
+        .collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].contains("`guardduty.enabled`"),
+        "{}",
+        warnings[0]
+    );
+    let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    assert!(findings
+        .iter()
+        .all(|f| f["control_id"] != "guardduty.enabled"));
+}

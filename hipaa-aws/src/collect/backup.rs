@@ -1,89 +1,41 @@
-//! Backup and recovery: AWS Backup plans, selections and vaults; DynamoDB, RDS and EFS backup settings, per region.
-//!
-//! Every read is a List*, Describe* or Get* call; no table, database or file system content is read.
+//! AWS Backup: plans with their rules and selections, vaults, and the resource types the region
+//! lets AWS Backup protect. Every read is a List*, Describe* or Get* call.
 
-use super::Scan;
 use crate::ledger::Ledger;
+use crate::regional::{client_in, each_region};
+use crate::scan::Scan;
 use aws_sdk_backup::types::ConditionType;
-use aws_sdk_dynamodb::types::PointInTimeRecoveryStatus;
 use futures::stream::{self, StreamExt};
-use hipaa_core::evidence::backup::*;
-use hipaa_core::evidence::{Fact, Tags, Unknown, UnknownReason};
+use hipaa_core::evidence::{Fact, Regional, Unknown};
+use hipaa_core::services::backup::evidence::*;
 
 const STAGE: &str = "backup";
 
+pub(crate) async fn collect(scan: &Scan<'_>) -> Option<Regional<BackupRegion>> {
+    Some(
+        each_region(scan, |region| async move {
+            let l = &scan.ledger;
+            // One unit per listing; the per-item reads announce their own units once counted.
+            l.plan(3, STAGE);
+            let c = client_in!(aws_sdk_backup, &scan.config, region);
+            let r = region.as_str();
+            let (plans, vaults, opt_in) = tokio::join!(
+                plans(l, &c, r),
+                l.ticked(STAGE, vaults(l, &c, r)),
+                l.ticked(STAGE, region_settings(l, &c, r)),
+            );
+            BackupRegion {
+                plans: plans.into(),
+                vaults: vaults.into(),
+                opt_in: opt_in.into(),
+            }
+        })
+        .await,
+    )
+}
+
 /// Tag keys in selection conditions are written `aws:ResourceTag/<key>`.
 const RESOURCE_TAG: &str = "aws:ResourceTag/";
-
-pub(crate) async fn collect(scan: &Scan<'_>) -> Fact<Vec<BackupRegion>> {
-    let regions = stream::iter(scan.regions.clone())
-        .map(|r| region(scan, r))
-        .buffered(4)
-        .collect()
-        .await;
-    Fact::Known(regions)
-}
-
-/// The service clients of one region, built from the shared config.
-struct Clients {
-    backup: aws_sdk_backup::Client,
-    dynamodb: aws_sdk_dynamodb::Client,
-    rds: aws_sdk_rds::Client,
-    efs: aws_sdk_efs::Client,
-}
-
-impl Clients {
-    fn new(scan: &Scan<'_>, region: &str) -> Self {
-        let r = || aws_types::region::Region::new(region.to_string());
-        Clients {
-            backup: aws_sdk_backup::Client::from_conf(
-                aws_sdk_backup::config::Builder::from(&scan.config)
-                    .region(r())
-                    .build(),
-            ),
-            dynamodb: aws_sdk_dynamodb::Client::from_conf(
-                aws_sdk_dynamodb::config::Builder::from(&scan.config)
-                    .region(r())
-                    .build(),
-            ),
-            rds: aws_sdk_rds::Client::from_conf(
-                aws_sdk_rds::config::Builder::from(&scan.config)
-                    .region(r())
-                    .build(),
-            ),
-            efs: aws_sdk_efs::Client::from_conf(
-                aws_sdk_efs::config::Builder::from(&scan.config)
-                    .region(r())
-                    .build(),
-            ),
-        }
-    }
-}
-
-async fn region(scan: &Scan<'_>, region: String) -> BackupRegion {
-    let l = &scan.ledger;
-    // One unit per listing; the per-item reads announce their own units once counted.
-    l.plan(6, STAGE);
-    let c = Clients::new(scan, &region);
-    let r = region.as_str();
-    let (plans, vaults, dynamodb_tables, rds_instances, efs_file_systems, opt_in) = tokio::join!(
-        plans(l, &c.backup, r),
-        l.ticked(STAGE, vaults(l, &c.backup, r)),
-        tables(l, &c.dynamodb, r),
-        l.ticked(STAGE, rds_instances(l, &c.rds, r)),
-        file_systems(l, &c.efs, r),
-        l.ticked(STAGE, region_settings(l, &c.backup, r)),
-    );
-    BackupRegion {
-        region,
-        plans: plans.into(),
-        vaults: vaults.into(),
-        dynamodb_tables: dynamodb_tables.into(),
-        rds_instances: rds_instances.into(),
-        efs_file_systems: efs_file_systems.into(),
-        opt_in: opt_in.into(),
-    }
-}
 
 /// Which resource types AWS Backup may protect in the region.
 async fn region_settings(
@@ -97,17 +49,8 @@ async fn region_settings(
         .await?;
     match out.resource_type_opt_in_preference() {
         Some(m) => Ok(m.iter().map(|(k, v)| (k.clone(), *v)).collect()),
-        None => Err(parse_error(
-            l,
-            OP,
-            region,
-            "no resource type opt-in preferences",
-        )),
+        None => Err(l.parse_error(OP, region, "no resource type opt-in preferences")),
     }
-}
-
-fn parse_error(l: &Ledger<'_>, op: &str, resource: &str, why: impl Into<String>) -> Unknown {
-    l.fail(op, resource, (UnknownReason::ParseError, why.into()))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -131,7 +74,7 @@ async fn plans(
                         arn.to_string(),
                         p.backup_plan_name().unwrap_or_default().to_string(),
                     )),
-                    _ => return Err(parse_error(l, OP, region, "a plan without id or ARN")),
+                    _ => return Err(l.parse_error(OP, region, "a plan without id or ARN")),
                 }
             }
         }
@@ -177,7 +120,7 @@ async fn plan_rules(
     Fact::from(r.and_then(|o| {
         let plan = o
             .backup_plan()
-            .ok_or_else(|| parse_error(l, OP, arn, "no plan document in the answer"))?;
+            .ok_or_else(|| l.parse_error(OP, arn, "no plan document in the answer"))?;
         Ok(plan.rules().iter().map(rule).collect())
     }))
 }
@@ -233,7 +176,7 @@ async fn read_selections(
         for s in page.backup_selections_list() {
             match s.selection_id() {
                 Some(id) => ids.push(id.to_string()),
-                None => return Err(parse_error(l, LIST, plan_arn, "a selection without id")),
+                None => return Err(l.parse_error(LIST, plan_arn, "a selection without id")),
             }
         }
     }
@@ -253,8 +196,8 @@ async fn read_selections(
                 .await?;
             let sel = o
                 .backup_selection()
-                .ok_or_else(|| parse_error(l, GET, &resource, "no selection in the answer"))?;
-            selection(&sid, sel).map_err(|why| parse_error(l, GET, &resource, why))
+                .ok_or_else(|| l.parse_error(GET, &resource, "no selection in the answer"))?;
+            selection(&sid, sel).map_err(|why| l.parse_error(GET, &resource, why))
         })
         .buffered(8)
         .collect()
@@ -332,7 +275,7 @@ async fn vaults(
     while let Some(page) = l.page(OP, region, pages.next()).await? {
         for v in page.backup_vault_list() {
             let (Some(name), Some(arn)) = (v.backup_vault_name(), v.backup_vault_arn()) else {
-                return Err(parse_error(l, OP, region, "a vault without name or ARN"));
+                return Err(l.parse_error(OP, region, "a vault without name or ARN"));
             };
             out.push(BackupVault {
                 name: name.to_string(),
@@ -346,282 +289,6 @@ async fn vaults(
     }
     out.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(out)
-}
-
-// ---------------------------------------------------------------------------------------------
-// DynamoDB
-
-async fn tables(
-    l: &Ledger<'_>,
-    client: &aws_sdk_dynamodb::Client,
-    region: &str,
-) -> Result<Vec<DynamoTable>, Unknown> {
-    let names = async {
-        let mut pages = client.list_tables().into_paginator().send();
-        let mut out = Vec::new();
-        while let Some(page) = l.page("dynamodb:ListTables", region, pages.next()).await? {
-            out.extend(page.table_names().iter().cloned());
-        }
-        Ok::<_, Unknown>(out)
-    }
-    .await;
-    l.tick(STAGE);
-    let names = names?;
-    l.plan(names.len() as u64, STAGE);
-    let read: Vec<Result<Option<DynamoTable>, Unknown>> = stream::iter(names)
-        .map(|n| async move {
-            let t = table(l, client, region, n).await;
-            l.tick(STAGE);
-            t
-        })
-        .buffer_unordered(16)
-        .collect()
-        .await;
-    // A table that could not be described has no ARN to report it under: the listing is unknown.
-    let mut out: Vec<DynamoTable> = read
-        .into_iter()
-        .collect::<Result<Vec<_>, _>>()?
-        .into_iter()
-        .flatten()
-        .collect();
-    out.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(out)
-}
-
-/// One table; `Ok(None)` when it was deleted since the listing.
-async fn table(
-    l: &Ledger<'_>,
-    client: &aws_sdk_dynamodb::Client,
-    region: &str,
-    name: String,
-) -> Result<Option<DynamoTable>, Unknown> {
-    const DESCRIBE: &str = "dynamodb:DescribeTable";
-    const PITR: &str = "dynamodb:DescribeContinuousBackups";
-    let resource = format!("{region}/{name}");
-    // The table first: its ARN names the tags, and a table deleted since the listing is skipped.
-    let described = l
-        .read(
-            DESCRIBE,
-            &resource,
-            &["ResourceNotFoundException"],
-            client.describe_table().table_name(&name).send(),
-        )
-        .await?;
-    let Some(described) = described else {
-        return Ok(None);
-    };
-    let arn = described
-        .table()
-        .and_then(|t| t.table_arn())
-        .ok_or_else(|| parse_error(l, DESCRIBE, &resource, "no table ARN in the answer"))?
-        .to_string();
-    let pitr = async {
-        let o = l
-            .must(
-                PITR,
-                &arn,
-                client
-                    .describe_continuous_backups()
-                    .table_name(&name)
-                    .send(),
-            )
-            .await?;
-        o.continuous_backups_description()
-            .and_then(|d| d.point_in_time_recovery_description())
-            .and_then(|p| p.point_in_time_recovery_status())
-            .map(|s| *s == PointInTimeRecoveryStatus::Enabled)
-            .ok_or_else(|| parse_error(l, PITR, &arn, "no point-in-time recovery status"))
-    };
-    let (pitr, tags) = tokio::join!(pitr, table_tags(l, client, &arn));
-    Ok(Some(DynamoTable {
-        name,
-        arn,
-        pitr: pitr.into(),
-        tags: tags.into(),
-    }))
-}
-
-async fn table_tags(
-    l: &Ledger<'_>,
-    client: &aws_sdk_dynamodb::Client,
-    arn: &str,
-) -> Result<Tags, Unknown> {
-    const OP: &str = "dynamodb:ListTagsOfResource";
-    let mut tags = Tags::new();
-    let mut token: Option<String> = None;
-    loop {
-        let o = l
-            .must(
-                OP,
-                arn,
-                client
-                    .list_tags_of_resource()
-                    .resource_arn(arn)
-                    .set_next_token(token.clone())
-                    .send(),
-            )
-            .await?;
-        for t in o.tags() {
-            tags.insert(t.key().to_string(), t.value().to_string());
-        }
-        match o.next_token() {
-            Some(next) if !next.is_empty() => {
-                if token.as_deref() == Some(next) {
-                    return Err(parse_error(l, OP, arn, "the same page token twice"));
-                }
-                token = Some(next.to_string());
-            }
-            _ => return Ok(tags),
-        }
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// RDS
-
-async fn rds_instances(
-    l: &Ledger<'_>,
-    client: &aws_sdk_rds::Client,
-    region: &str,
-) -> Result<Vec<RdsInstance>, Unknown> {
-    const OP: &str = "rds:DescribeDBInstances";
-    let mut pages = client.describe_db_instances().into_paginator().send();
-    let mut out = Vec::new();
-    while let Some(page) = l.page(OP, region, pages.next()).await? {
-        for i in page.db_instances() {
-            // Both settings are always in a real answer; without them there is nothing to judge.
-            let (Some(id), Some(arn), Some(retention), Some(encrypted)) = (
-                i.db_instance_identifier(),
-                i.db_instance_arn(),
-                i.backup_retention_period(),
-                i.storage_encrypted(),
-            ) else {
-                return Err(parse_error(
-                    l,
-                    OP,
-                    region,
-                    "an instance without identifier, ARN, backup retention or storage encryption",
-                ));
-            };
-            out.push(RdsInstance {
-                id: id.to_string(),
-                arn: arn.to_string(),
-                engine: i.engine().unwrap_or_default().to_string(),
-                backup_retention_days: retention,
-                storage_encrypted: encrypted,
-                vpc_id: i
-                    .db_subnet_group()
-                    .and_then(|g| g.vpc_id())
-                    .filter(|v| !v.is_empty())
-                    .map(str::to_string),
-                tags: i
-                    .tag_list()
-                    .iter()
-                    .filter_map(|t| Some((t.key()?.to_string(), t.value()?.to_string())))
-                    .collect(),
-            });
-        }
-    }
-    out.sort_by(|a, b| a.id.cmp(&b.id));
-    Ok(out)
-}
-
-// ---------------------------------------------------------------------------------------------
-// EFS
-
-async fn file_systems(
-    l: &Ledger<'_>,
-    client: &aws_sdk_efs::Client,
-    region: &str,
-) -> Result<Vec<FileSystem>, Unknown> {
-    const OP: &str = "elasticfilesystem:DescribeFileSystems";
-    let listed = async {
-        let mut pages = client.describe_file_systems().into_paginator().send();
-        let mut out = Vec::new();
-        while let Some(page) = l.page(OP, region, pages.next()).await? {
-            for f in page.file_systems() {
-                let Some(encrypted) = f.encrypted() else {
-                    return Err(parse_error(
-                        l,
-                        OP,
-                        region,
-                        "a file system without encryption",
-                    ));
-                };
-                let id = f.file_system_id().to_string();
-                let arn = match f.file_system_arn() {
-                    Some(a) => a.to_string(),
-                    None => format!(
-                        "arn:{}:elasticfilesystem:{region}:{}:file-system/{id}",
-                        hipaa_core::evidence::network::partition_of_region(region),
-                        f.owner_id()
-                    ),
-                };
-                let tags: Tags = f
-                    .tags()
-                    .iter()
-                    .map(|t| (t.key().to_string(), t.value().to_string()))
-                    .collect();
-                out.push((id, arn, encrypted, tags));
-            }
-        }
-        Ok(out)
-    }
-    .await;
-    l.tick(STAGE);
-    let listed = listed?;
-    l.plan(listed.len() as u64, STAGE);
-    let mut out: Vec<FileSystem> = stream::iter(listed)
-        .map(|(id, arn, encrypted, tags)| async move {
-            let backup_enabled = efs_backup_enabled(l, client, &id, &arn).await;
-            l.tick(STAGE);
-            FileSystem {
-                id,
-                arn,
-                encrypted,
-                backup_enabled,
-                tags,
-            }
-        })
-        .buffer_unordered(16)
-        .collect()
-        .await;
-    out.sort_by(|a, b| a.id.cmp(&b.id));
-    Ok(out)
-}
-
-/// `PolicyNotFound` is EFS's answer for a file system whose backup policy was never set:
-/// automatic backups are off.
-async fn efs_backup_enabled(
-    l: &Ledger<'_>,
-    client: &aws_sdk_efs::Client,
-    id: &str,
-    arn: &str,
-) -> Fact<bool> {
-    let r = l
-        .read(
-            "elasticfilesystem:DescribeBackupPolicy",
-            arn,
-            &["PolicyNotFound"],
-            client.describe_backup_policy().file_system_id(id).send(),
-        )
-        .await;
-    Fact::from(r.and_then(|o| {
-        match o {
-            None => Ok(false),
-            Some(o) => o
-                .backup_policy()
-                .map(|p| *p.status() == aws_sdk_efs::types::Status::Enabled)
-                .ok_or_else(|| {
-                    parse_error(
-                        l,
-                        "elasticfilesystem:DescribeBackupPolicy",
-                        arn,
-                        "no backup policy in the answer",
-                    )
-                }),
-        }
-    }))
 }
 
 #[cfg(test)]
@@ -641,6 +308,7 @@ mod tests {
         create_mock_http_client, mock, MockResponseInterceptor, Rule, RuleMode,
     };
     use aws_smithy_types::error::ErrorMetadata;
+    use hipaa_core::evidence::UnknownReason;
 
     const PLAN: &str = "plan-1";
     const PLAN_ARN: &str = "arn:aws:backup:us-east-1:123456789012:backup-plan:plan-1";

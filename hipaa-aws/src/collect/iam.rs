@@ -1,16 +1,16 @@
 //! IAM: account summary, password policy, credential report and authorization details.
 
-use super::Scan;
+use crate::scan::Scan;
 use aws_sdk_iam::types::{EntityType, ReportStateType, SummaryKeyType};
 use chrono::{DateTime, Utc};
-use hipaa_core::evidence::iam::*;
 use hipaa_core::evidence::{Unknown, UnknownReason};
+use hipaa_core::services::iam::evidence::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 const STAGE: &str = "iam";
 
-pub(crate) async fn collect(scan: &Scan<'_>) -> IamEvidence {
+pub(crate) async fn collect(scan: &Scan<'_>) -> Option<IamEvidence> {
     let client = aws_sdk_iam::Client::new(&scan.config);
     scan.ledger.plan(4, STAGE);
     let tick = || scan.ledger.tick(STAGE);
@@ -36,12 +36,12 @@ pub(crate) async fn collect(scan: &Scan<'_>) -> IamEvidence {
             r
         },
     );
-    IamEvidence {
+    Some(IamEvidence {
         summary: summary.into(),
         password_policy: password_policy.into(),
         credential_report: credential_report.into(),
         authorization: authorization.into(),
-    }
+    })
 }
 
 async fn summary(scan: &Scan<'_>, client: &aws_sdk_iam::Client) -> Result<AccountSummary, Unknown> {

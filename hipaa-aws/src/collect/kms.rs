@@ -1,21 +1,18 @@
 //! KMS: keys per region; details (rotation, policy, tags) only for customer-managed keys.
 
-use super::{to_chrono, Scan};
+use crate::regional::{each_region, to_chrono};
+use crate::scan::Scan;
 use aws_sdk_kms::types::{KeyManagerType, KeyState};
 use futures::stream::{self, StreamExt};
-use hipaa_core::evidence::kms::*;
+use hipaa_core::evidence::Regional;
 use hipaa_core::evidence::{Fact, Tags, Unknown, UnknownReason};
+use hipaa_core::services::kms::evidence::*;
 use std::collections::HashMap;
 
 const STAGE: &str = "kms";
 
-pub(crate) async fn collect(scan: &Scan<'_>) -> KmsEvidence {
-    let regions = stream::iter(scan.regions.clone())
-        .map(|r| region(scan, r))
-        .buffered(4)
-        .collect()
-        .await;
-    KmsEvidence { regions }
+pub(crate) async fn collect(scan: &Scan<'_>) -> Option<Regional<KmsRegion>> {
+    Some(each_region(scan, |r| region(scan, r)).await)
 }
 
 async fn region(scan: &Scan<'_>, region: String) -> KmsRegion {
@@ -33,7 +30,6 @@ async fn region(scan: &Scan<'_>, region: String) -> KmsRegion {
     let keys = match keys {
         Err(u) => {
             return KmsRegion {
-                region,
                 keys: Fact::Unknown(u),
             }
         }
@@ -54,7 +50,6 @@ async fn region(scan: &Scan<'_>, region: String) -> KmsRegion {
         .await;
     out.sort_by(|a, b| a.id.cmp(&b.id));
     KmsRegion {
-        region,
         keys: Fact::Known(out),
     }
 }

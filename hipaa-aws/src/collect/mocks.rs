@@ -23,3 +23,70 @@ pub(crate) fn sdk_config() -> SdkConfig {
         .retry_config(RetryConfig::disabled())
         .build()
 }
+
+/// A client of `$sdk` whose only answer is `$rule`.
+macro_rules! mocked {
+    ($sdk:ident, $rule:expr) => {
+        $sdk::Client::from_conf(
+            $sdk::config::Builder::from(&crate::collect::mocks::sdk_config())
+                .interceptor(
+                    aws_smithy_mocks::MockResponseInterceptor::new()
+                        .rule_mode(aws_smithy_mocks::RuleMode::MatchAny)
+                        .with_rule($rule),
+                )
+                .build(),
+        )
+    };
+}
+pub(crate) use mocked;
+
+/// A scan of account 123456789012 in us-east-1 over the mock configuration.
+pub(crate) fn scan(ledger: crate::ledger::Ledger<'_>) -> crate::scan::Scan<'_> {
+    crate::scan::Scan {
+        config: sdk_config(),
+        regions: vec!["us-east-1".into()],
+        local_endpoint: None,
+        ledger,
+        account: hipaa_core::evidence::Fact::Known("123456789012".into()),
+        partition: "aws".into(),
+    }
+}
+
+/// An error answer in the JSON protocols' shape.
+pub(crate) fn json_error(
+    status: u16,
+    code: &str,
+    message: &str,
+    json_type: &str,
+) -> aws_smithy_runtime_api::client::orchestrator::HttpResponse {
+    use aws_smithy_runtime_api::http::StatusCode;
+    use aws_smithy_types::body::SdkBody;
+    let body = format!(r#"{{"__type":"{code}","message":"{message}"}}"#);
+    let status =
+        StatusCode::try_from(status).unwrap_or_else(|_| StatusCode::try_from(500).unwrap());
+    let mut r = aws_smithy_runtime_api::client::orchestrator::HttpResponse::new(
+        status,
+        SdkBody::from(body),
+    );
+    r.headers_mut()
+        .insert("content-type", json_type.to_string());
+    r.headers_mut().insert("x-amzn-errortype", code.to_string());
+    r
+}
+
+/// A client of `$sdk` answered by the first matching rule of `$rules`.
+macro_rules! mocked_rules {
+    ($sdk:ident, $rules:expr) => {{
+        let mut mocks = aws_smithy_mocks::MockResponseInterceptor::new()
+            .rule_mode(aws_smithy_mocks::RuleMode::MatchAny);
+        for rule in $rules {
+            mocks = mocks.with_rule(rule);
+        }
+        $sdk::Client::from_conf(
+            $sdk::config::Builder::from(&crate::collect::mocks::sdk_config())
+                .interceptor(mocks)
+                .build(),
+        )
+    }};
+}
+pub(crate) use mocked_rules;

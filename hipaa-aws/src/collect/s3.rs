@@ -1,13 +1,13 @@
 //! S3: buckets and their configuration, each read from the bucket's own region.
 
-use super::Scan;
+use crate::scan::Scan;
 use aws_sdk_s3::types::{
     BucketVersioningStatus, ObjectLockEnabled, ReplicationRuleStatus, ServerSideEncryption,
 };
 use aws_sdk_s3control::config::endpoint::{Endpoint, EndpointFuture, Params, ResolveEndpoint};
 use futures::stream::{self, StreamExt};
-use hipaa_core::evidence::s3::*;
 use hipaa_core::evidence::{Fact, Tags, Unknown, UnknownReason};
+use hipaa_core::services::s3::evidence::*;
 use std::collections::HashMap;
 use std::sync::Mutex;
 
@@ -38,11 +38,8 @@ impl Clients<'_> {
     }
 }
 
-pub(crate) async fn collect(
-    scan: &Scan<'_>,
-    account: &Fact<String>,
-    partition: &str,
-) -> S3Evidence {
+pub(crate) async fn collect(scan: &Scan<'_>) -> Option<S3Evidence> {
+    let (account, partition) = (&scan.account, scan.partition.as_str());
     let clients = Clients {
         scan,
         by_region: Mutex::new(HashMap::new()),
@@ -74,10 +71,10 @@ pub(crate) async fn collect(
             Fact::Known(out)
         }
     };
-    S3Evidence {
+    Some(S3Evidence {
         buckets,
         account_public_access_block: account_pab,
-    }
+    })
 }
 
 async fn list_buckets(

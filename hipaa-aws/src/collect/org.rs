@@ -1,105 +1,30 @@
-//! Governance: AWS Artifact agreements, AWS Organizations (membership, accounts, the SCPs on the
-//! account and its parents) and the Resource Groups Tagging API inventory.
+//! AWS Organizations: the organization, its accounts, the scanned account's parents and the
+//! service control policies on them, read from the partition's global region.
 
-use super::{to_chrono, Scan};
+use crate::regional::global_region;
+use crate::scan::Scan;
 use aws_sdk_organizations::types::{ParentType, PolicyType};
 use futures::stream::{self, StreamExt};
-use hipaa_core::evidence::governance::*;
-use hipaa_core::evidence::{Fact, Tags, Unknown, UnknownReason};
+use hipaa_core::evidence::{Fact, Unknown, UnknownReason};
+use hipaa_core::services::org::evidence::*;
 use std::collections::BTreeMap;
 
-const STAGE: &str = "governance";
+const STAGE: &str = "organizations";
 
-/// What this collector returns to the snapshot.
-pub(crate) struct Governance {
-    pub agreements: Fact<Vec<Agreement>>,
-    pub organizations: OrganizationsEvidence,
-    pub inventory: Fact<Vec<TaggedInventory>>,
-}
-
-/// Artifact and Organizations are global services answered in us-east-1 (aws-us-gov-west-1 and
-/// cn-northwest-1 in the other partitions).
-fn global_region(partition: &str) -> &'static str {
-    match partition {
-        "aws-us-gov" => "us-gov-west-1",
-        "aws-cn" => "cn-northwest-1",
-        _ => "us-east-1",
-    }
-}
-
-pub(crate) async fn collect(
-    scan: &Scan<'_>,
-    account: &Fact<String>,
-    partition: &str,
-) -> Governance {
-    let region = aws_config::Region::new(global_region(partition));
-    let artifact = aws_sdk_artifact::Client::from_conf(
-        aws_sdk_artifact::config::Builder::from(&scan.config)
-            .region(region.clone())
-            .build(),
-    );
-    let orgs = aws_sdk_organizations::Client::from_conf(
+pub(crate) async fn collect(scan: &Scan<'_>) -> Option<OrganizationsEvidence> {
+    let client = aws_sdk_organizations::Client::from_conf(
         aws_sdk_organizations::config::Builder::from(&scan.config)
-            .region(region)
+            .region(aws_config::Region::new(global_region(&scan.partition)))
             .build(),
     );
-    let (agreements, organizations, inventory) = tokio::join!(
-        agreements(scan, &artifact),
-        organizations(scan, &orgs, account),
-        inventory(scan)
-    );
-    Governance {
-        agreements,
-        organizations,
-        inventory,
-    }
-}
-
-pub(crate) async fn agreements(
-    scan: &Scan<'_>,
-    client: &aws_sdk_artifact::Client,
-) -> Fact<Vec<Agreement>> {
-    let l = &scan.ledger;
-    l.plan(1, STAGE);
-    let mut pages = client.list_customer_agreements().into_paginator().send();
-    let mut out = Vec::new();
-    let r: Result<(), Unknown> = async {
-        while let Some(page) = l
-            .page("artifact:ListCustomerAgreements", "", pages.next())
-            .await?
-        {
-            for a in page.customer_agreements() {
-                out.push(Agreement {
-                    id: a.id().unwrap_or_default().to_string(),
-                    name: a.name().unwrap_or_default().to_string(),
-                    arn: a.arn().unwrap_or_default().to_string(),
-                    state: a
-                        .state()
-                        .map(|s| s.as_str().to_string())
-                        .unwrap_or_default(),
-                    kind: a
-                        .r#type()
-                        .map(|s| s.as_str().to_string())
-                        .unwrap_or_default(),
-                    account: a.aws_account_id().map(str::to_string),
-                    organization_arn: a.organization_arn().map(str::to_string),
-                    effective_start: a.effective_start().and_then(to_chrono),
-                    effective_end: a.effective_end().and_then(to_chrono),
-                });
-            }
-        }
-        Ok(())
-    }
-    .await;
-    l.tick(STAGE);
-    r.map(|()| out).into()
+    Some(organizations(scan, &client, &scan.account).await)
 }
 
 fn not_collected<T>(op: &str, why: &str) -> Fact<T> {
     Fact::Unknown(Unknown::new(UnknownReason::NotCollected, op, why))
 }
 
-pub(crate) async fn organizations(
+async fn organizations(
     scan: &Scan<'_>,
     client: &aws_sdk_organizations::Client,
     account: &Fact<String>,
@@ -337,168 +262,21 @@ async fn scps(
     Ok(out)
 }
 
-async fn inventory(scan: &Scan<'_>) -> Fact<Vec<TaggedInventory>> {
-    let out = stream::iter(scan.regions.clone())
-        .map(|region| async move {
-            let l = &scan.ledger;
-            l.plan(1, STAGE);
-            let client = aws_sdk_resourcegroupstagging::Client::from_conf(
-                aws_sdk_resourcegroupstagging::config::Builder::from(&scan.config)
-                    .region(aws_config::Region::new(region.clone()))
-                    .build(),
-            );
-            let mut pages = client
-                .get_resources()
-                .resources_per_page(100)
-                .into_paginator()
-                .send();
-            let mut list = Vec::new();
-            let r: Result<(), Unknown> = async {
-                while let Some(page) = l.page("tag:GetResources", &region, pages.next()).await? {
-                    for m in page.resource_tag_mapping_list() {
-                        // An entry without its ARN could be the PHI resource: the region is unknown.
-                        let Some(arn) = m.resource_arn() else {
-                            return Err(l.fail(
-                                "tag:GetResources",
-                                &region,
-                                (
-                                    UnknownReason::ParseError,
-                                    "a resource without an ARN".into(),
-                                ),
-                            ));
-                        };
-                        list.push(TaggedResource {
-                            arn: arn.to_string(),
-                            tags: m
-                                .tags()
-                                .iter()
-                                .map(|t| (t.key().to_string(), t.value().to_string()))
-                                .collect::<Tags>(),
-                        });
-                    }
-                }
-                Ok(())
-            }
-            .await;
-            l.tick(STAGE);
-            list.sort_by(|a, b| a.arn.cmp(&b.arn));
-            TaggedInventory {
-                region,
-                resources: r.map(|()| list).into(),
-            }
-        })
-        .buffered(4)
-        .collect()
-        .await;
-    Fact::Known(out)
-}
-
 #[cfg(test)]
 mod tests {
-    //! Recorded responses: AWS Artifact has no moto implementation outside tests/fixture/moto_ext.py,
-    //! and "not in an organization" is an error answer that must become a fact.
+    //! Recorded responses: "not in an organization" is an error answer that must become a fact.
     use super::*;
+    use crate::collect::mocks::{json_error, mocked, scan};
     use crate::ledger::Ledger;
-    use aws_smithy_mocks::{mock, MockResponseInterceptor, RuleMode};
-    use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
-    use aws_smithy_runtime_api::http::StatusCode;
-    use aws_smithy_types::body::SdkBody;
+    use aws_smithy_mocks::mock;
+    use hipaa_core::evidence::UnknownReason;
     use hipaa_core::NoProgress;
-
-    use crate::collect::mocks::sdk_config;
-
-    /// A client of `$sdk` whose only answer is `$rule`.
-    macro_rules! mocked {
-        ($sdk:ident, $rule:expr) => {
-            $sdk::Client::from_conf(
-                $sdk::config::Builder::from(&sdk_config())
-                    .interceptor(
-                        MockResponseInterceptor::new()
-                            .rule_mode(RuleMode::MatchAny)
-                            .with_rule($rule),
-                    )
-                    .build(),
-            )
-        };
-    }
-
-    fn scan(ledger: Ledger<'_>) -> Scan<'_> {
-        Scan {
-            config: sdk_config(),
-            regions: vec!["us-east-1".into()],
-            local_endpoint: None,
-            ledger,
-        }
-    }
-
-    fn error(status: u16, code: &str, message: &str, json_type: &str) -> HttpResponse {
-        let body = format!(r#"{{"__type":"{code}","message":"{message}"}}"#);
-        let mut r = HttpResponse::new(StatusCode::try_from(status).unwrap(), SdkBody::from(body));
-        r.headers_mut()
-            .insert("content-type", json_type.to_string());
-        r.headers_mut().insert("x-amzn-errortype", code.to_string());
-        r
-    }
-
-    #[tokio::test]
-    async fn artifact_agreements_are_read_and_a_denied_read_stays_unknown() {
-        use aws_sdk_artifact::operation::list_customer_agreements::ListCustomerAgreementsOutput;
-        use aws_sdk_artifact::types::{
-            AgreementType, CustomerAgreementState, CustomerAgreementSummary,
-        };
-        let listed = mock!(aws_sdk_artifact::Client::list_customer_agreements).then_output(|| {
-            ListCustomerAgreementsOutput::builder()
-                .customer_agreements(
-                    CustomerAgreementSummary::builder()
-                        .id("customer-agreement-aaaaaaaaaaaaaaaa")
-                        .name("AWS Business Associate Addendum")
-                        .arn("arn:aws:artifact::123456789012:customer-agreement/customer-agreement-aaaaaaaaaaaaaaaa")
-                        .aws_account_id("123456789012")
-                        .state(CustomerAgreementState::Active)
-                        .r#type(AgreementType::Default)
-                        .effective_start(aws_smithy_types::DateTime::from_secs(1_768_435_200))
-                        .build(),
-                )
-                .build()
-                .unwrap()
-        });
-        let client = mocked!(aws_sdk_artifact, &listed);
-        let s = scan(Ledger::new(4, &NoProgress));
-        let got = agreements(&s, &client).await;
-        let list = got.get().unwrap();
-        assert_eq!(list.len(), 1);
-        assert!(list[0].is_baa() && list[0].is_active());
-        assert_eq!(list[0].account.as_deref(), Some("123456789012"));
-        assert_eq!(
-            list[0]
-                .effective_start
-                .map(|d| d.date_naive().to_string())
-                .as_deref(),
-            Some("2026-01-15")
-        );
-
-        let denied =
-            mock!(aws_sdk_artifact::Client::list_customer_agreements).then_http_response(|| {
-                error(
-                    403,
-                    "AccessDeniedException",
-                    "not authorized to perform artifact:ListCustomerAgreements",
-                    "application/json",
-                )
-            });
-        let client = mocked!(aws_sdk_artifact, &denied);
-        let s = scan(Ledger::new(4, &NoProgress));
-        let u = agreements(&s, &client).await.get().unwrap_err();
-        assert_eq!(u.reason, UnknownReason::AccessDenied);
-        assert_eq!(u.operation, "artifact:ListCustomerAgreements");
-        assert_eq!(s.ledger.log().failures.len(), 1);
-    }
 
     #[tokio::test]
     async fn not_in_an_organization_is_a_fact_and_a_denied_read_is_not() {
         let none =
             mock!(aws_sdk_organizations::Client::describe_organization).then_http_response(|| {
-                error(
+                json_error(
                     400,
                     "AWSOrganizationsNotInUseException",
                     "Your account is not a member of an organization.",
@@ -514,7 +292,7 @@ mod tests {
 
         let denied = mock!(aws_sdk_organizations::Client::describe_organization)
             .then_http_response(|| {
-                error(
+                json_error(
                     400,
                     "AccessDeniedException",
                     "You don't have permissions to access this resource.",

@@ -1,0 +1,165 @@
+//! Amazon VPC: VPCs and flow logs of every resource type, per region (EC2 API). No traffic or
+//! log record is read. Without the `ec2` feature nothing is read and the section is absent,
+//! so its controls are ERROR, never PASS.
+
+use crate::scan::Scan;
+use hipaa_core::evidence::Regional;
+use hipaa_core::services::vpc::evidence::VpcRegion;
+
+#[cfg(not(feature = "ec2"))]
+pub(crate) async fn collect(_scan: &Scan<'_>) -> Option<Regional<VpcRegion>> {
+    None
+}
+
+#[cfg(feature = "ec2")]
+pub(crate) use with_ec2::collect;
+
+#[cfg(feature = "ec2")]
+mod with_ec2 {
+    use super::*;
+    use crate::ledger::Ledger;
+    use crate::regional::{client_in, each_region};
+    use hipaa_core::evidence::{Tags, Unknown};
+    use hipaa_core::services::vpc::evidence::{FlowLog, Vpc};
+
+    const STAGE: &str = "vpc";
+
+    pub(crate) async fn collect(scan: &Scan<'_>) -> Option<Regional<VpcRegion>> {
+        Some(
+            each_region(scan, |region| async move {
+                let l = &scan.ledger;
+                l.plan(2, STAGE);
+                let client = client_in!(aws_sdk_ec2, &scan.config, region);
+                let r = region.as_str();
+                let (vpcs, flow_logs) = tokio::join!(
+                    l.ticked(STAGE, vpcs(l, &client, r)),
+                    l.ticked(STAGE, flow_logs(l, &client, r)),
+                );
+                VpcRegion {
+                    vpcs: vpcs.into(),
+                    flow_logs: flow_logs.into(),
+                }
+            })
+            .await,
+        )
+    }
+
+    fn tags(list: &[aws_sdk_ec2::types::Tag]) -> Tags {
+        list.iter()
+            .filter_map(|t| Some((t.key()?.to_string(), t.value()?.to_string())))
+            .collect()
+    }
+
+    async fn vpcs(
+        l: &Ledger<'_>,
+        client: &aws_sdk_ec2::Client,
+        region: &str,
+    ) -> Result<Vec<Vpc>, Unknown> {
+        const OP: &str = "ec2:DescribeVpcs";
+        let mut pages = client.describe_vpcs().into_paginator().send();
+        let mut out = Vec::new();
+        while let Some(page) = l.page(OP, region, pages.next()).await? {
+            for v in page.vpcs() {
+                let Some(id) = v.vpc_id() else {
+                    return Err(l.parse_error(OP, region, "a VPC without an id"));
+                };
+                out.push(Vpc {
+                    id: id.to_string(),
+                    owner: v.owner_id().map(str::to_string),
+                    is_default: v.is_default().unwrap_or(false),
+                    cidr: v.cidr_block().map(str::to_string),
+                    tags: tags(v.tags()),
+                });
+            }
+        }
+        out.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(out)
+    }
+
+    async fn flow_logs(
+        l: &Ledger<'_>,
+        client: &aws_sdk_ec2::Client,
+        region: &str,
+    ) -> Result<Vec<FlowLog>, Unknown> {
+        const OP: &str = "ec2:DescribeFlowLogs";
+        let mut pages = client.describe_flow_logs().into_paginator().send();
+        let mut out = Vec::new();
+        while let Some(page) = l.page(OP, region, pages.next()).await? {
+            for f in page.flow_logs() {
+                let (Some(id), Some(resource)) = (f.flow_log_id(), f.resource_id()) else {
+                    return Err(l.parse_error(OP, region, "a flow log without an id or resource"));
+                };
+                out.push(FlowLog {
+                    id: id.to_string(),
+                    resource_id: resource.to_string(),
+                    status: f.flow_log_status().map(str::to_string),
+                    traffic_type: f.traffic_type().map(|t| t.as_str().to_string()),
+                    deliver_status: f.deliver_logs_status().map(str::to_string),
+                    deliver_error: f.deliver_logs_error_message().map(str::to_string),
+                    destination_type: f.log_destination_type().map(|t| t.as_str().to_string()),
+                });
+            }
+        }
+        out.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(out)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        //! Recorded responses: an unparsable flow log, a denied flow-log listing.
+        use super::*;
+        use aws_sdk_ec2::operation::describe_flow_logs::DescribeFlowLogsOutput;
+        use aws_sdk_ec2::types::FlowLog as Ec2FlowLog;
+        use aws_smithy_mocks::{mock, MockResponseInterceptor, Rule, RuleMode};
+        use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+        use aws_smithy_runtime_api::http::StatusCode;
+        use aws_smithy_types::body::SdkBody;
+        use hipaa_core::evidence::UnknownReason;
+        use hipaa_core::NoProgress;
+
+        fn client(rule: &Rule) -> aws_sdk_ec2::Client {
+            let config = crate::collect::mocks::sdk_config();
+            aws_sdk_ec2::Client::from_conf(
+                aws_sdk_ec2::config::Builder::from(&config)
+                    .interceptor(
+                        MockResponseInterceptor::new()
+                            .rule_mode(RuleMode::MatchAny)
+                            .with_rule(rule),
+                    )
+                    .build(),
+            )
+        }
+
+        /// EC2's own error shape (its query protocol answers errors as XML).
+        fn ec2_error(code: &str, message: &str) -> HttpResponse {
+            let body = format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error><Code>{code}</Code><Message>{message}</Message></Error></Errors><RequestID>req-1</RequestID></Response>"
+            );
+            let mut r = HttpResponse::new(StatusCode::try_from(403).unwrap(), SdkBody::from(body));
+            r.headers_mut().insert("content-type", "text/xml");
+            r
+        }
+
+        #[tokio::test]
+        async fn a_flow_log_without_its_resource_is_a_parse_error() {
+            let rule = mock!(aws_sdk_ec2::Client::describe_flow_logs).then_output(|| {
+                DescribeFlowLogsOutput::builder()
+                    .flow_logs(Ec2FlowLog::builder().flow_log_id("fl-1").build())
+                    .build()
+            });
+            let l = Ledger::new(4, &NoProgress);
+            let u = flow_logs(&l, &client(&rule), "us-east-1")
+                .await
+                .unwrap_err();
+            assert_eq!(u.reason, UnknownReason::ParseError);
+
+            let rule = mock!(aws_sdk_ec2::Client::describe_flow_logs)
+                .then_http_response(|| ec2_error("UnauthorizedOperation", "denied"));
+            let l = Ledger::new(4, &NoProgress);
+            let u = flow_logs(&l, &client(&rule), "us-east-1")
+                .await
+                .unwrap_err();
+            assert_eq!(u.reason, UnknownReason::AccessDenied);
+        }
+    }
+}
