@@ -62,6 +62,8 @@ impl TrailSelectors {
     }
 }
 
+impl crate::evidence::RegionSection for CloudTrailRegion {}
+
 #[cfg(test)]
 mod tests {
     use super::TrailSelectors;
@@ -81,5 +83,3 @@ mod tests {
         assert!(!s(&[]).covers_bucket("b"));
     }
 }
-
-impl crate::evidence::RegionSection for CloudTrailRegion {}

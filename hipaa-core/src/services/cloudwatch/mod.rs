@@ -9,4 +9,5 @@ pub(crate) mod tests;
 pub(crate) use rules::rules;
 
 /// The resource kinds this service's findings are about (beyond the account and its regions).
+#[cfg(test)]
 pub(crate) const KINDS: &[&str] = &["AwsLogsLogGroup"];

@@ -8,4 +8,5 @@ pub(crate) fn rules() -> Vec<RuleFn> {
 }
 
 /// The resource kinds this service's findings are about (beyond the account and its regions).
+#[cfg(test)]
 pub(crate) const KINDS: &[&str] = &[];
