@@ -55,7 +55,7 @@ export declare class Snapshot {
   get schemaVersion(): number
   /** When the evidence was collected (RFC 3339). */
   get takenAt(): string
-  /** What collected it (`aws`, `aws endpoint http://127.0.0.1:…`). */
+  /** What collected it (`aws`, `aws endpoint http://127.0.0.1:…`, `cloudformation t.yaml`). */
   get source(): string
   /** AWS partition. */
   get partition(): string
@@ -285,6 +285,8 @@ export interface Control {
   rationale: string
   /** How to fix it. */
   remediation: Remediation
+  /** Earlier ids of this control, still accepted in scope files, waivers and saved reports. */
+  renamed_from: Array<string>
 }
 
 /** The bundled control catalog. */
