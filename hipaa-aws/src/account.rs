@@ -199,38 +199,13 @@ mod ec2_tests {
     //! Recorded responses for what the moto fixture cannot show: a not-opted-in region next to
     //! enabled ones, and an EC2 permission error.
     use super::*;
+    use crate::collect::mocks::{ec2_error, mocked};
     use crate::ledger::Ledger;
     use aws_sdk_ec2::operation::describe_regions::DescribeRegionsOutput;
     use aws_sdk_ec2::types::Region;
-    use aws_smithy_mocks::{mock, MockResponseInterceptor, Rule, RuleMode};
-    use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
-    use aws_smithy_runtime_api::http::StatusCode;
-    use aws_smithy_types::body::SdkBody;
+    use aws_smithy_mocks::mock;
     use hipaa_core::evidence::UnknownReason;
     use hipaa_core::NoProgress;
-
-    fn client(rule: &Rule) -> aws_sdk_ec2::Client {
-        let config = crate::collect::mocks::sdk_config();
-        aws_sdk_ec2::Client::from_conf(
-            aws_sdk_ec2::config::Builder::from(&config)
-                .interceptor(
-                    MockResponseInterceptor::new()
-                        .rule_mode(RuleMode::MatchAny)
-                        .with_rule(rule),
-                )
-                .build(),
-        )
-    }
-
-    /// EC2's own error shape (its query protocol answers errors as XML).
-    fn ec2_error(code: &str, message: &str) -> HttpResponse {
-        let body = format!(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error><Code>{code}</Code><Message>{message}</Message></Error></Errors><RequestID>req-1</RequestID></Response>"
-        );
-        let mut r = HttpResponse::new(StatusCode::try_from(403).unwrap(), SdkBody::from(body));
-        r.headers_mut().insert("content-type", "text/xml");
-        r
-    }
 
     #[tokio::test]
     async fn regions_keep_their_opt_in_status() {
@@ -249,7 +224,7 @@ mod ec2_tests {
                 .build()
         });
         let l = Ledger::new(4, &NoProgress);
-        let got = regions_of(&l, &client(&rule)).await;
+        let got = regions_of(&l, &mocked!(aws_sdk_ec2, &rule)).await;
         let list = got.get().unwrap();
         let names: Vec<(&str, bool)> = list
             .iter()
@@ -275,7 +250,7 @@ mod ec2_tests {
             )
         });
         let l = Ledger::new(4, &NoProgress);
-        let u = regions_of(&l, &client(&rule))
+        let u = regions_of(&l, &mocked!(aws_sdk_ec2, &rule))
             .await
             .get()
             .unwrap_err()

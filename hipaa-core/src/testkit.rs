@@ -135,6 +135,19 @@ pub fn outcomes_in(s: &Snapshot, id: &str, scope: &Scope) -> Vec<Outcome> {
     (rule.f)(&ctx)
 }
 
+/// The compliant environment with no buckets, which a test breaks one fact of.
+pub fn base() -> Snapshot {
+    snapshot_with(vec![])
+}
+
+/// Every outcome of `id` under the default scope, as status and message.
+pub fn messages(s: &Snapshot, id: &str) -> Vec<(Status, String)> {
+    outcomes_in(s, id, &Scope::default())
+        .into_iter()
+        .map(|o| (o.status, o.message))
+        .collect()
+}
+
 /// The single outcome of a rule, checked to have `status`.
 pub fn only(s: &Snapshot, id: &str, status: Status) -> Outcome {
     let mut v = outcomes(s, id);

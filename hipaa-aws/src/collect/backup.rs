@@ -304,32 +304,16 @@ mod tests {
         BackupSelectionsListMember, Condition, ConditionParameter, Conditions,
     };
     use aws_sdk_backup::Client;
-    use aws_smithy_mocks::{
-        create_mock_http_client, mock, MockResponseInterceptor, Rule, RuleMode,
-    };
+    use aws_smithy_mocks::{mock, Rule};
     use aws_smithy_types::error::ErrorMetadata;
     use hipaa_core::evidence::UnknownReason;
 
     const PLAN: &str = "plan-1";
     const PLAN_ARN: &str = "arn:aws:backup:us-east-1:123456789012:backup-plan:plan-1";
 
-    /// A Backup client answered by `rules` only (no network). Built by hand rather than with
-    /// `mock_client!`, which needs the SDK crate's `test-util` feature.
+    /// A Backup client answered by `rules` only (no network, no retries).
     fn client(rules: &[&Rule]) -> Client {
-        let mut interceptor = MockResponseInterceptor::new().rule_mode(RuleMode::MatchAny);
-        for r in rules {
-            interceptor = interceptor.with_rule(r);
-        }
-        let conf = aws_sdk_backup::Config::builder()
-            .behavior_version(aws_sdk_backup::config::BehaviorVersion::latest())
-            .region(aws_sdk_backup::config::Region::new("us-east-1"))
-            .credentials_provider(aws_sdk_backup::config::Credentials::new(
-                "AKIDTEST", "secret", None, None, "test",
-            ))
-            .http_client(create_mock_http_client())
-            .interceptor(interceptor)
-            .build();
-        Client::from_conf(conf)
+        crate::collect::mocks::mocked_rules!(aws_sdk_backup, rules.iter().copied())
     }
 
     fn listed(ids: &[&str]) -> Rule {

@@ -74,6 +74,25 @@ pub(crate) fn json_error(
     r
 }
 
+/// An error answer in EC2's query-protocol shape (XML, `Response/Errors/Error`).
+#[cfg(feature = "ec2")]
+pub(crate) fn ec2_error(
+    code: &str,
+    message: &str,
+) -> aws_smithy_runtime_api::client::orchestrator::HttpResponse {
+    use aws_smithy_runtime_api::http::StatusCode;
+    use aws_smithy_types::body::SdkBody;
+    let body = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error><Code>{code}</Code><Message>{message}</Message></Error></Errors><RequestID>req-1</RequestID></Response>"
+    );
+    let mut r = aws_smithy_runtime_api::client::orchestrator::HttpResponse::new(
+        StatusCode::try_from(403).unwrap_or_else(|_| StatusCode::try_from(500).unwrap()),
+        SdkBody::from(body),
+    );
+    r.headers_mut().insert("content-type", "text/xml");
+    r
+}
+
 /// A client of `$sdk` answered by the first matching rule of `$rules`.
 macro_rules! mocked_rules {
     ($sdk:ident, $rules:expr) => {{

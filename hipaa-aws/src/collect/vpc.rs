@@ -108,37 +108,12 @@ mod with_ec2 {
     mod tests {
         //! Recorded responses: an unparsable flow log, a denied flow-log listing.
         use super::*;
+        use crate::collect::mocks::{ec2_error, mocked};
         use aws_sdk_ec2::operation::describe_flow_logs::DescribeFlowLogsOutput;
         use aws_sdk_ec2::types::FlowLog as Ec2FlowLog;
-        use aws_smithy_mocks::{mock, MockResponseInterceptor, Rule, RuleMode};
-        use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
-        use aws_smithy_runtime_api::http::StatusCode;
-        use aws_smithy_types::body::SdkBody;
+        use aws_smithy_mocks::mock;
         use hipaa_core::evidence::UnknownReason;
         use hipaa_core::NoProgress;
-
-        fn client(rule: &Rule) -> aws_sdk_ec2::Client {
-            let config = crate::collect::mocks::sdk_config();
-            aws_sdk_ec2::Client::from_conf(
-                aws_sdk_ec2::config::Builder::from(&config)
-                    .interceptor(
-                        MockResponseInterceptor::new()
-                            .rule_mode(RuleMode::MatchAny)
-                            .with_rule(rule),
-                    )
-                    .build(),
-            )
-        }
-
-        /// EC2's own error shape (its query protocol answers errors as XML).
-        fn ec2_error(code: &str, message: &str) -> HttpResponse {
-            let body = format!(
-                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error><Code>{code}</Code><Message>{message}</Message></Error></Errors><RequestID>req-1</RequestID></Response>"
-            );
-            let mut r = HttpResponse::new(StatusCode::try_from(403).unwrap(), SdkBody::from(body));
-            r.headers_mut().insert("content-type", "text/xml");
-            r
-        }
 
         #[tokio::test]
         async fn a_flow_log_without_its_resource_is_a_parse_error() {
@@ -148,7 +123,7 @@ mod with_ec2 {
                     .build()
             });
             let l = Ledger::new(4, &NoProgress);
-            let u = flow_logs(&l, &client(&rule), "us-east-1")
+            let u = flow_logs(&l, &mocked!(aws_sdk_ec2, &rule), "us-east-1")
                 .await
                 .unwrap_err();
             assert_eq!(u.reason, UnknownReason::ParseError);
@@ -156,7 +131,7 @@ mod with_ec2 {
             let rule = mock!(aws_sdk_ec2::Client::describe_flow_logs)
                 .then_http_response(|| ec2_error("UnauthorizedOperation", "denied"));
             let l = Ledger::new(4, &NoProgress);
-            let u = flow_logs(&l, &client(&rule), "us-east-1")
+            let u = flow_logs(&l, &mocked!(aws_sdk_ec2, &rule), "us-east-1")
                 .await
                 .unwrap_err();
             assert_eq!(u.reason, UnknownReason::AccessDenied);

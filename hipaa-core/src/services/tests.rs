@@ -2,21 +2,9 @@
 //! region it could not read, and the logging and monitoring controls together.
 
 use crate::catalog::CheckKind;
-use crate::evidence::Snapshot;
 use crate::scope::Scope;
 use crate::testkit::*;
-use crate::vocabulary::Status::{self, *};
-
-fn messages(s: &Snapshot, id: &str) -> Vec<(Status, String)> {
-    outcomes_in(s, id, &Scope::default())
-        .into_iter()
-        .map(|o| (o.status, o.message))
-        .collect()
-}
-
-fn base() -> Snapshot {
-    snapshot_with(vec![])
-}
+use crate::vocabulary::Status::*;
 
 #[test]
 fn a_named_disabled_region_is_error_and_so_are_its_regional_controls() {

@@ -7,7 +7,7 @@ use crate::services::org::evidence::Organization;
 use crate::services::org::tests::{deny_outside, scp};
 use crate::testkit::*;
 use crate::scope::{AccountScope, BaaStatus, Scope};
-use crate::vocabulary::Status::{self, *};
+use crate::vocabulary::Status::*;
 use crate::{Fact, Snapshot};
 
 fn with_inventory(resources: Vec<TaggedResource>) -> Snapshot {
@@ -197,17 +197,6 @@ fn tagged_other(arn: &str) -> TaggedResource {
 }
 
 const REGIONS: &str = "scope.regions_scanned";
-
-fn base() -> Snapshot {
-    snapshot_with(vec![])
-}
-
-fn messages(s: &Snapshot, id: &str) -> Vec<(Status, String)> {
-    outcomes_in(s, id, &Scope::default())
-        .into_iter()
-        .map(|o| (o.status, o.message))
-        .collect()
-}
 
 #[test]
 fn every_enabled_region_scanned_passes_and_lists_the_disabled_ones() {

@@ -6,21 +6,10 @@ use crate::rules::PhiMark;
 use crate::scope::Scope;
 use crate::services::ec2::evidence::Instance;
 use crate::testkit::*;
-use crate::vocabulary::Status::{self, *};
+use crate::vocabulary::Status::*;
 use crate::Snapshot;
 
 const FLOW: &str = "vpc.flow_logs";
-
-fn base() -> Snapshot {
-    snapshot_with(vec![])
-}
-
-fn messages(s: &Snapshot, id: &str) -> Vec<(Status, String)> {
-    outcomes_in(s, id, &Scope::default())
-        .into_iter()
-        .map(|o| (o.status, o.message))
-        .collect()
-}
 
 fn phi_marks(s: &Snapshot) -> Vec<Option<bool>> {
     outcomes_in(s, FLOW, &Scope::default())
