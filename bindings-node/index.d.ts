@@ -350,7 +350,7 @@ export interface Diff {
 }
 
 /** The stable `code` property of every error this package throws. */
-export type ErrorCode = 'HIPAA_CONFIG' | 'HIPAA_AWS_ACCESS' | 'HIPAA_BAD_INPUT'
+export type ErrorCode = 'HIPAA_CONFIG' | 'HIPAA_AWS_ACCESS' | 'HIPAA_BAD_INPUT' | 'HIPAA_INTERNAL'
 
 /**
  * Evaluate saved evidence under a scope (an object with the scope file's fields, or the path

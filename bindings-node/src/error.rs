@@ -5,10 +5,14 @@
 //! | `HIPAA_CONFIG`     | the call itself is wrong: bad option, unknown option, bad value   |
 //! | `HIPAA_AWS_ACCESS` | the scan could not run at all (nothing could be collected)        |
 //! | `HIPAA_BAD_INPUT`  | a scope, snapshot, catalog or report is unreadable or malformed   |
+//! | `HIPAA_INTERNAL`   | the package's bundled data is malformed (a packaging bug)          |
+//!
+//! The code comes from `hipaa_core::Error::kind()`, so Python's `e.code` is the same string.
 //!
 //! A read that fails during a scan is not an error: it becomes an ERROR finding and the gate's
 //! exit code 4, exactly as in the CLI.
 
+use hipaa_core::ErrorKind;
 use napi::bindgen_prelude::{Env, JsObjectValue, JsValue, Unknown};
 use napi_derive::napi;
 use std::fmt;
@@ -26,14 +30,35 @@ pub enum ErrorCode {
     /// A scope, snapshot, catalog or report is unreadable or malformed.
     #[napi(value = "HIPAA_BAD_INPUT")]
     BadInput,
+    /// The package's bundled data is malformed: a packaging bug.
+    #[napi(value = "HIPAA_INTERNAL")]
+    Internal,
 }
 
 impl AsRef<str> for ErrorCode {
     fn as_ref(&self) -> &str {
+        self.kind().code()
+    }
+}
+
+impl ErrorCode {
+    /// The core's kind this code stands for.
+    pub fn kind(self) -> ErrorKind {
         match self {
-            ErrorCode::Config => "HIPAA_CONFIG",
-            ErrorCode::AwsAccess => "HIPAA_AWS_ACCESS",
-            ErrorCode::BadInput => "HIPAA_BAD_INPUT",
+            ErrorCode::Config => ErrorKind::Configuration,
+            ErrorCode::AwsAccess => ErrorKind::AwsAccess,
+            ErrorCode::BadInput => ErrorKind::BadInput,
+            ErrorCode::Internal => ErrorKind::Internal,
+        }
+    }
+
+    /// The code of a core kind.
+    pub fn of(kind: ErrorKind) -> ErrorCode {
+        match kind {
+            ErrorKind::Configuration => ErrorCode::Config,
+            ErrorKind::AwsAccess => ErrorCode::AwsAccess,
+            ErrorKind::BadInput => ErrorCode::BadInput,
+            ErrorKind::Internal => ErrorCode::Internal,
         }
     }
 }
@@ -99,27 +124,11 @@ impl Failure {
     }
 }
 
-/// Each error of the core maps to one code, on purpose.
+/// The core decides the kind; the code is that kind's.
 impl From<hipaa_core::Error> for Failure {
     fn from(e: hipaa_core::Error) -> Failure {
-        use hipaa_core::Error as E;
-        let code = match &e {
-            // Bundled data can only be wrong through a packaging bug, but it is still malformed input.
-            E::Registry { .. } => ErrorCode::BadInput,
-            // A malformed catalog, scope, snapshot or report, or a catalog entry without its check.
-            E::Catalog { .. } | E::Scope { .. } | E::Snapshot { .. } | E::Report { .. } => {
-                ErrorCode::BadInput
-            }
-            E::Check { .. } => ErrorCode::BadInput,
-            // A scope, snapshot or report file that cannot be read.
-            E::Io { .. } => ErrorCode::BadInput,
-            // hipaa-aws reports invalid scan options (endpoint URL, region names, zero concurrency)
-            // as a source error whose text starts with `configuration:`; they are the caller's mistake.
-            E::Source(m) if m.starts_with("configuration:") => ErrorCode::Config,
-            E::Source(_) => ErrorCode::AwsAccess,
-        };
         Failure {
-            code,
+            code: ErrorCode::of(e.kind()),
             message: e.to_string(),
         }
     }

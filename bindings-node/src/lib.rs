@@ -81,14 +81,7 @@ pub fn load_snapshot(path: Unknown<'_>) -> napi::Result<Snapshot, ErrorCode> {
 #[napi(ts_args_type = "path: string")]
 pub fn load_report(path: Unknown<'_>) -> napi::Result<Report, ErrorCode> {
     let path = string_arg(path, "path").map_err(Failure::into_napi)?;
-    let text = std::fs::read_to_string(&path).map_err(|source| {
-        Failure::from(hipaa_core::Error::Io {
-            path: path.clone(),
-            source,
-        })
-        .into_napi()
-    })?;
-    hipaa_core::Report::from_json(&text, &path)
+    hipaa_core::audit::load_report(Path::new(&path))
         .map(Report::new)
         .map_err(|e| Failure::from(e).into_napi())
 }
@@ -220,7 +213,7 @@ fn risk_register(
     scope: Option<Unknown<'_>>,
 ) -> Result<hipaa_core::risk::RiskRegister, Failure> {
     let report = instance::<Report>(report, "report", A_REPORT)?;
-    let (scope, _) = ScopeInput::from_arg(scope)?.resolve()?;
+    let scope = ScopeInput::from_arg(scope)?.inputs()?.scope;
     Ok(hipaa_core::risk::RiskRegister::from_report(
         &report.inner,
         &scope.remediation_days,
@@ -254,16 +247,6 @@ pub fn risks_csv(
         .map_err(Failure::into_napi)
 }
 
-/// A file's text, or a `HIPAA_BAD_INPUT` error naming it.
-fn read_text(path: &Path) -> Result<String, Failure> {
-    std::fs::read_to_string(path).map_err(|source| {
-        Failure::from(hipaa_core::Error::Io {
-            path: path.display().to_string(),
-            source,
-        })
-    })
-}
-
 /// Evaluate a snapshot and write the evidence bundle for the audit file (`hipaa bundle`): one zip
 /// with the report (JSON and HTML), the snapshot, the risk register, the catalog and registry,
 /// the scope file and attestations file when given, and a SHA-256 manifest.
@@ -281,33 +264,14 @@ pub fn write_bundle(
             "a Snapshot (from `snapshot()` or `loadSnapshot()`)",
         )?;
         let o = Bundle::parse(options)?;
-        let attestations_text = match &o.attestations_file {
-            Some(p) => Some(read_text(p)?),
-            None => None,
-        };
-        let attestations = match (&o.attestations_file, &attestations_text) {
-            (Some(p), Some(text)) => {
-                hipaa_core::attest::parse_attestations(text, &p.display().to_string())?
-            }
-            _ => Vec::new(),
-        };
-        let (scope, engine) = o.scope.engine_with(attestations)?;
-        let report = engine.evaluate(&snapshot.inner, &scope)?;
-        let risks = hipaa_core::risk::RiskRegister::from_report(&report, &scope.remediation_days);
-        let scope_text = match &o.scope {
-            ScopeInput::File(p) => Some(read_text(p)?),
-            ScopeInput::Default | ScopeInput::Object(_) => None,
-        };
-        let input = hipaa_core::bundle::BundleInput {
-            report: &report,
-            snapshot: &snapshot.inner,
-            catalog: engine.catalog(),
-            registry: engine.registry(),
-            scope_text: scope_text.as_deref(),
-            attestations_text: attestations_text.as_deref(),
-            risks: &risks,
-        };
-        let manifest = hipaa_core::bundle::write_bundle(&input, Path::new(&path))?;
+        let mut inputs = o.scope.inputs()?;
+        if let Some(p) = &o.attestations_file {
+            inputs.add_attestations_file(p)?;
+        }
+        let engine = inputs.engine(&[])?;
+        let manifest =
+            hipaa_core::audit::write_bundle(&inputs, &engine, &snapshot.inner, Path::new(&path))?
+                .manifest;
         Ok((&manifest).into())
     };
     run().map_err(Failure::into_napi)

@@ -5,6 +5,7 @@
 //! a deploy gate to the real AWS account), never dropped.
 
 use crate::error::{convert, Failure, Result};
+use hipaa_core::audit::Inputs;
 use hipaa_core::{Progress, Scope};
 use napi::bindgen_prelude::{FnArgs, FromNapiValue, JsObjectValue, Object, Unknown};
 use napi::threadsafe_function::{
@@ -195,42 +196,34 @@ impl ScopeInput {
         }
     }
 
-    /// Read and check the scope; also returns the folder extra catalogs are relative to.
-    pub fn resolve(&self) -> Result<(Scope, Option<PathBuf>)> {
-        match self {
-            ScopeInput::Default => Ok((Scope::default(), None)),
-            ScopeInput::File(p) => Ok((Scope::load(p)?, p.parent().map(PathBuf::from))),
-            ScopeInput::Object(v) => Ok((scope_from_object(v.clone())?, None)),
-        }
+    /// Read and check the scope, keeping a scope file's text and folder (for the bundle and for
+    /// extra catalogs).
+    pub fn inputs(&self) -> Result<Inputs> {
+        Ok(match self {
+            ScopeInput::Default => Inputs::default(),
+            ScopeInput::File(p) => Inputs::load(Some(p), None)?,
+            ScopeInput::Object(v) => Inputs::from_scope(scope_from_object(v.clone())?, None),
+        })
     }
 
     /// The scope and the engine it configures (disabled controls, severities, extra catalogs).
     pub fn engine(&self) -> Result<(Scope, hipaa_core::Engine)> {
-        self.engine_with(Vec::new())
-    }
-
-    /// [`ScopeInput::engine`] with attestations from a separate file added to the scope's own.
-    pub fn engine_with(
-        &self,
-        attestations: Vec<hipaa_core::attest::Attestation>,
-    ) -> Result<(Scope, hipaa_core::Engine)> {
-        let (mut scope, base) = self.resolve()?;
-        scope.attestations.extend(attestations);
-        let engine = hipaa_core::Engine::for_scope(&scope, base.as_deref())?;
-        Ok((scope, engine))
+        let inputs = self.inputs()?;
+        let engine = inputs.engine(&[])?;
+        Ok((inputs.scope, engine))
     }
 }
 
 /// Name of a scope given as an object, in error messages.
 const SCOPE_OBJECT: &str = "<scope object>";
 
-/// A scope object goes through the same parser and checks as a scope file: its fields are read
-/// with the file's rules (unknown keys rejected), then written as TOML and parsed by the core.
+/// A scope object is read with the file's rules (unknown keys rejected) and then given the core's
+/// own checks, so an object and a file are judged alike.
 fn scope_from_object(v: serde_json::Value) -> Result<Scope> {
     let bad = |m: String| Failure::bad_input(format!("scope file `{SCOPE_OBJECT}`: {m}"));
     let scope: Scope = serde_json::from_value(without_nulls(v)).map_err(|e| bad(e.to_string()))?;
-    let text = toml::to_string(&scope).map_err(|e| bad(e.to_string()))?;
-    Ok(Scope::from_toml(&text, SCOPE_OBJECT)?)
+    scope.validate(SCOPE_OBJECT)?;
+    Ok(scope)
 }
 
 /// `null` and `undefined` object fields mean "not set", as an absent key does in a TOML file.
@@ -310,7 +303,7 @@ impl ScanRequest {
 
     /// Collect the evidence.
     pub async fn snapshot(self) -> Result<hipaa_core::Snapshot> {
-        let (scope, _) = self.scope.resolve()?;
+        let scope = self.scope.inputs()?.scope;
         Ok(hipaa_aws::snapshot(&self.options, &scope, &self.progress).await?)
     }
 

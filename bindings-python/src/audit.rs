@@ -7,20 +7,12 @@ use crate::model::to_python;
 use crate::report::PyReport;
 use crate::scope::PyScope;
 use crate::snapshot::PySnapshot;
-use hipaa_core::bundle::BundleInput;
+use hipaa_core::audit::Inputs;
 use hipaa_core::risk::RiskRegister;
 use hipaa_core::Report;
 use pyo3::prelude::*;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
-
-/// Read a text file the caller named, as the core reports unreadable inputs.
-fn read_text(path: &Path) -> hipaa_core::Result<String> {
-    std::fs::read_to_string(path).map_err(|source| hipaa_core::Error::Io {
-        path: path.display().to_string(),
-        source,
-    })
-}
 
 /// What changed between two reports (`hipaa diff`): `new_failures`, `fixed`, `still_failing`,
 /// `newly_unknown`, `waivers_expiring`, `old_generated_at`, `new_generated_at`.
@@ -66,8 +58,8 @@ pub(crate) fn risk_register(report: &Report, scope: Option<&PyScope>) -> RiskReg
 /// Evaluate `snapshot` and write the evidence bundle zip (`hipaa bundle`); returns the manifest.
 ///
 /// The scope is `scope`, else `scope_file` loaded, else the defaults; attestations from
-/// `attestations_file` are added to it before evaluating, as the CLI does. The two files' text
-/// goes into the bundle as `scope.toml` and `attestations.toml`.
+/// `attestations_file` are added to it before evaluating, as the CLI does. The text of the files
+/// used goes into the bundle as `scope.toml` and `attestations.toml`.
 #[pyfunction]
 #[pyo3(signature = (path, snapshot, scope=None, scope_file=None, attestations_file=None))]
 pub fn write_bundle<'py>(
@@ -78,48 +70,19 @@ pub fn write_bundle<'py>(
     scope_file: Option<PathBuf>,
     attestations_file: Option<PathBuf>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let manifest = py.detach(|| -> PyResult<_> {
-        let scope_text = scope_file.as_deref().map(read_text).transpose();
-        let scope_text = scope_text.map_err(core_error)?;
-        let attestations_text = attestations_file.as_deref().map(read_text).transpose();
-        let attestations_text = attestations_text.map_err(core_error)?;
-        let mut scope = match (scope, &scope_file) {
-            (Some(s), _) => s,
-            (None, Some(p)) => PyScope {
-                inner: Arc::new(
-                    hipaa_core::Scope::from_toml(
-                        scope_text.as_deref().unwrap_or_default(),
-                        &p.display().to_string(),
-                    )
-                    .map_err(core_error)?,
-                ),
-                base_dir: p.parent().map(Path::to_path_buf),
-            },
-            (None, None) => PyScope::default_scope(),
+    let manifest = py.detach(|| -> hipaa_core::Result<_> {
+        let mut inputs = match (scope, &scope_file) {
+            (Some(s), _) => Inputs::from_scope(s.inner.as_ref().clone(), s.base_dir.clone()),
+            (None, Some(p)) => Inputs::load(Some(p), None)?,
+            (None, None) => Inputs::default(),
         };
-        if let (Some(text), Some(p)) = (&attestations_text, &attestations_file) {
-            let extra = hipaa_core::attest::parse_attestations(text, &p.display().to_string())
-                .map_err(core_error)?;
-            let mut inner = scope.inner.as_ref().clone();
-            inner.attestations.extend(extra);
-            scope.inner = Arc::new(inner);
+        if let Some(p) = &attestations_file {
+            inputs.add_attestations_file(p)?;
         }
-        let engine = scope.engine()?;
-        let report = engine
-            .evaluate(&snapshot.inner, &scope.inner)
-            .map_err(core_error)?;
-        let risks = risk_register(&report, Some(&scope));
-        let input = BundleInput {
-            report: &report,
-            snapshot: &snapshot.inner,
-            catalog: engine.catalog(),
-            registry: engine.registry(),
-            scope_text: scope_text.as_deref(),
-            attestations_text: attestations_text.as_deref(),
-            risks: &risks,
-        };
-        hipaa_core::bundle::write_bundle(&input, &path).map_err(core_error)
-    })?;
+        let engine = inputs.engine(&[])?;
+        Ok(hipaa_core::audit::write_bundle(&inputs, &engine, &snapshot.inner, &path)?.manifest)
+    });
+    let manifest = manifest.map_err(core_error)?;
     to_python(py, &manifest)
 }
 

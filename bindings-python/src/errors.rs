@@ -1,6 +1,6 @@
 //! The Python exception hierarchy, and the one place each core error kind is given its class.
 
-use hipaa_core::Error;
+use hipaa_core::{Error, ErrorKind};
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
 use pyo3::{create_exception, PyTypeInfo};
@@ -11,7 +11,9 @@ create_exception!(
     PyException,
     "Base class of every error raised by hipaa_aws. `kind` names the input or stage that failed \
      (`scope`, `snapshot`, `report`, `catalog`, `check`, `io`, `registry`, `config`, `argument`, \
-     `aws`); `path` names the file or data set when there is one."
+     `aws`); `code` is the stable code the Node package uses too (`HIPAA_CONFIG`, \
+     `HIPAA_BAD_INPUT`, `HIPAA_AWS_ACCESS`, `HIPAA_INTERNAL`); `path` names the file or data set \
+     when there is one."
 );
 create_exception!(
     hipaa_aws,
@@ -42,7 +44,29 @@ enum Class {
     BadInput,
 }
 
-/// Build an exception of `class` carrying `kind` and `path` as attributes.
+impl Class {
+    /// The class of each core error kind: decided by the core, not by reading the message.
+    fn of(kind: ErrorKind) -> Class {
+        match kind {
+            ErrorKind::Configuration => Class::Configuration,
+            ErrorKind::BadInput => Class::BadInput,
+            ErrorKind::AwsAccess => Class::AwsAccess,
+            ErrorKind::Internal => Class::Base,
+        }
+    }
+
+    /// The kind behind the class, whose code is the same string the Node package uses.
+    fn kind(self) -> ErrorKind {
+        match self {
+            Class::Configuration => ErrorKind::Configuration,
+            Class::BadInput => ErrorKind::BadInput,
+            Class::AwsAccess => ErrorKind::AwsAccess,
+            Class::Base => ErrorKind::Internal,
+        }
+    }
+}
+
+/// Build an exception of `class` carrying `code`, `kind` and `path` as attributes.
 fn build(py: Python<'_>, class: Class, message: String, kind: &str, path: Option<&str>) -> PyErr {
     let err = match class {
         Class::Base => HipaaError::new_err(message),
@@ -52,42 +76,17 @@ fn build(py: Python<'_>, class: Class, message: String, kind: &str, path: Option
     };
     let value = err.value(py);
     // Attributes are a convenience on top of the message; failing to set one is not worth a second error.
+    let _ = value.setattr("code", class.kind().code());
     let _ = value.setattr("kind", kind);
     let _ = value.setattr("path", path);
     err
 }
 
-/// Map a core error onto the hierarchy, deliberately, variant by variant.
+/// Map a core error onto the hierarchy by the kind the core gives it.
 pub(crate) fn core_error(e: Error) -> PyErr {
     let message = e.to_string();
-    let (class, kind, path): (Class, &str, Option<&str>) = match &e {
-        // The bundled registry is part of the package: a malformed one is a packaging bug.
-        Error::Registry { source_name, .. } => (Class::Base, "registry", Some(source_name)),
-        // Extra catalogs come from the user (scope `extra_catalogs`, `catalogs=`).
-        Error::Catalog { source_name, .. } => (Class::BadInput, "catalog", Some(source_name)),
-        Error::Scope { path, .. } => (Class::BadInput, "scope", Some(path)),
-        Error::Snapshot { path, .. } => (Class::BadInput, "snapshot", Some(path)),
-        Error::Report { path, .. } => (Class::BadInput, "report", Some(path)),
-        // A user catalog declared an automated control that no rule decides.
-        Error::Check { .. } => (Class::BadInput, "check", None),
-        // A file the caller named (scope, snapshot, report, catalog) could not be read.
-        Error::Io { path, .. } => (Class::BadInput, "io", Some(path)),
-        // hipaa-aws turns its configuration errors into `Source("configuration: …")`; every other
-        // source error means the scan could not run at all.
-        Error::Source(detail) => {
-            if detail.starts_with(&config_prefix()) {
-                (Class::Configuration, "config", None)
-            } else {
-                (Class::AwsAccess, "aws", None)
-            }
-        }
-    };
-    Python::attach(|py| build(py, class, message, kind, path))
-}
-
-/// How hipaa-aws renders a configuration error, taken from the type itself so the two cannot drift.
-fn config_prefix() -> String {
-    hipaa_aws::Error::Config(String::new()).to_string()
+    let class = Class::of(e.kind());
+    Python::attach(|py| build(py, class, message, e.subject(), e.path()))
 }
 
 /// A bad argument value (severity name, output format): a ConfigurationError.
@@ -109,6 +108,7 @@ pub(crate) fn internal(message: impl Into<String>) -> PyErr {
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     let base = HipaaError::type_object(py);
+    base.setattr("code", ErrorKind::Internal.code())?;
     base.setattr("kind", "internal")?;
     base.setattr("path", py.None())?;
     m.add("HipaaError", base)?;

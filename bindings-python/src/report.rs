@@ -197,13 +197,7 @@ impl PyReport {
 /// Read a report file written by `Report.save` or `hipaa scan --format json -o`.
 #[pyfunction]
 pub fn load_report(py: Python<'_>, path: PathBuf) -> PyResult<PyReport> {
-    let loaded = py.detach(|| {
-        let text = std::fs::read_to_string(&path).map_err(|source| hipaa_core::Error::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
-        Report::from_json(&text, &path.display().to_string())
-    });
+    let loaded = py.detach(|| hipaa_core::audit::load_report(&path));
     Ok(PyReport::new(loaded.map_err(core_error)?))
 }
 

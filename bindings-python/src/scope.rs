@@ -71,11 +71,9 @@ impl PyScope {
         };
         let scope: Scope =
             depythonize(&dict).map_err(|e| bad_input("scope", format!("scope: {e}")))?;
-        // The core validates beyond the types (account ids, empty waiver fields) when it reads TOML;
-        // round-trip through that reader so keyword arguments and files are judged alike.
-        let text = toml::to_string(&scope)
-            .map_err(|e| bad_input("scope", format!("scope: cannot check: {e}")))?;
-        let scope = Scope::from_toml(&text, "keyword arguments").map_err(|e| match e {
+        // The core's own checks beyond the types (account ids, empty waiver fields), so keyword
+        // arguments and files are judged alike.
+        scope.validate("keyword arguments").map_err(|e| match e {
             hipaa_core::Error::Scope { message, .. } => {
                 bad_input("scope", format!("scope: {message}"))
             }

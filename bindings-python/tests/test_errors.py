@@ -34,6 +34,7 @@ def test_bad_scan_options(options: dict, needle: str) -> None:
     with pytest.raises(ConfigurationError, match=needle) as e:
         hipaa_aws.scan(**options)
     assert e.value.kind == "config"
+    assert e.value.code == "HIPAA_CONFIG"
     with pytest.raises(ConfigurationError, match=needle):
         hipaa_aws.snapshot(**options)
 
@@ -43,6 +44,7 @@ def test_bad_severity_and_format() -> None:
     with pytest.raises(ConfigurationError, match="unknown severity `urgent`") as e:
         report.failed(severity="urgent")
     assert e.value.kind == "argument"
+    assert e.value.code == "HIPAA_CONFIG"
     with pytest.raises(ConfigurationError, match="unknown severity"):
         report.gate(fail_on="urgent")
     with pytest.raises(ConfigurationError, match="unknown report format `pdf`"):
@@ -62,6 +64,7 @@ def test_no_credentials_is_an_access_error(monkeypatch: pytest.MonkeyPatch, tmp_
     with pytest.raises(AwsAccessError, match="no AWS credentials") as e:
         hipaa_aws.scan(endpoint_url="http://127.0.0.1:9", regions=["us-east-1"], max_attempts=1)
     assert e.value.kind == "aws"
+    assert e.value.code == "HIPAA_AWS_ACCESS"
     with pytest.raises(AwsAccessError):
         hipaa_aws.snapshot(endpoint_url="http://127.0.0.1:9", regions=["us-east-1"], max_attempts=1)
 
@@ -116,6 +119,7 @@ def test_malformed_snapshot(tmp_path: Path) -> None:
     with pytest.raises(BadInputError, match="line 2") as e:
         hipaa_aws.load_snapshot(bad)
     assert e.value.kind == "snapshot"
+    assert e.value.code == "HIPAA_BAD_INPUT"
     assert e.value.path == str(bad)
     future = json.loads(hipaa_aws.demo_snapshot().to_json())
     future["schema_version"] = 99

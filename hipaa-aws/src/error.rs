@@ -16,6 +16,9 @@ pub enum Error {
 
 impl From<Error> for hipaa_core::Error {
     fn from(e: Error) -> Self {
-        hipaa_core::Error::Source(e.to_string())
+        match e {
+            Error::Config(m) => hipaa_core::Error::Config(m),
+            Error::Credentials(_) => hipaa_core::Error::Source(e.to_string()),
+        }
     }
 }

@@ -9,6 +9,7 @@ use args::{
 };
 use clap::Parser;
 use hipaa_aws::ScanOptions;
+use hipaa_core::audit::{self, Inputs};
 use hipaa_core::report::Format;
 use hipaa_core::report::TableOptions;
 use hipaa_core::risk::RiskRegister;
@@ -42,11 +43,7 @@ type Res<T> = Result<T, Box<dyn std::error::Error>>;
 fn run(cli: Cli) -> Res<i32> {
     match cli.command {
         Command::Scan(a) => {
-            let scope = scope_with_attestations(
-                a.report.scope.as_deref(),
-                a.report.attestations.as_deref(),
-            )?;
-            let engine = engine_for(&scope, &a.report)?;
+            let (Inputs { scope, .. }, engine) = inputs_for(&a.report)?;
             let snapshot = collect(&a.aws, &scope)?;
             if let Some(path) = &a.save_snapshot {
                 write_file(path, &snapshot.to_json())?;
@@ -78,11 +75,7 @@ fn run(cli: Cli) -> Res<i32> {
             })
         }
         Command::Evaluate(a) => {
-            let scope = scope_with_attestations(
-                a.report.scope.as_deref(),
-                a.report.attestations.as_deref(),
-            )?;
-            let engine = engine_for(&scope, &a.report)?;
+            let (Inputs { scope, .. }, engine) = inputs_for(&a.report)?;
             let snapshot = Snapshot::load(&a.snapshot)?;
             let report = engine.evaluate(&snapshot, &scope)?;
             emit(
@@ -95,9 +88,7 @@ fn run(cli: Cli) -> Res<i32> {
             Ok(report.exit_code(a.report.fail_on))
         }
         Command::Report(a) => {
-            let text = std::fs::read_to_string(&a.report)
-                .map_err(|e| format!("cannot read `{}`: {e}", a.report.display()))?;
-            let report = Report::from_json(&text, &a.report.display().to_string())?;
+            let report = audit::load_report(&a.report)?;
             emit(
                 &report,
                 a.format,
@@ -162,39 +153,14 @@ fn run(cli: Cli) -> Res<i32> {
             Ok(0)
         }
         Command::Bundle(a) => {
-            let scope = scope_with_attestations(a.scope.as_deref(), a.attestations.as_deref())?;
-            let mut engine = Engine::for_scope(&scope, a.scope.as_deref().and_then(Path::parent))?;
-            for c in &a.catalogs {
-                let registry = engine.registry();
-                engine.catalog_mut().extend_from_file(c, registry)?;
-            }
+            let inputs = Inputs::load(a.scope.as_deref(), a.attestations.as_deref())?;
+            let engine = inputs.engine(&a.catalogs)?;
             let snapshot = Snapshot::load(&a.snapshot)?;
-            let report = engine.evaluate(&snapshot, &scope)?;
-            let risks = RiskRegister::from_report(&report, &scope.remediation_days);
-            let read = |p: &Option<PathBuf>| -> Res<Option<String>> {
-                Ok(match p {
-                    Some(p) => Some(
-                        std::fs::read_to_string(p)
-                            .map_err(|e| format!("cannot read `{}`: {e}", p.display()))?,
-                    ),
-                    None => None,
-                })
-            };
-            let (scope_text, att_text) = (read(&a.scope)?, read(&a.attestations)?);
-            let input = hipaa_core::bundle::BundleInput {
-                report: &report,
-                snapshot: &snapshot,
-                catalog: engine.catalog(),
-                registry: engine.registry(),
-                scope_text: scope_text.as_deref(),
-                attestations_text: att_text.as_deref(),
-                risks: &risks,
-            };
-            let manifest = hipaa_core::bundle::write_bundle(&input, &a.output)?;
+            let bundled = audit::write_bundle(&inputs, &engine, &snapshot, &a.output)?;
             eprintln!(
                 "hipaa: wrote {} ({} files, manifest digest in manifest.sha256)",
                 a.output.display(),
-                manifest.files.len() + 2
+                bundled.manifest.files.len() + 2
             );
             Ok(0)
         }
@@ -241,35 +207,18 @@ fn run(cli: Cli) -> Res<i32> {
 }
 
 fn read_report(path: &Path) -> Res<Report> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-    Ok(Report::from_json(&text, &path.display().to_string())?)
+    Ok(audit::load_report(path)?)
 }
 
-fn scope_with_attestations(scope: Option<&Path>, attestations: Option<&Path>) -> Res<Scope> {
-    let mut s = load_scope(scope)?;
-    if let Some(p) = attestations {
-        s.attestations
-            .extend(hipaa_core::attest::load_attestations(p)?);
-    }
-    Ok(s)
+/// The scope, attestations and engine a report command's arguments name.
+fn inputs_for(args: &ReportArgs) -> Res<(Inputs, Engine)> {
+    let inputs = Inputs::load(args.scope.as_deref(), args.attestations.as_deref())?;
+    let engine = inputs.engine(&args.catalogs)?;
+    Ok((inputs, engine))
 }
 
 fn load_scope(path: Option<&Path>) -> Res<Scope> {
-    Ok(match path {
-        Some(p) => Scope::load(p)?,
-        None => Scope::default(),
-    })
-}
-
-fn engine_for(scope: &Scope, args: &ReportArgs) -> Res<Engine> {
-    let base = args.scope.as_deref().and_then(Path::parent);
-    let mut engine = Engine::for_scope(scope, base)?;
-    for c in &args.catalogs {
-        let registry = engine.registry();
-        engine.catalog_mut().extend_from_file(c, registry)?;
-    }
-    Ok(engine)
+    Ok(Inputs::load(path, None)?.scope)
 }
 
 fn collect(aws: &AwsArgs, scope: &Scope) -> Res<Snapshot> {

@@ -61,9 +61,86 @@ pub enum Error {
         /// The operating system's error.
         source: std::io::Error,
     },
-    /// Collecting evidence failed as a whole (bad configuration, no credentials).
+    /// The options or arguments of a call are invalid (endpoint URL, region name, concurrency).
+    #[error("configuration: {0}")]
+    Config(String),
+    /// Collecting evidence failed as a whole (no credentials), so not one read could be judged.
     #[error("evidence source: {0}")]
     Source(String),
+}
+
+/// Which of four kinds a failure is, so the CLI and both bindings classify it the same way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// The call itself is wrong: an option, argument or value the caller can fix.
+    Configuration,
+    /// A scope, snapshot, report, catalog or attestations file is unreadable or malformed.
+    BadInput,
+    /// The scan could not run at all: no AWS credentials, so nothing could be collected.
+    AwsAccess,
+    /// Bundled data is malformed: a packaging bug, never the caller's doing.
+    Internal,
+}
+
+impl ErrorKind {
+    /// The stable code both bindings expose (`err.code` in Node, `e.code` in Python).
+    pub fn code(self) -> &'static str {
+        match self {
+            ErrorKind::Configuration => "HIPAA_CONFIG",
+            ErrorKind::BadInput => "HIPAA_BAD_INPUT",
+            ErrorKind::AwsAccess => "HIPAA_AWS_ACCESS",
+            ErrorKind::Internal => "HIPAA_INTERNAL",
+        }
+    }
+}
+
+impl Error {
+    /// Which kind of failure this is, decided here once for every front end.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Registry { .. } => ErrorKind::Internal,
+            // Extra catalogs and attestations come from the user; a catalog entry whose check no
+            // rule decides is a mistake in that user catalog.
+            Error::Catalog { .. }
+            | Error::Scope { .. }
+            | Error::Snapshot { .. }
+            | Error::Report { .. }
+            | Error::Check { .. }
+            | Error::Io { .. } => ErrorKind::BadInput,
+            Error::Config(_) => ErrorKind::Configuration,
+            Error::Source(_) => ErrorKind::AwsAccess,
+        }
+    }
+
+    /// The input or stage that failed (`scope`, `snapshot`, `report`, `catalog`, `check`, `io`,
+    /// `registry`, `config`, `aws`), for bindings that name it beside the kind.
+    pub fn subject(&self) -> &'static str {
+        match self {
+            Error::Registry { .. } => "registry",
+            Error::Catalog { .. } => "catalog",
+            Error::Scope { .. } => "scope",
+            Error::Snapshot { .. } => "snapshot",
+            Error::Report { .. } => "report",
+            Error::Check { .. } => "check",
+            Error::Io { .. } => "io",
+            Error::Config(_) => "config",
+            Error::Source(_) => "aws",
+        }
+    }
+
+    /// The file or bundled data set the error names, when there is one.
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            Error::Registry { source_name, .. } | Error::Catalog { source_name, .. } => {
+                Some(source_name)
+            }
+            Error::Scope { path, .. }
+            | Error::Snapshot { path, .. }
+            | Error::Report { path, .. }
+            | Error::Io { path, .. } => Some(path),
+            Error::Check { .. } | Error::Config(_) | Error::Source(_) => None,
+        }
+    }
 }
 
 /// Shorthand for results of this crate.
@@ -92,4 +169,72 @@ pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
         .unwrap_or(0)
         + 1;
     (line, col)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_variant_has_one_kind_and_code() {
+        let io = || std::io::Error::other("gone");
+        let cases = [
+            (
+                Error::Registry {
+                    source_name: "r".into(),
+                    message: "m".into(),
+                },
+                ErrorKind::Internal,
+            ),
+            (
+                Error::Catalog {
+                    source_name: "c".into(),
+                    message: "m".into(),
+                },
+                ErrorKind::BadInput,
+            ),
+            (
+                Error::Scope {
+                    path: "s".into(),
+                    message: "m".into(),
+                },
+                ErrorKind::BadInput,
+            ),
+            (
+                Error::Snapshot {
+                    path: "s".into(),
+                    message: "m".into(),
+                },
+                ErrorKind::BadInput,
+            ),
+            (
+                Error::Report {
+                    path: "r".into(),
+                    message: "m".into(),
+                },
+                ErrorKind::BadInput,
+            ),
+            (
+                Error::Check {
+                    control_id: "x".into(),
+                    message: "m".into(),
+                },
+                ErrorKind::BadInput,
+            ),
+            (
+                Error::Io {
+                    path: "p".into(),
+                    source: io(),
+                },
+                ErrorKind::BadInput,
+            ),
+            (Error::Config("bad url".into()), ErrorKind::Configuration),
+            (Error::Source("no credentials".into()), ErrorKind::AwsAccess),
+        ];
+        for (e, kind) in cases {
+            assert_eq!(e.kind(), kind, "{e}");
+            assert!(e.kind().code().starts_with("HIPAA_"));
+        }
+        assert_eq!(Error::Config("x".into()).to_string(), "configuration: x");
+    }
 }

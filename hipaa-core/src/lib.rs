@@ -2,6 +2,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod attest;
+pub mod audit;
 pub mod aws;
 pub mod bundle;
 pub mod catalog;
@@ -25,7 +26,7 @@ mod testkit;
 mod vocabulary;
 
 pub use catalog::{Catalog, CheckKind, Control, Remediation};
-pub use error::{Error, Result};
+pub use error::{Error, ErrorKind, Result};
 pub use evaluate::Engine;
 pub use evidence::{Fact, Provenance, Snapshot, Unknown, UnknownReason};
 pub use registry::{citation_index, CitationEntry, Registry, Spec};

@@ -342,10 +342,7 @@ impl Scope {
             path: path.into(),
             message: toml_message(&e, text),
         })?;
-        scope.validate().map_err(|message| Error::Scope {
-            path: path.into(),
-            message,
-        })?;
+        scope.validate(path)?;
         Ok(scope)
     }
 
@@ -358,7 +355,17 @@ impl Scope {
         Scope::from_toml(&text, &path.display().to_string())
     }
 
-    fn validate(&self) -> std::result::Result<(), String> {
+    /// Check what the types alone cannot (12-digit account ids, non-empty waiver fields, dated
+    /// attestations), so a scope built in code or by a binding is judged exactly like a file;
+    /// `source` names it in the error.
+    pub fn validate(&self, source: &str) -> Result<()> {
+        self.check().map_err(|message| Error::Scope {
+            path: source.into(),
+            message,
+        })
+    }
+
+    fn check(&self) -> std::result::Result<(), String> {
         for a in &self.accounts {
             if a.id.len() != 12 || !a.id.chars().all(|c| c.is_ascii_digit()) {
                 return Err(format!("account id `{}` is not 12 digits", a.id));

@@ -62,6 +62,7 @@ _Path = Union[str, os.PathLike[str]]
 _Progress = Callable[[int, int, str], object]
 
 class HipaaError(Exception):
+    code: Literal["HIPAA_CONFIG", "HIPAA_BAD_INPUT", "HIPAA_AWS_ACCESS", "HIPAA_INTERNAL"]
     kind: str
     path: Optional[str]
 
