@@ -38,7 +38,7 @@ def scaled_snapshot(min_findings: int) -> hipaa_aws.Snapshot:
     data = json.loads(hipaa_aws.demo_snapshot().to_json())
     scope = hipaa_aws.Scope.demo()
     base = hipaa_aws.evaluate(hipaa_aws.Snapshot.from_json(json.dumps(data)), scope)
-    buckets = data["s3"]["buckets"]["known"]
+    buckets = data["services"]["s3"]["buckets"]["known"]
     per_bucket = sum(1 for f in base if f.resource.kind == "AwsS3Bucket") / len(buckets)
     copies = max(0, int((min_findings - len(base)) / (per_bucket * len(buckets))) + 1)
     templates = [(b["name"], json.dumps(b)) for b in buckets]

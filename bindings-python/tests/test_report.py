@@ -100,8 +100,9 @@ def test_failed_gate_and_exit_code(report: hipaa_aws.Report) -> None:
 def test_gate_on_an_incomplete_report() -> None:
     # Drop every S3 read from the demo evidence: S3 findings become ERROR, nothing FAILs at critical.
     data = json.loads(hipaa_aws.demo_snapshot().to_json())
-    data["s3"]["buckets"] = {"unknown": {"reason": "access_denied", "operation": "s3:ListBuckets",
-                                         "detail": "AccessDenied"}}
+    data["services"]["s3"]["buckets"] = {
+        "unknown": {"reason": "access_denied", "operation": "s3:ListBuckets", "detail": "AccessDenied"}
+    }
     data["reads"]["failures"].append({"operation": "s3:ListBuckets", "resource": "",
                                       "reason": "access_denied", "detail": "AccessDenied"})
     incomplete = hipaa_aws.evaluate(hipaa_aws.Snapshot.from_json(json.dumps(data)), scope=DEMO_SCOPE)
