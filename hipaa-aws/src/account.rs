@@ -1,6 +1,7 @@
 //! The account itself: who it is (STS) and which regions it can use (EC2 `DescribeRegions`),
 //! and from those, which regions a scan reads.
 
+use crate::clients::client;
 use crate::scan::Scan;
 use hipaa_core::aws::arn::region_in_partition;
 use hipaa_core::evidence::account::AccountRegion;
@@ -10,7 +11,7 @@ use hipaa_core::evidence::Fact;
 pub(crate) async fn identity(scan: &Scan<'_>) -> (Fact<String>, String) {
     let ledger = &scan.ledger;
     ledger.plan(1, "identity");
-    let sts = aws_sdk_sts::Client::new(&scan.config);
+    let sts = client!(aws_sdk_sts, &scan.config);
     let identity = ledger
         .must(
             "sts:GetCallerIdentity",
@@ -100,7 +101,7 @@ pub(crate) async fn regions(_scan: &Scan<'_>) -> Fact<Vec<AccountRegion>> {
 /// region.
 #[cfg(feature = "ec2")]
 pub(crate) async fn regions(scan: &Scan<'_>) -> Fact<Vec<AccountRegion>> {
-    let client = aws_sdk_ec2::Client::new(&scan.config);
+    let client = client!(aws_sdk_ec2, &scan.config);
     regions_of(&scan.ledger, &client).await
 }
 

@@ -2,13 +2,15 @@
 //! every call counted, every failed read recorded as an unknown fact.
 //!
 //! Layout: `config` (options and the shared `SdkConfig`), `ledger` (every call counted and
-//! classified), `scan` (one scan of one account), `account` (identity and regions), `regional`
-//! (per-region clients and the region loop), and `collect/<service>.rs`, one collector per
-//! service folder of `hipaa-core/src/services/`.
+//! classified), `clients` (every SDK client, built with the interceptors it must carry),
+//! `wellformed` (cut-short XML answers refused), `scan` (one scan of one account), `account`
+//! (identity and regions), `regional` (the region loop), and `collect/<service>.rs`, one
+//! collector per service folder of `hipaa-core/src/services/`.
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 mod account;
+mod clients;
 mod collect;
 mod config;
 mod error;
@@ -16,6 +18,7 @@ mod ledger;
 mod regional;
 mod run;
 mod scan;
+mod wellformed;
 
 pub use config::ScanOptions;
 pub use error::Error;

@@ -7,17 +7,7 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Mutex;
 
-/// A client of an `aws_sdk_*` crate for one region, built from the shared config.
-macro_rules! client_in {
-    ($sdk:ident, $config:expr, $region:expr) => {
-        $sdk::Client::from_conf(
-            $sdk::config::Builder::from($config)
-                .region($sdk::config::Region::new($region.to_string()))
-                .build(),
-        )
-    };
-}
-pub(crate) use client_in;
+pub(crate) use crate::clients::client_in;
 
 /// Clients of one kind per region, each built once (a resource's home region may lie outside
 /// the scanned regions, so they are built on demand).

@@ -1,6 +1,7 @@
 //! AWS Artifact: the agreements the account accepted (the BAA among them), read from the
 //! partition's global region.
 
+use crate::clients::client_in;
 use crate::regional::{global_region, to_chrono};
 use crate::scan::Scan;
 use hipaa_core::evidence::{Fact, Unknown};
@@ -9,10 +10,10 @@ use hipaa_core::services::baa::evidence::{Agreement, Artifact};
 const STAGE: &str = "artifact";
 
 pub(crate) async fn collect(scan: &Scan<'_>) -> Option<Artifact> {
-    let client = aws_sdk_artifact::Client::from_conf(
-        aws_sdk_artifact::config::Builder::from(&scan.config)
-            .region(aws_config::Region::new(global_region(&scan.partition)))
-            .build(),
+    let client = client_in!(
+        aws_sdk_artifact,
+        &scan.config,
+        global_region(&scan.partition)
     );
     Some(Artifact {
         agreements: agreements(scan, &client).await,

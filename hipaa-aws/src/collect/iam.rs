@@ -1,5 +1,6 @@
 //! IAM: account summary, password policy, credential report and authorization details.
 
+use crate::clients::client;
 use crate::scan::Scan;
 use aws_sdk_iam::types::{EntityType, ReportStateType, SummaryKeyType};
 use chrono::{DateTime, Utc};
@@ -11,7 +12,7 @@ use std::time::Duration;
 const STAGE: &str = "iam";
 
 pub(crate) async fn collect(scan: &Scan<'_>) -> Option<IamEvidence> {
-    let client = aws_sdk_iam::Client::new(&scan.config);
+    let client = client!(aws_sdk_iam, &scan.config);
     scan.ledger.plan(4, STAGE);
     let tick = || scan.ledger.tick(STAGE);
     let (summary, password_policy, credential_report, authorization) = tokio::join!(

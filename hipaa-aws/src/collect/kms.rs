@@ -1,5 +1,6 @@
 //! KMS: keys per region; details (rotation, policy, tags) only for customer-managed keys.
 
+use crate::clients::client_in;
 use crate::regional::{each_region, to_chrono};
 use crate::scan::Scan;
 use aws_sdk_kms::types::{KeyManagerType, KeyState};
@@ -18,10 +19,7 @@ pub(crate) async fn collect(scan: &Scan<'_>) -> Option<Regional<KmsRegion>> {
 async fn region(scan: &Scan<'_>, region: String) -> KmsRegion {
     let l = &scan.ledger;
     scan.ledger.plan(1, STAGE);
-    let conf = aws_sdk_kms::config::Builder::from(&scan.config)
-        .region(aws_sdk_kms::config::Region::new(region.clone()))
-        .build();
-    let client = aws_sdk_kms::Client::from_conf(conf);
+    let client = client_in!(aws_sdk_kms, &scan.config, &region);
     let (keys, aliases) = tokio::join!(
         list_keys(scan, &client, &region),
         list_aliases(scan, &client, &region)

@@ -29,6 +29,7 @@ macro_rules! mocked {
     ($sdk:ident, $rule:expr) => {
         $sdk::Client::from_conf(
             $sdk::config::Builder::from(&crate::collect::mocks::sdk_config())
+                .interceptor(crate::wellformed::WellFormedXml)
                 .interceptor(
                     aws_smithy_mocks::MockResponseInterceptor::new()
                         .rule_mode(aws_smithy_mocks::RuleMode::MatchAny)
@@ -103,6 +104,7 @@ macro_rules! mocked_rules {
         }
         $sdk::Client::from_conf(
             $sdk::config::Builder::from(&crate::collect::mocks::sdk_config())
+                .interceptor(crate::wellformed::WellFormedXml)
                 .interceptor(mocks)
                 .build(),
         )

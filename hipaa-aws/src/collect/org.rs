@@ -1,6 +1,7 @@
 //! AWS Organizations: the organization, its accounts, the scanned account's parents and the
 //! service control policies on them, read from the partition's global region.
 
+use crate::clients::client_in;
 use crate::regional::global_region;
 use crate::scan::Scan;
 use aws_sdk_organizations::types::{ParentType, PolicyType};
@@ -12,10 +13,10 @@ use std::collections::BTreeMap;
 const STAGE: &str = "organizations";
 
 pub(crate) async fn collect(scan: &Scan<'_>) -> Option<OrganizationsEvidence> {
-    let client = aws_sdk_organizations::Client::from_conf(
-        aws_sdk_organizations::config::Builder::from(&scan.config)
-            .region(aws_config::Region::new(global_region(&scan.partition)))
-            .build(),
+    let client = client_in!(
+        aws_sdk_organizations,
+        &scan.config,
+        global_region(&scan.partition)
     );
     Some(organizations(scan, &client, &scan.account).await)
 }

@@ -1,5 +1,6 @@
 //! S3: buckets and their configuration, each read from the bucket's own region.
 
+use crate::clients::{builder, client};
 use crate::scan::Scan;
 use aws_sdk_s3::types::{
     BucketVersioningStatus, ObjectLockEnabled, ReplicationRuleStatus, ServerSideEncryption,
@@ -25,7 +26,7 @@ impl Clients<'_> {
             return m
                 .entry(region.to_string())
                 .or_insert_with(|| {
-                    let mut b = aws_sdk_s3::config::Builder::from(&self.scan.config)
+                    let mut b = builder!(aws_sdk_s3, &self.scan.config)
                         .region(aws_sdk_s3::config::Region::new(region.to_string()));
                     if self.scan.local_endpoint.is_some() {
                         b = b.force_path_style(true);
@@ -34,7 +35,7 @@ impl Clients<'_> {
                 })
                 .clone();
         }
-        aws_sdk_s3::Client::new(&self.scan.config)
+        client!(aws_sdk_s3, &self.scan.config)
     }
 }
 
@@ -114,7 +115,7 @@ async fn account_public_access_block(
             "the account id is unknown",
         ));
     };
-    let mut b = aws_sdk_s3control::config::Builder::from(&scan.config);
+    let mut b = builder!(aws_sdk_s3control, &scan.config);
     if let Some(url) = &scan.local_endpoint {
         b = b.endpoint_resolver(FixedEndpoint(url.clone()));
     }

@@ -1,6 +1,7 @@
 //! Resource Groups Tagging API: every tagged resource of every service, region by region, which
 //! decides scope (what holds ePHI, which services are in use).
 
+use crate::clients::client_in;
 use crate::regional::each_region;
 use crate::scan::Scan;
 use hipaa_core::evidence::{Regional, Tags, Unknown, UnknownReason};
@@ -12,11 +13,7 @@ pub(crate) async fn collect(scan: &Scan<'_>) -> Option<Regional<TaggingRegion>> 
     let out = each_region(scan, |region| async move {
         let l = &scan.ledger;
         l.plan(1, STAGE);
-        let client = aws_sdk_resourcegroupstagging::Client::from_conf(
-            aws_sdk_resourcegroupstagging::config::Builder::from(&scan.config)
-                .region(aws_config::Region::new(region.clone()))
-                .build(),
-        );
+        let client = client_in!(aws_sdk_resourcegroupstagging, &scan.config, &region);
         let mut pages = client
             .get_resources()
             .resources_per_page(100)
