@@ -389,8 +389,8 @@ export interface Finding {
 }
 
 /**
- * The deploy gate: exit code 3 when a FAIL is at or above `failOn` (default: any), else 4 when
- * the scan is incomplete (unless `allowIncomplete`), else 0 — the `hipaa` command's codes, so a
+ * The deploy gate: exit code 4 when the scan is incomplete (unless `allowIncomplete`), else 3
+ * when a FAIL is at or above `failOn` (default: any), else 0 — the `hipaa` command's codes, so a
  * script can `process.exit(gate(report).exitCode)`.
  */
 export declare function gate(report: Report, options?: GateOptions): GateResult
@@ -399,7 +399,7 @@ export declare function gate(report: Report, options?: GateOptions): GateResult
 export interface GateOptions {
   /** Fail on FAIL findings at or above this severity (default `informational`: any failure). */
   failOn?: Severity
-  /** Let an incomplete scan (some reads failed) pass when nothing fails (default false). */
+  /** Let an incomplete scan (some reads failed) pass when nothing fails, and give 3 when something does (default false). */
   allowIncomplete?: boolean
 }
 
@@ -407,7 +407,7 @@ export interface GateOptions {
 export interface GateResult {
   /** True when `exitCode` is 0. */
   ok: boolean
-  /** 0 clean, 3 failures at or above `failOn`, 4 incomplete (some reads failed): the CLI's codes. */
+  /** 0 clean, 3 failures at or above `failOn`, 4 incomplete (some reads failed; wins over 3): the CLI's codes. */
   exitCode: number
   /** Whether every read succeeded and no finding is ERROR. */
   complete: boolean

@@ -755,7 +755,7 @@ impl From<&hipaa_core::evidence::ReadLog> for ReadLog {
 pub struct GateResult {
     /// True when `exitCode` is 0.
     pub ok: bool,
-    /// 0 clean, 3 failures at or above `failOn`, 4 incomplete (some reads failed): the CLI's codes.
+    /// 0 clean, 3 failures at or above `failOn`, 4 incomplete (some reads failed; wins over 3): the CLI's codes.
     pub exit_code: i32,
     /// Whether every read succeeded and no finding is ERROR.
     pub complete: bool,

@@ -145,8 +145,8 @@ fn bundled() -> Result<(&'static Registry, Catalog), Failure> {
     Ok((registry, Catalog::bundled(registry)?))
 }
 
-/// The deploy gate: exit code 3 when a FAIL is at or above `failOn` (default: any), else 4 when
-/// the scan is incomplete (unless `allowIncomplete`), else 0 — the `hipaa` command's codes, so a
+/// The deploy gate: exit code 4 when the scan is incomplete (unless `allowIncomplete`), else 3
+/// when a FAIL is at or above `failOn` (default: any), else 0 — the `hipaa` command's codes, so a
 /// script can `process.exit(gate(report).exitCode)`.
 #[napi(ts_args_type = "report: Report, options?: GateOptions")]
 pub fn gate(

@@ -64,7 +64,7 @@ pub struct GateOptions {
     /// Fail on FAIL findings at or above this severity (default `informational`: any failure).
     #[napi(ts_type = "Severity")]
     pub fail_on: Option<String>,
-    /// Let an incomplete scan (some reads failed) pass when nothing fails (default false).
+    /// Let an incomplete scan (some reads failed) pass when nothing fails, and give 3 when something does (default false).
     pub allow_incomplete: Option<bool>,
 }
 

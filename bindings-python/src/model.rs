@@ -435,7 +435,7 @@ impl PyGate {
     fn ok(&self) -> bool {
         self.0.ok
     }
-    /// 0 clean, 3 failures at or above the threshold, 4 incomplete.
+    /// 0 clean, 3 failures at or above the threshold, 4 incomplete (wins over 3).
     #[getter]
     fn exit_code(&self) -> i32 {
         self.0.exit_code

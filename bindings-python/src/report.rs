@@ -58,7 +58,7 @@ impl PyReport {
         ))
     }
 
-    /// 0 clean, 3 failures at or above `fail_on`, 4 incomplete.
+    /// 0 clean, 3 failures at or above `fail_on`, 4 incomplete (wins over 3).
     #[pyo3(signature = (fail_on="informational"))]
     fn exit_code(&self, fail_on: &str) -> PyResult<i32> {
         Ok(self.inner.exit_code(severity(fail_on)?))

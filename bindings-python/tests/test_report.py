@@ -109,6 +109,11 @@ def test_gate_on_an_incomplete_report() -> None:
     assert not incomplete.completeness.complete
     assert any(f.status == "ERROR" and f.reason == "access_denied" for f in incomplete)
     assert incomplete.completeness.failed_reads[-1]["operation"] == "s3:ListBuckets"
+    # Incomplete wins over failures: 4 at any threshold, even where the demo still FAILs.
+    assert incomplete.failed("informational")
+    assert incomplete.exit_code("informational") == 4 == incomplete.gate().exit_code
+    # Allowing an incomplete scan never hides a failure it found.
+    assert incomplete.gate(allow_incomplete=True).exit_code == 3
     if not incomplete.failed("critical"):
         assert incomplete.exit_code("critical") == 4
         assert incomplete.gate("critical").exit_code == 4

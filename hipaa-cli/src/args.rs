@@ -8,7 +8,7 @@ use std::path::PathBuf;
 /// Check an AWS estate against the HIPAA Security Rule, with evidence.
 ///
 /// Exit codes: 0 clean, 1 error (bad input, unreadable file), 2 usage error,
-/// 3 failures at or above --fail-on, 4 scan incomplete (some reads failed).
+/// 3 failures at or above --fail-on, 4 scan incomplete (some reads failed; wins over 3).
 #[derive(Debug, Parser)]
 #[command(name = "hipaa", version, about, long_about = None, propagate_version = true)]
 pub struct Cli {

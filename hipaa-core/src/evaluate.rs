@@ -409,6 +409,25 @@ mod tests {
     }
 
     #[test]
+    fn an_incomplete_report_exits_4_even_with_failures() {
+        // A failure and a failed read: the verdict is not final, so 4 wins; allowing an
+        // incomplete scan still reports the failure (3), never 0.
+        let mut s = unencrypted();
+        sect(&mut s.services.iam).summary = denied("iam:GetAccountSummary");
+        let r = engine().evaluate_at(&s, &Scope::default(), now()).unwrap();
+        assert_eq!(status_of(&r, "s3.default_encryption", "phi-a"), Status::Fail);
+        assert!(!r.is_complete());
+        assert_eq!(r.exit_code(Severity::High), crate::EXIT_INCOMPLETE);
+        let g = r.gate(Severity::High, false);
+        assert_eq!((g.exit_code, g.ok), (crate::EXIT_INCOMPLETE, false));
+        let g = r.gate(Severity::High, true);
+        assert_eq!((g.exit_code, g.ok), (crate::EXIT_FAILURES, false));
+        // Nothing at or above the threshold fails: allowed, it passes.
+        let g = r.gate(Severity::Critical, true);
+        assert_eq!((g.exit_code, g.ok), (crate::EXIT_CLEAN, true));
+    }
+
+    #[test]
     fn active_waiver_waives_and_expired_waiver_does_not() {
         let mut scope = Scope::default();
         scope

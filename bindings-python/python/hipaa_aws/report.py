@@ -141,7 +141,7 @@ class Report:
         return self._native.gate(fail_on, allow_incomplete)
 
     def exit_code(self, fail_on: str = "informational") -> int:
-        """The CLI's exit code: 0 clean, 3 failures at or above ``fail_on``, 4 incomplete."""
+        """The CLI's exit code: 0 clean, 3 failures at or above ``fail_on``, 4 incomplete (wins over 3)."""
         return self._native.exit_code(fail_on)
 
     # ---- conversions --------------------------------------------------------------------------

@@ -273,7 +273,19 @@ async fn bucket(
     });
     let public_access_block =
         pab_r.map(|o| o.and_then(|o| o.public_access_block_configuration().map(pab)));
-    let policy = policy.map(|o| o.and_then(|o| o.policy().map(str::to_string)));
+    // The policy is the raw body of the answer, not a field of a parsed document: a body cut
+    // short would reach the policy analysis as a broken policy, so it is a failed read here.
+    let policy = match policy.map(|o| o.and_then(|o| o.policy().map(str::to_string))) {
+        Ok(Some(text)) => match serde_json::from_str::<serde_json::Value>(&text) {
+            Ok(_) => Ok(Some(text)),
+            Err(e) => Err(l.parse_error(
+                "s3:GetBucketPolicy",
+                n,
+                format!("the bucket policy is not a JSON document: {e}"),
+            )),
+        },
+        other => other,
+    };
     let acl = acl.map(|o| {
         o.grants()
             .iter()

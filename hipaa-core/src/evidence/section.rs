@@ -109,8 +109,9 @@ pub struct Store {
     pub arn: String,
     /// Its tags (unknown when they could not be read).
     pub tags: Fact<super::Tags>,
-    /// The region it lives in, when its ARN does not say (S3 buckets).
-    pub region: Option<String>,
+    /// The region it lives in, when its ARN does not say (S3 buckets); unknown when that read
+    /// failed, so a cross-service control cannot guess it from another listing.
+    pub region: Option<super::Fact<String>>,
     /// Backed up with its cluster rather than on its own (Aurora, DocumentDB, Neptune instances).
     pub in_cluster: bool,
 }

@@ -146,9 +146,9 @@ pub struct Gate {
 
 /// Exit code: no failure at or above the threshold and nothing unknown.
 pub const EXIT_CLEAN: i32 = 0;
-/// Exit code: at least one failure at or above the threshold.
+/// Exit code: at least one failure at or above the threshold, and every read succeeded.
 pub const EXIT_FAILURES: i32 = 3;
-/// Exit code: no such failure, but some reads failed, so the result is incomplete.
+/// Exit code: some reads failed, so the result is incomplete (it wins over failures).
 pub const EXIT_INCOMPLETE: i32 = 4;
 
 impl Report {
@@ -219,12 +219,13 @@ impl Report {
         self.summary.completeness.complete
     }
 
-    /// The pipeline verdict: 3 on failures at or above `fail_on`, else 4 when incomplete, else 0.
+    /// The pipeline verdict: 4 when incomplete (whatever else it found: a verdict built on failed
+    /// reads is not final), else 3 on failures at or above `fail_on`, else 0.
     pub fn exit_code(&self, fail_on: Severity) -> i32 {
-        if self.failures(fail_on).next().is_some() {
-            EXIT_FAILURES
-        } else if !self.is_complete() {
+        if !self.is_complete() {
             EXIT_INCOMPLETE
+        } else if self.failures(fail_on).next().is_some() {
+            EXIT_FAILURES
         } else {
             EXIT_CLEAN
         }
@@ -236,7 +237,12 @@ impl Report {
         let failures: Vec<Finding> = self.failures(fail_on).cloned().collect();
         let mut exit_code = self.exit_code(fail_on);
         if allow_incomplete && exit_code == EXIT_INCOMPLETE {
-            exit_code = EXIT_CLEAN;
+            // Allowing an incomplete scan never hides a failure it did find.
+            exit_code = if failures.is_empty() {
+                EXIT_CLEAN
+            } else {
+                EXIT_FAILURES
+            };
         }
         Gate {
             ok: exit_code == EXIT_CLEAN,

@@ -534,10 +534,19 @@ fn phi_resources_covered(ctx: &Context<'_>) -> Vec<Outcome> {
     let mut found: BTreeMap<&str, Protectable<'_>> = BTreeMap::new();
     // Aurora, DocumentDB and Neptune instances are backed up with their cluster, not one by one.
     let mut cluster_members: BTreeSet<String> = BTreeSet::new();
-    let mut bucket_regions: BTreeMap<String, String> = BTreeMap::new();
+    // A bucket's region from the S3 listing, or why it is unknown. The tagged inventory's region
+    // need not be the bucket's (the tagging API may list a bucket outside its home region), so a
+    // bucket whose location read failed is ERROR, never judged against another region's plans.
+    let mut bucket_regions: BTreeMap<String, Result<String, Unknown>> = BTreeMap::new();
     // Every data store the service sections list, tags from the tagged inventory when the
     // service could not read them.
     let listed = ctx.snapshot.services.stores(ctx.snapshot);
+    let s3_listing: Option<Unknown> = listed
+        .iter()
+        .find_map(|(name, l)| match (&l.stores, *name == "s3") {
+            (Err(u), true) => Some(u.clone()),
+            _ => None,
+        });
     for (_, listing) in &listed {
         let Ok(stores) = &listing.stores else { continue };
         for s in stores {
@@ -548,12 +557,22 @@ fn phi_resources_covered(ctx: &Context<'_>) -> Vec<Outcome> {
             let Some(kind) = protectable_kind(&s.arn) else {
                 continue;
             };
-            let Some(name) = s.region.as_deref().or(listing.region.as_deref()) else {
-                continue;
+            let name = match &s.region {
+                Some(Fact::Known(r)) => r.as_str(),
+                Some(Fact::Unknown(u)) => {
+                    if kind == "AwsS3Bucket" {
+                        bucket_regions.insert(s.arn.clone(), Err(u.clone()));
+                    }
+                    continue;
+                }
+                None => match listing.region.as_deref() {
+                    Some(r) => r,
+                    None => continue,
+                },
             };
             if kind == "AwsS3Bucket" {
                 // Buckets are found through the tagged inventory, which gives their region here.
-                bucket_regions.insert(s.arn.clone(), name.to_string());
+                bucket_regions.insert(s.arn.clone(), Ok(name.to_string()));
                 continue;
             }
             let tags: &Tags = match (&s.tags, inventory.get(s.arn.as_str())) {
@@ -584,9 +603,28 @@ fn phi_resources_covered(ctx: &Context<'_>) -> Vec<Outcome> {
         let Some(kind) = protectable_kind(arn) else {
             continue;
         };
-        let region = arn::region(arn)
-            .or_else(|| bucket_regions.get(arn).map(String::as_str))
-            .unwrap_or(inv_region);
+        let region = if kind == "AwsS3Bucket" {
+            // The S3 listing's region; when the listing failed or could not read the location,
+            // ERROR. Only a bucket the S3 evidence does not mention falls back to the inventory.
+            let known = match (bucket_regions.get(arn), &s3_listing) {
+                (Some(Ok(r)), _) => Ok(r.as_str()),
+                (Some(Err(u)), _) | (None, Some(u)) => Err(u.clone()),
+                (None, None) => Ok(inv_region),
+            };
+            match known {
+                Ok(r) => r,
+                Err(u) => {
+                    let phi = PhiMark::Tagged;
+                    let mut res =
+                        Resource::regional(ctx, arn, &arn::short_id(arn), kind, inv_region, &phi);
+                    res.region = None; // not known: the inventory's region is not the bucket's
+                    out.push(Outcome::error(res, phi, u));
+                    continue;
+                }
+            }
+        } else {
+            arn::region(arn).unwrap_or(inv_region)
+        };
         found.insert(
             arn,
             Protectable {

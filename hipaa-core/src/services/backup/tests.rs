@@ -629,6 +629,34 @@ fn bucket_region_comes_from_s3_evidence() {
 }
 
 #[test]
+fn a_bucket_whose_region_is_unknown_is_an_error_not_judged_elsewhere() {
+    // Its location could not be read: the inventory's region is not the bucket's, so no plan
+    // there may be credited (or blamed) for it.
+    let mut b = bucket("phi-bucket");
+    b.region = denied("s3:GetBucketLocation");
+    let s = snapshot_with(vec![b]);
+    let all = outcomes(&s, COVERED);
+    let Some(o) = all.iter().find(|o| o.resource.id == "phi-bucket") else {
+        panic!("no finding for the bucket: {all:?}")
+    };
+    assert_eq!(o.status, Error);
+    assert_eq!(o.resource.region, None);
+    assert_eq!(o.unknown.as_ref().map(|u| u.operation.as_str()), Some("s3:GetBucketLocation"));
+
+    // The bucket listing failed: the tagged bucket is ERROR with the listing's reason.
+    let mut s = snapshot_with(vec![bucket("phi-bucket")]);
+    if let Some(s3) = s.services.s3.as_mut() {
+        s3.buckets = denied("s3:ListBuckets");
+    }
+    let all = outcomes(&s, COVERED);
+    let Some(o) = all.iter().find(|o| o.resource.id == "phi-bucket") else {
+        panic!("no finding for the bucket: {all:?}")
+    };
+    assert_eq!(o.status, Error);
+    assert_eq!(o.unknown.as_ref().map(|u| u.operation.as_str()), Some("s3:ListBuckets"));
+}
+
+#[test]
 fn a_selected_bucket_without_versioning_is_not_covered() {
     let id = "backup.phi_resources_covered";
     let status_of = |v: Fact<crate::services::s3::evidence::Versioning>| {

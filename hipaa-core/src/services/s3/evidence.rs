@@ -194,7 +194,7 @@ impl crate::evidence::Section for S3Evidence {
                     .map(|b| crate::evidence::Store {
                         arn: b.arn,
                         tags: b.tags,
-                        region: b.region.known().cloned(),
+                        region: Some(b.region),
                         in_cluster: false,
                     })
                     .collect()
