@@ -24,3 +24,7 @@ pub use config::ScanOptions;
 pub use error::Error;
 pub use run::{scan, snapshot};
 pub use scan::AwsSource;
+
+/// The well-formedness pass every XML answer gets before a collector sees it, for custom clients
+/// and for the benchmark (`cargo run --release -p hipaa-aws --example bench_wellformed`).
+pub use wellformed::check as check_well_formed_xml;

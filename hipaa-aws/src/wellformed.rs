@@ -44,7 +44,7 @@ impl Intercept for WellFormedXml {
 
 /// A body that starts like XML must be one whole, well-formed document; any other body (JSON,
 /// CBOR, empty) is left to its own deserializer, which already rejects truncation.
-pub(crate) fn check(body: &[u8]) -> Result<(), String> {
+pub fn check(body: &[u8]) -> Result<(), String> {
     let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
     let start = body.iter().position(|b| !b.is_ascii_whitespace());
     if start.map(|i| body[i]) != Some(b'<') {

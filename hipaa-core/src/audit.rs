@@ -111,11 +111,38 @@ pub fn load_report(path: &Path) -> Result<Report> {
 
 /// A file the caller named, or an I/O error naming it.
 pub fn read_text(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|source| Error::Io {
+    use std::io::Read;
+    let io = |source| Error::Io {
         path: path.display().to_string(),
         source,
-    })
+    };
+    let too_large = || {
+        io(std::io::Error::new(
+            std::io::ErrorKind::FileTooLarge,
+            format!(
+                "the file is over the {} MiB limit for inputs (scope, snapshot, report, catalog, attestations)",
+                MAX_INPUT_BYTES >> 20
+            ),
+        ))
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    if file.metadata().map_err(io)?.len() > MAX_INPUT_BYTES {
+        return Err(too_large());
+    }
+    // Read one byte past the limit, so a file that grows while it is read is refused too.
+    let mut text = String::new();
+    file.take(MAX_INPUT_BYTES + 1)
+        .read_to_string(&mut text)
+        .map_err(io)?;
+    if text.len() as u64 > MAX_INPUT_BYTES {
+        return Err(too_large());
+    }
+    Ok(text)
 }
+
+/// The largest input file read (512 MiB): far above any real snapshot (a 10,000-bucket account
+/// records about 40 MB), and low enough that a wrong path to a disk image fails at once.
+pub const MAX_INPUT_BYTES: u64 = 512 << 20;
 
 #[cfg(test)]
 mod tests {

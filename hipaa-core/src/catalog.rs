@@ -133,10 +133,7 @@ impl Catalog {
 
     /// Add the controls of an extra catalog file on disk.
     pub fn extend_from_file(&mut self, path: &std::path::Path, registry: &Registry) -> Result<()> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
+        let text = crate::audit::read_text(path)?;
         self.extend_from_toml(&text, &path.display().to_string(), registry)
     }
 

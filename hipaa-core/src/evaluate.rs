@@ -415,7 +415,10 @@ mod tests {
         let mut s = unencrypted();
         sect(&mut s.services.iam).summary = denied("iam:GetAccountSummary");
         let r = engine().evaluate_at(&s, &Scope::default(), now()).unwrap();
-        assert_eq!(status_of(&r, "s3.default_encryption", "phi-a"), Status::Fail);
+        assert_eq!(
+            status_of(&r, "s3.default_encryption", "phi-a"),
+            Status::Fail
+        );
         assert!(!r.is_complete());
         assert_eq!(r.exit_code(Severity::High), crate::EXIT_INCOMPLETE);
         let g = r.gate(Severity::High, false);

@@ -348,10 +348,7 @@ impl Scope {
 
     /// Load a scope file.
     pub fn load(path: &Path) -> Result<Scope> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
+        let text = crate::audit::read_text(path)?;
         Scope::from_toml(&text, &path.display().to_string())
     }
 

@@ -173,3 +173,101 @@ pub fn key_of(f: &hipaa_core::Finding) -> Expected {
         status: f.status.label().to_string(),
     }
 }
+
+/// `tests/fixture/fault_proxy.py` in front of a moto server; stopped when dropped.
+pub struct FaultProxy {
+    child: Child,
+    _stdin: Option<ChildStdin>,
+    /// Base URL, `http://127.0.0.1:PORT`: point the scanner here.
+    pub url: String,
+}
+
+/// One request the proxy saw: how the ledger names it, and what was done to it.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct ProxyEntry {
+    /// `service:Operation`, as the ledger names it.
+    pub op: String,
+    /// The request's identity (operation, region, method, path and query, body digest).
+    pub key: String,
+    /// How many times the same request was seen before.
+    pub attempt: u32,
+    /// HTTP status sent back.
+    pub status: u16,
+    /// `query`, `ec2`, `restxml`, `json`, `restjson` or `cbor`.
+    pub protocol: String,
+    /// The fault injected, if any (latency is not a fault).
+    pub fault: Option<String>,
+}
+
+impl FaultProxy {
+    /// Start the proxy on a free port of 127.0.0.1 in front of `upstream`.
+    pub fn start(upstream: &str) -> FaultProxy {
+        let script = repo_root().join("tests/fixture/fault_proxy.py");
+        let mut child = Command::new(python())
+            .arg(&script)
+            .args(["--upstream", upstream])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", script.display()));
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("fault_proxy.py printed nothing");
+        let url = line.trim().to_string();
+        assert!(
+            url.starts_with("http://127.0.0.1:"),
+            "unexpected first line from fault_proxy.py: {url:?}"
+        );
+        let stdin = child.stdin.take();
+        FaultProxy {
+            child,
+            _stdin: stdin,
+            url,
+        }
+    }
+
+    /// Replace the plan (`{"seed": N, "rules": [...]}`) and empty the log.
+    pub fn plan(&self, plan: &serde_json::Value) {
+        let (status, body) = self.control("PUT", "/__faults__/plan", &plan.to_string());
+        assert_eq!(status, 200, "the proxy refused the plan {plan}: {body}");
+    }
+
+    /// Every request since the plan was set, in arrival order.
+    pub fn log(&self) -> Vec<ProxyEntry> {
+        let (status, body) = self.control("GET", "/__faults__/log", "");
+        assert_eq!(status, 200, "the proxy's log: {body}");
+        serde_json::from_str(&body).expect("the proxy's log is JSON")
+    }
+
+    /// One HTTP/1.1 request to the proxy's control API (standard library only).
+    fn control(&self, method: &str, path: &str, body: &str) -> (u16, String) {
+        use std::io::{Read, Write};
+        let addr = self.url.trim_start_matches("http://");
+        let mut s = std::net::TcpStream::connect(addr).expect("the proxy accepts connections");
+        write!(
+            s,
+            "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .expect("request written");
+        let mut out = String::new();
+        s.read_to_string(&mut out).expect("answer read");
+        let status = out
+            .split_whitespace()
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0);
+        let body = out.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
+        (status, body.to_string())
+    }
+}
+
+impl Drop for FaultProxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

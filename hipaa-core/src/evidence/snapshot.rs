@@ -189,10 +189,7 @@ impl Snapshot {
 
     /// Load a snapshot file.
     pub fn load(path: &std::path::Path) -> crate::error::Result<Snapshot> {
-        let text = std::fs::read_to_string(path).map_err(|source| crate::error::Error::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
+        let text = crate::audit::read_text(path)?;
         Snapshot::from_json(&text, &path.display().to_string())
     }
 
