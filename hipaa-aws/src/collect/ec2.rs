@@ -1,5 +1,6 @@
-//! Amazon EC2: instances and where they run, per region (placement and tags only; no instance
-//! data is read). Without the `ec2` feature nothing is read and the section is absent.
+//! Amazon EC2, per region: instances (placement, tags, metadata options), security groups and
+//! their rules, EBS volumes and the encryption-by-default setting. No instance or volume data is
+//! read. Without the `ec2` feature nothing is read and the section is absent.
 
 use crate::scan::Scan;
 use hipaa_core::evidence::Regional;
@@ -19,7 +20,7 @@ mod with_ec2 {
     use crate::ledger::Ledger;
     use crate::regional::{client_in, each_region};
     use hipaa_core::evidence::{Tags, Unknown};
-    use hipaa_core::services::ec2::evidence::Instance;
+    use hipaa_core::services::ec2::evidence::{Instance, IpRule, SecurityGroup, Volume};
 
     const STAGE: &str = "ec2";
 
@@ -27,10 +28,19 @@ mod with_ec2 {
         Some(
             each_region(scan, |region| async move {
                 let l = &scan.ledger;
-                l.plan(1, STAGE);
+                l.plan(4, STAGE);
                 let client = client_in!(aws_sdk_ec2, &scan.config, region);
+                let (instances, groups, by_default, volumes) = tokio::join!(
+                    l.ticked(STAGE, instances(l, &client, &region)),
+                    l.ticked(STAGE, security_groups(l, &client, &region)),
+                    l.ticked(STAGE, encryption_by_default(l, &client, &region)),
+                    l.ticked(STAGE, volumes(l, &client, &region)),
+                );
                 Ec2Region {
-                    instances: l.ticked(STAGE, instances(l, &client, &region)).await.into(),
+                    instances: instances.into(),
+                    security_groups: groups.into(),
+                    ebs_encryption_by_default: by_default.into(),
+                    volumes: volumes.into(),
                 }
             })
             .await,
@@ -64,6 +74,116 @@ mod with_ec2 {
                         .and_then(|s| s.name())
                         .map(|n| n.as_str().to_string()),
                     tags: tags(i.tags()),
+                    http_tokens: i
+                        .metadata_options()
+                        .and_then(|m| m.http_tokens())
+                        .map(|t| t.as_str().to_string()),
+                });
+            }
+        }
+        out.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(out)
+    }
+
+    fn ip_rules(list: &[aws_sdk_ec2::types::IpPermission]) -> Vec<IpRule> {
+        list.iter()
+            .map(|p| IpRule {
+                protocol: p.ip_protocol().unwrap_or("-1").to_string(),
+                from_port: p.from_port(),
+                to_port: p.to_port(),
+                ipv4: p
+                    .ip_ranges()
+                    .iter()
+                    .filter_map(|r| r.cidr_ip().map(str::to_string))
+                    .collect(),
+                ipv6: p
+                    .ipv6_ranges()
+                    .iter()
+                    .filter_map(|r| r.cidr_ipv6().map(str::to_string))
+                    .collect(),
+                prefix_lists: p
+                    .prefix_list_ids()
+                    .iter()
+                    .filter_map(|r| r.prefix_list_id().map(str::to_string))
+                    .collect(),
+                groups: p
+                    .user_id_group_pairs()
+                    .iter()
+                    .filter_map(|g| g.group_id().map(str::to_string))
+                    .collect(),
+            })
+            .collect()
+    }
+
+    async fn security_groups(
+        l: &Ledger<'_>,
+        client: &aws_sdk_ec2::Client,
+        region: &str,
+    ) -> Result<Vec<SecurityGroup>, Unknown> {
+        const OP: &str = "ec2:DescribeSecurityGroups";
+        let mut pages = client.describe_security_groups().into_paginator().send();
+        let mut out = Vec::new();
+        while let Some(page) = l.page(OP, region, pages.next()).await? {
+            for g in page.security_groups() {
+                let Some(id) = g.group_id() else {
+                    return Err(l.parse_error(OP, region, "a security group without an id"));
+                };
+                out.push(SecurityGroup {
+                    id: id.to_string(),
+                    name: g.group_name().unwrap_or_default().to_string(),
+                    vpc_id: g.vpc_id().map(str::to_string),
+                    owner: g.owner_id().map(str::to_string),
+                    tags: tags(g.tags()),
+                    ingress: ip_rules(g.ip_permissions()),
+                    egress: ip_rules(g.ip_permissions_egress()),
+                });
+            }
+        }
+        out.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(out)
+    }
+
+    async fn encryption_by_default(
+        l: &Ledger<'_>,
+        client: &aws_sdk_ec2::Client,
+        region: &str,
+    ) -> Result<bool, Unknown> {
+        const OP: &str = "ec2:GetEbsEncryptionByDefault";
+        let out = l
+            .must(OP, region, client.get_ebs_encryption_by_default().send())
+            .await?;
+        out.ebs_encryption_by_default()
+            .ok_or_else(|| l.parse_error(OP, region, "the answer has no EbsEncryptionByDefault"))
+    }
+
+    async fn volumes(
+        l: &Ledger<'_>,
+        client: &aws_sdk_ec2::Client,
+        region: &str,
+    ) -> Result<Vec<Volume>, Unknown> {
+        const OP: &str = "ec2:DescribeVolumes";
+        let mut pages = client.describe_volumes().into_paginator().send();
+        let mut out = Vec::new();
+        while let Some(page) = l.page(OP, region, pages.next()).await? {
+            for v in page.volumes() {
+                let Some(id) = v.volume_id() else {
+                    return Err(l.parse_error(OP, region, "a volume without an id"));
+                };
+                // An answer that leaves out `encrypted` says nothing: not "unencrypted".
+                let Some(encrypted) = v.encrypted() else {
+                    return Err(l.parse_error(OP, id, "the volume's encryption is not given"));
+                };
+                out.push(Volume {
+                    id: id.to_string(),
+                    encrypted,
+                    kms_key_id: v.kms_key_id().map(str::to_string),
+                    state: v.state().map(|s| s.as_str().to_string()),
+                    attached_to: v
+                        .attachments()
+                        .iter()
+                        .filter_map(|a| a.instance_id().map(str::to_string))
+                        .collect(),
+                    tags: tags(v.tags()),
                 });
             }
         }

@@ -234,9 +234,7 @@ impl SnapshotV1 {
             ec2: regional(
                 network,
                 |r| &r.region,
-                |r| Ec2Region {
-                    instances: r.instances.clone(),
-                },
+                |r| Ec2Region::from_instances(r.instances.clone()),
             ),
         };
         Snapshot {

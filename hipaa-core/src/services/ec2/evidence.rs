@@ -1,6 +1,7 @@
-//! Amazon EC2 evidence: instances per region (placement and tags only).
+//! Amazon EC2 evidence: instances (placement, tags, metadata options), security groups and their
+//! rules, and EBS volumes and the region's encryption-by-default setting. No instance data is read.
 
-use crate::evidence::{Fact, Tags};
+use crate::evidence::{Fact, Tags, Unknown, UnknownReason};
 use serde::{Deserialize, Serialize};
 
 /// One region's EC2 workloads.
@@ -8,9 +9,27 @@ use serde::{Deserialize, Serialize};
 pub struct Ec2Region {
     /// EC2 instances and where they run (`DescribeInstances`).
     pub instances: Fact<Vec<Instance>>,
+    /// Security groups with their rules (`DescribeSecurityGroups`).
+    #[serde(default = "not_in_snapshot")]
+    pub security_groups: Fact<Vec<SecurityGroup>>,
+    /// Whether new EBS volumes are encrypted by default (`GetEbsEncryptionByDefault`).
+    #[serde(default = "not_in_snapshot")]
+    pub ebs_encryption_by_default: Fact<bool>,
+    /// EBS volumes (`DescribeVolumes`).
+    #[serde(default = "not_in_snapshot")]
+    pub volumes: Fact<Vec<Volume>>,
 }
 
-/// An EC2 instance's placement and tags.
+/// Snapshots written before these reads existed hold no answer: unknown, never "none".
+fn not_in_snapshot<T>() -> Fact<T> {
+    Fact::Unknown(Unknown::new(
+        UnknownReason::NotCollected,
+        "snapshot",
+        "this snapshot was written before this EC2 evidence was collected",
+    ))
+}
+
+/// An EC2 instance's placement, tags and metadata-service setting.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Instance {
     /// Instance id.
@@ -21,6 +40,86 @@ pub struct Instance {
     pub state: Option<String>,
     /// Instance tags.
     pub tags: Tags,
+    /// `required` (IMDSv2 only) or `optional`; absent when the answer did not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_tokens: Option<String>,
+}
+
+/// A security group and its rules.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecurityGroup {
+    /// Group id (`sg-…`).
+    pub id: String,
+    /// Group name (`default` for a VPC's default group).
+    pub name: String,
+    /// The VPC it belongs to.
+    pub vpc_id: Option<String>,
+    /// Owning account.
+    pub owner: Option<String>,
+    /// Group tags.
+    pub tags: Tags,
+    /// Inbound rules.
+    pub ingress: Vec<IpRule>,
+    /// Outbound rules.
+    pub egress: Vec<IpRule>,
+}
+
+/// One rule of a security group: a protocol and port range, and where traffic may come from
+/// (inbound) or go to (outbound).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IpRule {
+    /// `tcp`, `udp`, `icmp`, a protocol number, or `-1` for every protocol.
+    pub protocol: String,
+    /// First port (absent for every protocol).
+    pub from_port: Option<i32>,
+    /// Last port.
+    pub to_port: Option<i32>,
+    /// IPv4 CIDR ranges.
+    pub ipv4: Vec<String>,
+    /// IPv6 CIDR ranges.
+    pub ipv6: Vec<String>,
+    /// Managed prefix lists (`pl-…`).
+    pub prefix_lists: Vec<String>,
+    /// Other security groups.
+    pub groups: Vec<String>,
+}
+
+/// An EBS volume.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Volume {
+    /// Volume id.
+    pub id: String,
+    /// Whether it is encrypted at rest.
+    pub encrypted: bool,
+    /// The KMS key that encrypts it.
+    pub kms_key_id: Option<String>,
+    /// `in-use`, `available`, …
+    pub state: Option<String>,
+    /// The instances it is attached to.
+    pub attached_to: Vec<String>,
+    /// Volume tags.
+    pub tags: Tags,
+}
+
+impl Ec2Region {
+    /// A region known only by its instances (a snapshot of an earlier schema): every other
+    /// read is unknown, so its controls are ERROR, never PASS.
+    pub fn from_instances(instances: Fact<Vec<Instance>>) -> Ec2Region {
+        Ec2Region {
+            instances,
+            security_groups: not_in_snapshot(),
+            ebs_encryption_by_default: not_in_snapshot(),
+            volumes: not_in_snapshot(),
+        }
+    }
+}
+
+impl SecurityGroup {
+    /// The group's ARN.
+    pub fn arn(&self, partition: &str, region: &str, account: &str) -> String {
+        let owner = self.owner.as_deref().unwrap_or(account);
+        format!("arn:{partition}:ec2:{region}:{owner}:security-group/{}", self.id)
+    }
 }
 
 impl crate::evidence::RegionSection for Ec2Region {}

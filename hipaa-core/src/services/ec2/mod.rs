@@ -1,5 +1,6 @@
-//! Amazon EC2: instances (where they run, and their tags). No controls of its own yet; the VPC
-//! and backup rules read it.
+//! Amazon EC2: instances, security groups and EBS volumes. Its rules judge internet-open ports,
+//! default security groups, EBS encryption and IMDSv2; the VPC and backup rules read its
+//! instances.
 
 pub mod evidence;
 pub(crate) mod rules;
@@ -10,4 +11,4 @@ pub(crate) use rules::rules;
 
 /// The resource kinds this service's findings are about (beyond the account and its regions).
 #[cfg(test)]
-pub(crate) const KINDS: &[&str] = &["AwsEc2Instance", "AwsEc2Volume"];
+pub(crate) const KINDS: &[&str] = &["AwsEc2Instance", "AwsEc2Volume", "AwsEc2SecurityGroup"];

@@ -1,7 +1,399 @@
-//! Amazon EC2 rules: none yet.
+//! Amazon EC2 rules: security groups that open administrative, database or all ports to the
+//! internet, default security groups that allow traffic, EBS encryption (by default and per
+//! volume) and IMDSv2 on instances. The ports are data (`ports.toml` beside this file).
 
-use crate::rules::RuleFn;
+use super::evidence::{Ec2Region, Instance, IpRule, SecurityGroup, Volume};
+use crate::evidence::{RegionEvidence, Unknown, UnknownReason};
+use crate::rules::{
+    each_listed, each_region, none_found, section, Context, Outcome, PhiMark, Resource, RuleFn,
+    Verdict,
+};
+use serde::Deserialize;
+use std::sync::OnceLock;
 
 pub(crate) fn rules() -> Vec<RuleFn> {
-    Vec::new()
+    vec![
+        RuleFn {
+            id: "ec2.sg_no_ssh_from_internet",
+            f: sg_no_ssh_from_internet,
+        },
+        RuleFn {
+            id: "ec2.sg_no_rdp_from_internet",
+            f: sg_no_rdp_from_internet,
+        },
+        RuleFn {
+            id: "ec2.sg_no_db_ports_from_internet",
+            f: sg_no_db_ports_from_internet,
+        },
+        RuleFn {
+            id: "ec2.sg_no_all_traffic_from_internet",
+            f: sg_no_all_traffic_from_internet,
+        },
+        RuleFn {
+            id: "ec2.default_sg_closed",
+            f: default_sg_closed,
+        },
+        RuleFn {
+            id: "ec2.ebs_encryption_by_default",
+            f: ebs_encryption_by_default,
+        },
+        RuleFn {
+            id: "ec2.ebs_volume_encrypted",
+            f: ebs_volume_encrypted,
+        },
+        RuleFn {
+            id: "ec2.instance_imdsv2",
+            f: instance_imdsv2,
+        },
+    ]
+}
+
+/// `ports.toml`: the administrative and database ports the rules look for.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Ports {
+    admin: Vec<AdminPort>,
+    database: Vec<DbPort>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AdminPort {
+    control: String,
+    port: i32,
+    protocols: Vec<String>,
+    service: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DbPort {
+    port: i32,
+    service: String,
+}
+
+fn ports() -> Result<&'static Ports, Unknown> {
+    static PORTS: OnceLock<Result<Ports, String>> = OnceLock::new();
+    PORTS
+        .get_or_init(|| toml::from_str(include_str!("ports.toml")).map_err(|e| e.to_string()))
+        .as_ref()
+        .map_err(|e| {
+            Unknown::new(
+                UnknownReason::ParseError,
+                "services/ec2/ports.toml",
+                format!("the bundled port list does not parse: {e}"),
+            )
+        })
+}
+
+/// One (protocol, port, service) to look for.
+type Target = (String, i32, String);
+
+fn admin_targets(control: &str) -> Result<Vec<Target>, Unknown> {
+    let p = ports()?;
+    Ok(p.admin
+        .iter()
+        .filter(|a| a.control == control)
+        .flat_map(|a| {
+            a.protocols
+                .iter()
+                .map(|proto| (proto.clone(), a.port, a.service.clone()))
+        })
+        .collect())
+}
+
+fn regions<'a>(ctx: &Context<'a>) -> Result<Vec<RegionEvidence<'a, Ec2Region>>, Vec<Outcome>> {
+    ctx.regions(&ctx.snapshot.services.ec2, "EC2", "EC2")
+}
+
+/// The protocol's name: `tcp`, `udp`, `all` or as given.
+fn protocol(r: &IpRule) -> &str {
+    match r.protocol.as_str() {
+        "-1" | "all" => "all",
+        "6" | "tcp" => "tcp",
+        "17" | "udp" => "udp",
+        other => other,
+    }
+}
+
+/// The internet-wide sources of a rule: 0.0.0.0/0 and ::/0.
+fn internet(r: &IpRule) -> Vec<&str> {
+    r.ipv4
+        .iter()
+        .filter(|c| c.as_str() == "0.0.0.0/0")
+        .chain(r.ipv6.iter().filter(|c| c.as_str() == "::/0"))
+        .map(String::as_str)
+        .collect()
+}
+
+/// Whether a rule lets this protocol and port through (a range that includes the port counts).
+fn opens(r: &IpRule, proto: &str, port: i32) -> bool {
+    match protocol(r) {
+        "all" => true,
+        p if p == proto => r.from_port.unwrap_or(0) <= port && port <= r.to_port.unwrap_or(65535),
+        _ => false,
+    }
+}
+
+/// Whether a rule lets every port of every protocol (or of TCP or UDP) through.
+fn opens_everything(r: &IpRule) -> bool {
+    match protocol(r) {
+        "all" => true,
+        "tcp" | "udp" => r.from_port.unwrap_or(0) <= 0 && r.to_port.unwrap_or(65535) >= 65535,
+        _ => false,
+    }
+}
+
+/// `tcp 20-25`, `udp 3389` or `all traffic`.
+fn describe(r: &IpRule) -> String {
+    match (protocol(r), r.from_port, r.to_port) {
+        ("all", _, _) => "all traffic".into(),
+        (p, Some(a), Some(b)) if a == b => format!("{p} {a}"),
+        (p, Some(a), Some(b)) => format!("{p} {a}-{b}"),
+        (p, _, _) => format!("{p} (every port)"),
+    }
+}
+
+fn sg_resource(ctx: &Context<'_>, region: &str, sg: &SecurityGroup, phi: &PhiMark) -> Resource {
+    let account = ctx.account_id();
+    Resource {
+        arn: sg.arn(&ctx.snapshot.partition, region, &account),
+        id: sg.id.clone(),
+        kind: "AwsEc2SecurityGroup".into(),
+        account: sg.owner.clone().unwrap_or(account),
+        region: Some(region.to_string()),
+        name: Some(sg.tags.get("Name").cloned().unwrap_or_else(|| sg.name.clone())),
+        phi: phi.flag(),
+    }
+}
+
+/// Judge every security group of every scanned region.
+fn each_sg(
+    ctx: &Context<'_>,
+    judge: impl Fn(&SecurityGroup) -> Result<Verdict, Unknown>,
+) -> Vec<Outcome> {
+    let regions = section!(regions(ctx));
+    each_listed(
+        ctx,
+        regions,
+        "security groups",
+        |r| &r.security_groups,
+        |region, sg| {
+            let phi = PhiMark::of_known(&ctx.scope.phi, &sg.tags);
+            Outcome::from_result(sg_resource(ctx, region, sg, &phi), phi, judge(sg))
+        },
+    )
+}
+
+/// PASS when no inbound rule opens one of the targets to the internet; FAIL naming each port,
+/// source and rule otherwise.
+fn judge_targets(sg: &SecurityGroup, targets: &[Target], what: &str) -> Verdict {
+    let mut hits: Vec<String> = Vec::new();
+    for (proto, port, service) in targets {
+        for r in &sg.ingress {
+            if !opens(r, proto, *port) {
+                continue;
+            }
+            for src in internet(r) {
+                let hit = format!(
+                    "{proto} port {port} ({service}) is open to {src} by the inbound rule `{}`",
+                    describe(r)
+                );
+                if !hits.contains(&hit) {
+                    hits.push(hit);
+                }
+            }
+        }
+    }
+    if hits.is_empty() {
+        Verdict::pass(format!("no inbound rule opens {what} to the internet"))
+    } else {
+        Verdict::fail(hits.join("; "))
+    }
+}
+
+fn sg_no_ssh_from_internet(ctx: &Context<'_>) -> Vec<Outcome> {
+    let targets = admin_targets("ec2.sg_no_ssh_from_internet");
+    each_sg(ctx, |sg| Ok(judge_targets(sg, targets.as_ref().map_err(Clone::clone)?, "SSH")))
+}
+
+fn sg_no_rdp_from_internet(ctx: &Context<'_>) -> Vec<Outcome> {
+    let targets = admin_targets("ec2.sg_no_rdp_from_internet");
+    each_sg(ctx, |sg| Ok(judge_targets(sg, targets.as_ref().map_err(Clone::clone)?, "RDP")))
+}
+
+fn sg_no_db_ports_from_internet(ctx: &Context<'_>) -> Vec<Outcome> {
+    let targets: Result<Vec<Target>, Unknown> = ports().map(|p| {
+        p.database
+            .iter()
+            .map(|d| ("tcp".to_string(), d.port, d.service.clone()))
+            .collect()
+    });
+    each_sg(ctx, |sg| {
+        let t = targets.as_ref().map_err(Clone::clone)?;
+        Ok(judge_targets(sg, t, "a database or cache port"))
+    })
+}
+
+fn sg_no_all_traffic_from_internet(ctx: &Context<'_>) -> Vec<Outcome> {
+    each_sg(ctx, |sg| {
+        let mut hits: Vec<String> = Vec::new();
+        for r in sg.ingress.iter().filter(|r| opens_everything(r)) {
+            for src in internet(r) {
+                hits.push(format!("the inbound rule `{}` admits {src}", describe(r)));
+            }
+        }
+        Ok(if hits.is_empty() {
+            Verdict::pass("no inbound rule admits all traffic from the internet")
+        } else {
+            Verdict::fail(hits.join("; "))
+        })
+    })
+}
+
+fn default_sg_closed(ctx: &Context<'_>) -> Vec<Outcome> {
+    let regions = section!(regions(ctx));
+    let mut out = Vec::new();
+    for region in &regions {
+        match region.get(|r| &r.security_groups) {
+            Ok(groups) => {
+                for sg in groups.iter().filter(|g| g.name == "default") {
+                    let phi = PhiMark::of_known(&ctx.scope.phi, &sg.tags);
+                    let verdict = if sg.ingress.is_empty() && sg.egress.is_empty() {
+                        Verdict::pass("the default security group has no rules: nothing that lands in it by default can talk")
+                    } else {
+                        Verdict::fail(format!(
+                            "the default security group of {} has {} inbound and {} outbound rule(s); resources launched without a group get them",
+                            sg.vpc_id.as_deref().unwrap_or("its VPC"),
+                            sg.ingress.len(),
+                            sg.egress.len()
+                        ))
+                    };
+                    out.push(Outcome::from_result(
+                        sg_resource(ctx, region.name, sg, &phi),
+                        phi,
+                        Ok(verdict),
+                    ));
+                }
+            }
+            Err(u) => out.push(Outcome::error(
+                ctx.region_resource(region.name),
+                PhiMark::Account,
+                u,
+            )),
+        }
+    }
+    if out.is_empty() {
+        return none_found(ctx, "default security groups");
+    }
+    out
+}
+
+fn ebs_encryption_by_default(ctx: &Context<'_>) -> Vec<Outcome> {
+    let regions = section!(regions(ctx));
+    each_region(ctx, regions, |r| {
+        let on = r.get(|e| &e.ebs_encryption_by_default)?;
+        Ok(if *on {
+            Verdict::pass(format!("new EBS volumes in {} are encrypted by default", r.name))
+        } else {
+            Verdict::fail(format!(
+                "EBS encryption by default is off in {}: a volume or snapshot copy created without asking for encryption is stored in clear",
+                r.name
+            ))
+        })
+    })
+}
+
+fn volume_resource(ctx: &Context<'_>, region: &str, v: &Volume, phi: &PhiMark) -> Resource {
+    let arn = format!(
+        "arn:{}:ec2:{region}:{}:volume/{}",
+        ctx.snapshot.partition,
+        ctx.account_id(),
+        v.id
+    );
+    let mut r = Resource::regional(ctx, &arn, &v.id, "AwsEc2Volume", region, phi);
+    r.name = v.tags.get("Name").cloned();
+    r
+}
+
+fn ebs_volume_encrypted(ctx: &Context<'_>) -> Vec<Outcome> {
+    let regions = section!(regions(ctx));
+    each_listed(
+        ctx,
+        regions,
+        "EBS volumes",
+        |r| &r.volumes,
+        |region, v| {
+            let phi = PhiMark::of_known(&ctx.scope.phi, &v.tags);
+            let verdict = if v.encrypted {
+                Verdict::pass(match &v.kms_key_id {
+                    Some(k) => format!("encrypted at rest with `{k}`"),
+                    None => "encrypted at rest".to_string(),
+                })
+            } else {
+                Verdict::fail(match v.attached_to.as_slice() {
+                    [] => "not encrypted at rest".to_string(),
+                    ids => format!("not encrypted at rest (attached to {})", ids.join(", ")),
+                })
+            };
+            Outcome::from_result(volume_resource(ctx, region, v, &phi), phi, Ok(verdict))
+        },
+    )
+}
+
+fn instance_resource(ctx: &Context<'_>, region: &str, i: &Instance, phi: &PhiMark) -> Resource {
+    let arn = format!(
+        "arn:{}:ec2:{region}:{}:instance/{}",
+        ctx.snapshot.partition,
+        ctx.account_id(),
+        i.id
+    );
+    let mut r = Resource::regional(ctx, &arn, &i.id, "AwsEc2Instance", region, phi);
+    r.name = i.tags.get("Name").cloned();
+    r
+}
+
+fn instance_imdsv2(ctx: &Context<'_>) -> Vec<Outcome> {
+    let regions = section!(regions(ctx));
+    let mut out = Vec::new();
+    for region in &regions {
+        match region.get(|r| &r.instances) {
+            Ok(list) => {
+                // Terminated instances are gone: nothing can reach their metadata service.
+                for i in list
+                    .iter()
+                    .filter(|i| !matches!(i.state.as_deref(), Some("terminated" | "shutting-down")))
+                {
+                    let phi = PhiMark::of_known(&ctx.scope.phi, &i.tags);
+                    let verdict = match i.http_tokens.as_deref() {
+                        Some("required") => Ok(Verdict::pass(
+                            "the metadata service requires session tokens (IMDSv2 only)",
+                        )),
+                        Some(other) => Ok(Verdict::fail(format!(
+                            "the metadata service accepts IMDSv1 requests (HttpTokens `{other}`): a server-side request forgery can read the instance role's credentials"
+                        ))),
+                        None => Err(Unknown::new(
+                            UnknownReason::NotCollected,
+                            "ec2:DescribeInstances",
+                            "the answer did not give the instance's metadata options",
+                        )),
+                    };
+                    out.push(Outcome::from_result(
+                        instance_resource(ctx, region.name, i, &phi),
+                        phi,
+                        verdict,
+                    ));
+                }
+            }
+            Err(u) => out.push(Outcome::error(
+                ctx.region_resource(region.name),
+                PhiMark::Account,
+                u,
+            )),
+        }
+    }
+    if out.is_empty() {
+        return none_found(ctx, "EC2 instances");
+    }
+    out
 }

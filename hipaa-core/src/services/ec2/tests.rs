@@ -1,14 +1,248 @@
-//! The EC2 evidence other tests start from.
+//! EC2 rule tests, and the compliant EC2 evidence other tests start from.
 
 use super::evidence::*;
-use crate::evidence::Fact;
+use crate::evidence::{Fact, Snapshot, Tags};
+use crate::testkit::*;
+use crate::vocabulary::Status::*;
 
-/// The compliant section: no instances in us-east-1.
+const SSH: &str = "ec2.sg_no_ssh_from_internet";
+const RDP: &str = "ec2.sg_no_rdp_from_internet";
+const DB: &str = "ec2.sg_no_db_ports_from_internet";
+const ALL: &str = "ec2.sg_no_all_traffic_from_internet";
+const DEFAULT: &str = "ec2.default_sg_closed";
+const EBS_DEFAULT: &str = "ec2.ebs_encryption_by_default";
+const VOLUME: &str = "ec2.ebs_volume_encrypted";
+const IMDS: &str = "ec2.instance_imdsv2";
+
+fn region(s: &mut Snapshot) -> &mut Ec2Region {
+    at(&mut s.services.ec2, "us-east-1")
+}
+
+/// The non-default group of the fixture.
+fn app(s: &mut Snapshot) -> &mut SecurityGroup {
+    &mut known(&mut region(s).security_groups)[1]
+}
+
+fn rule(protocol: &str, ports: Option<(i32, i32)>, v4: &[&str], v6: &[&str]) -> IpRule {
+    IpRule {
+        protocol: protocol.into(),
+        from_port: ports.map(|p| p.0),
+        to_port: ports.map(|p| p.1),
+        ipv4: v4.iter().map(|c| c.to_string()).collect(),
+        ipv6: v6.iter().map(|c| c.to_string()).collect(),
+        prefix_lists: vec![],
+        groups: vec![],
+    }
+}
+
+fn instance(id: &str, tokens: Option<&str>, state: &str) -> Instance {
+    Instance {
+        id: id.into(),
+        vpc_id: Some("vpc-1".into()),
+        state: Some(state.into()),
+        tags: Tags::new(),
+        http_tokens: tokens.map(str::to_string),
+    }
+}
+
+#[test]
+fn the_compliant_fixture_passes_every_network_control() {
+    let s = snapshot_with(vec![]);
+    for id in [SSH, RDP, DB, ALL] {
+        assert_eq!(statuses(&s, id), vec![Pass, Pass], "{id}");
+    }
+    assert_eq!(statuses(&s, DEFAULT), vec![Pass]);
+    let o = &outcomes(&s, SSH)[1];
+    assert_eq!(o.resource.kind, "AwsEc2SecurityGroup");
+    assert_eq!(o.resource.name.as_deref(), Some("app"));
+    assert!(o.resource.arn.ends_with(":security-group/sg-app"), "{}", o.resource.arn);
+}
+
+#[test]
+fn ssh_open_to_the_internet_fails_naming_port_source_and_rule() {
+    let mut s = snapshot_with(vec![]);
+    // A range that includes 22, from anywhere over IPv6.
+    app(&mut s).ingress.push(rule("tcp", Some((20, 25)), &[], &["::/0"]));
+    let m = &messages(&s, SSH)[1];
+    assert_eq!(m.0, Fail);
+    assert!(m.1.contains("tcp port 22 (SSH) is open to ::/0 by the inbound rule `tcp 20-25`"), "{}", m.1);
+    // The same range from a private network is fine.
+    let mut s = snapshot_with(vec![]);
+    app(&mut s).ingress.push(rule("tcp", Some((20, 25)), &["10.0.0.0/8"], &[]));
+    assert_eq!(statuses(&s, SSH), vec![Pass, Pass]);
+    // UDP 22 is not SSH.
+    let mut s = snapshot_with(vec![]);
+    app(&mut s).ingress.push(rule("udp", Some((22, 22)), &["0.0.0.0/0"], &[]));
+    assert_eq!(statuses(&s, SSH), vec![Pass, Pass]);
+}
+
+#[test]
+fn rdp_counts_tcp_and_udp_and_every_protocol() {
+    let mut s = snapshot_with(vec![]);
+    app(&mut s).ingress.push(rule("udp", Some((3389, 3389)), &["0.0.0.0/0"], &[]));
+    assert!(messages(&s, RDP)[1].1.contains("udp port 3389 (RDP)"));
+    let mut s = snapshot_with(vec![]);
+    app(&mut s).ingress.push(rule("-1", None, &["0.0.0.0/0"], &[]));
+    let m = &messages(&s, RDP)[1];
+    assert_eq!(m.0, Fail);
+    assert!(m.1.contains("`all traffic`"), "{}", m.1);
+}
+
+#[test]
+fn database_ports_come_from_the_data_file() {
+    let mut s = snapshot_with(vec![]);
+    app(&mut s).ingress.push(rule("6", Some((5432, 5432)), &["0.0.0.0/0"], &[]));
+    app(&mut s).ingress.push(rule("tcp", Some((6379, 6380)), &["0.0.0.0/0"], &[]));
+    let m = &messages(&s, DB)[1];
+    assert_eq!(m.0, Fail);
+    assert!(m.1.contains("port 5432 (PostgreSQL"), "{}", m.1);
+    assert!(m.1.contains("port 6379 (Redis"), "{}", m.1);
+    // HTTPS from anywhere is not a database port.
+    let mut s = snapshot_with(vec![]);
+    app(&mut s).ingress.push(rule("tcp", Some((443, 443)), &["0.0.0.0/0"], &[]));
+    assert_eq!(statuses(&s, DB), vec![Pass, Pass]);
+    assert_eq!(statuses(&s, ALL), vec![Pass, Pass]);
+}
+
+#[test]
+fn all_traffic_from_the_internet() {
+    let mut s = snapshot_with(vec![]);
+    app(&mut s).ingress.push(rule("tcp", Some((0, 65535)), &["0.0.0.0/0"], &[]));
+    assert!(messages(&s, ALL)[1].1.contains("`tcp 0-65535` admits 0.0.0.0/0"));
+    // Every port of one protocol, but only from the VPC: fine.
+    let mut s = snapshot_with(vec![]);
+    app(&mut s).ingress.push(rule("-1", None, &["10.1.0.0/16"], &[]));
+    assert_eq!(statuses(&s, ALL), vec![Pass, Pass]);
+}
+
+#[test]
+fn default_group_with_rules_fails() {
+    let mut s = snapshot_with(vec![]);
+    known(&mut region(&mut s).security_groups)[0]
+        .egress
+        .push(rule("-1", None, &["0.0.0.0/0"], &[]));
+    let m = &messages(&s, DEFAULT)[0];
+    assert_eq!(m.0, Fail);
+    assert!(m.1.contains("vpc-1 has 0 inbound and 1 outbound"), "{}", m.1);
+}
+
+#[test]
+fn unreadable_security_groups_are_errors_for_the_region() {
+    let mut s = snapshot_with(vec![]);
+    region(&mut s).security_groups = denied("ec2:DescribeSecurityGroups");
+    for id in [SSH, RDP, DB, ALL, DEFAULT] {
+        let o = only(&s, id, Error);
+        assert_eq!(o.resource.kind, "AwsAccountRegion", "{id}");
+    }
+    // Known and empty: nothing to judge.
+    let mut s = snapshot_with(vec![]);
+    region(&mut s).security_groups = Fact::Known(vec![]);
+    only(&s, SSH, NotApplicable);
+    only(&s, DEFAULT, NotApplicable);
+}
+
+#[test]
+fn ebs_encryption_by_default_per_region() {
+    let s = snapshot_with(vec![]);
+    only(&s, EBS_DEFAULT, Pass);
+    let mut s = snapshot_with(vec![]);
+    region(&mut s).ebs_encryption_by_default = Fact::Known(false);
+    assert!(only(&s, EBS_DEFAULT, Fail).message.contains("off in us-east-1"));
+    region(&mut s).ebs_encryption_by_default = denied("ec2:GetEbsEncryptionByDefault");
+    only(&s, EBS_DEFAULT, Error);
+}
+
+#[test]
+fn ebs_volumes() {
+    let s = snapshot_with(vec![]);
+    let o = only(&s, VOLUME, Pass);
+    assert_eq!(o.resource.kind, "AwsEc2Volume");
+    let mut s = snapshot_with(vec![]);
+    let v = &mut known(&mut region(&mut s).volumes)[0];
+    v.encrypted = false;
+    v.attached_to = vec!["i-1".into()];
+    assert!(only(&s, VOLUME, Fail).message.contains("attached to i-1"));
+    region(&mut s).volumes = denied("ec2:DescribeVolumes");
+    only(&s, VOLUME, Error);
+    region(&mut s).volumes = Fact::Known(vec![]);
+    only(&s, VOLUME, NotApplicable);
+}
+
+#[test]
+fn imdsv2_on_live_instances() {
+    let s = snapshot_with(vec![]);
+    only(&s, IMDS, NotApplicable);
+    let mut s = snapshot_with(vec![]);
+    region(&mut s).instances = Fact::Known(vec![
+        instance("i-v2", Some("required"), "running"),
+        instance("i-v1", Some("optional"), "stopped"),
+        instance("i-gone", Some("optional"), "terminated"),
+        instance("i-silent", None, "running"),
+    ]);
+    assert_eq!(
+        by_id(&s, IMDS),
+        vec![
+            ("i-v2".to_string(), Pass),
+            ("i-v1".to_string(), Fail),
+            ("i-silent".to_string(), Error),
+        ]
+    );
+    region(&mut s).instances = denied("ec2:DescribeInstances");
+    only(&s, IMDS, Error);
+}
+
+#[test]
+fn a_snapshot_from_before_these_reads_gives_errors_not_passes() {
+    let mut s = snapshot_with(vec![]);
+    *region(&mut s) = Ec2Region::from_instances(Fact::Known(vec![]));
+    for id in [SSH, DEFAULT, EBS_DEFAULT, VOLUME] {
+        only(&s, id, Error);
+    }
+    // And a schema-2 file without the fields reads the same way.
+    let text = r#"{"instances": {"known": []}}"#;
+    let r: Ec2Region = serde_json::from_str(text).unwrap();
+    assert!(r.security_groups.known().is_none() && r.volumes.known().is_none());
+}
+
+#[test]
+fn the_port_list_parses() {
+    let s = snapshot_with(vec![]);
+    assert!(outcomes(&s, DB).iter().all(|o| o.unknown.is_none()));
+}
+
+/// The compliant section: in us-east-1 a closed default group, an app group admitting HTTPS
+/// from the VPC only, encryption by default on, one encrypted volume, and no instances.
 pub fn fixture() -> crate::evidence::Regional<Ec2Region> {
+    let group = |id: &str, name: &str, ingress: Vec<IpRule>| SecurityGroup {
+        id: id.into(),
+        name: name.into(),
+        vpc_id: Some("vpc-1".into()),
+        owner: None,
+        tags: Tags::new(),
+        ingress,
+        egress: vec![],
+    };
     [(
         "us-east-1".to_string(),
         Ec2Region {
             instances: Fact::Known(vec![]),
+            security_groups: Fact::Known(vec![
+                group("sg-default", "default", vec![]),
+                group(
+                    "sg-app",
+                    "app",
+                    vec![rule("tcp", Some((443, 443)), &["10.1.0.0/16"], &[])],
+                ),
+            ]),
+            ebs_encryption_by_default: Fact::Known(true),
+            volumes: Fact::Known(vec![Volume {
+                id: "vol-1".into(),
+                encrypted: true,
+                kms_key_id: Some("alias/ebs".into()),
+                state: Some("in-use".into()),
+                attached_to: vec![],
+                tags: Tags::new(),
+            }]),
         },
     )]
     .into_iter()

@@ -85,6 +85,7 @@ fn phi_workloads_put_an_untagged_vpc_in_scope() {
         vpc_id: Some("vpc-app".into()),
         state: Some("running".into()),
         tags: phi_tags(),
+        http_tokens: Some("required".into()),
     }]);
     assert_eq!(phi_marks(&s), vec![Some(true)]);
     assert!(messages(&s, FLOW)[0].1.contains("instance i-1"));
