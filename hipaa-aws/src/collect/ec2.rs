@@ -20,7 +20,9 @@ mod with_ec2 {
     use crate::ledger::Ledger;
     use crate::regional::{client_in, each_region};
     use hipaa_core::evidence::{Tags, Unknown};
-    use hipaa_core::services::ec2::evidence::{Instance, IpRule, SecurityGroup, Volume};
+    use hipaa_core::services::ec2::evidence::{
+        AclEntry, EbsSnapshot, Image, Instance, IpRule, NetworkAcl, SecurityGroup, Volume,
+    };
 
     const STAGE: &str = "ec2";
 
@@ -28,19 +30,25 @@ mod with_ec2 {
         Some(
             each_region(scan, |region| async move {
                 let l = &scan.ledger;
-                l.plan(4, STAGE);
+                l.plan(7, STAGE);
                 let client = client_in!(aws_sdk_ec2, &scan.config, region);
-                let (instances, groups, by_default, volumes) = tokio::join!(
+                let (instances, groups, by_default, volumes, acls, snapshots, images) = tokio::join!(
                     l.ticked(STAGE, instances(l, &client, &region)),
                     l.ticked(STAGE, security_groups(l, &client, &region)),
                     l.ticked(STAGE, encryption_by_default(l, &client, &region)),
                     l.ticked(STAGE, volumes(l, &client, &region)),
+                    l.ticked(STAGE, network_acls(l, &client, &region)),
+                    l.ticked(STAGE, snapshots(l, &client, &region)),
+                    l.ticked(STAGE, images(l, &client, &region)),
                 );
                 Ec2Region {
                     instances: instances.into(),
                     security_groups: groups.into(),
                     ebs_encryption_by_default: by_default.into(),
                     volumes: volumes.into(),
+                    network_acls: acls.into(),
+                    snapshots: snapshots.into(),
+                    images: images.into(),
                 }
             })
             .await,
@@ -78,6 +86,7 @@ mod with_ec2 {
                         .metadata_options()
                         .and_then(|m| m.http_tokens())
                         .map(|t| t.as_str().to_string()),
+                    public_ip: i.public_ip_address().map(str::to_string),
                 });
             }
         }
@@ -184,6 +193,147 @@ mod with_ec2 {
                         .filter_map(|a| a.instance_id().map(str::to_string))
                         .collect(),
                     tags: tags(v.tags()),
+                });
+            }
+        }
+        out.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(out)
+    }
+
+    async fn network_acls(
+        l: &Ledger<'_>,
+        client: &aws_sdk_ec2::Client,
+        region: &str,
+    ) -> Result<Vec<NetworkAcl>, Unknown> {
+        const OP: &str = "ec2:DescribeNetworkAcls";
+        let mut pages = client.describe_network_acls().into_paginator().send();
+        let mut out = Vec::new();
+        while let Some(page) = l.page(OP, region, pages.next()).await? {
+            for a in page.network_acls() {
+                let Some(id) = a.network_acl_id() else {
+                    return Err(l.parse_error(OP, region, "a network ACL without an id"));
+                };
+                let mut entries = Vec::new();
+                for e in a.entries() {
+                    // An entry without its number or action cannot be placed in the order.
+                    let (Some(n), Some(action)) = (e.rule_number(), e.rule_action()) else {
+                        return Err(l.parse_error(
+                            OP,
+                            id,
+                            "an ACL entry without a number or action",
+                        ));
+                    };
+                    entries.push(AclEntry {
+                        rule_number: n,
+                        egress: e.egress().unwrap_or(false),
+                        protocol: e.protocol().unwrap_or("-1").to_string(),
+                        allow: action.as_str() == "allow",
+                        cidr: e.cidr_block().map(str::to_string),
+                        ipv6_cidr: e.ipv6_cidr_block().map(str::to_string),
+                        from_port: e.port_range().and_then(|p| p.from()),
+                        to_port: e.port_range().and_then(|p| p.to()),
+                    });
+                }
+                out.push(NetworkAcl {
+                    id: id.to_string(),
+                    vpc_id: a.vpc_id().map(str::to_string),
+                    is_default: a.is_default().unwrap_or(false),
+                    tags: tags(a.tags()),
+                    entries,
+                });
+            }
+        }
+        out.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(out)
+    }
+
+    /// The account's own snapshots, each with its create-volume permission (one call each).
+    async fn snapshots(
+        l: &Ledger<'_>,
+        client: &aws_sdk_ec2::Client,
+        region: &str,
+    ) -> Result<Vec<EbsSnapshot>, Unknown> {
+        const OP: &str = "ec2:DescribeSnapshots";
+        const ATTR: &str = "ec2:DescribeSnapshotAttribute";
+        let mut pages = client
+            .describe_snapshots()
+            .owner_ids("self")
+            .into_paginator()
+            .send();
+        let mut listed = Vec::new();
+        while let Some(page) = l.page(OP, region, pages.next()).await? {
+            for s in page.snapshots() {
+                let Some(id) = s.snapshot_id() else {
+                    return Err(l.parse_error(OP, region, "a snapshot without an id"));
+                };
+                let Some(encrypted) = s.encrypted() else {
+                    return Err(l.parse_error(OP, id, "the snapshot's encryption is not given"));
+                };
+                listed.push((
+                    id.to_string(),
+                    s.volume_id().map(str::to_string),
+                    encrypted,
+                    tags(s.tags()),
+                ));
+            }
+        }
+        let mut out = Vec::new();
+        for (id, volume_id, encrypted, tags) in listed {
+            let public = l
+                .must(
+                    ATTR,
+                    &id,
+                    client
+                        .describe_snapshot_attribute()
+                        .snapshot_id(&id)
+                        .attribute(
+                            aws_sdk_ec2::types::SnapshotAttributeName::CreateVolumePermission,
+                        )
+                        .send(),
+                )
+                .await
+                .map(|a| {
+                    a.create_volume_permissions()
+                        .iter()
+                        .any(|p| p.group().map(|g| g.as_str()) == Some("all"))
+                });
+            out.push(EbsSnapshot {
+                id,
+                volume_id,
+                encrypted,
+                tags,
+                public: public.into(),
+            });
+        }
+        out.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(out)
+    }
+
+    async fn images(
+        l: &Ledger<'_>,
+        client: &aws_sdk_ec2::Client,
+        region: &str,
+    ) -> Result<Vec<Image>, Unknown> {
+        const OP: &str = "ec2:DescribeImages";
+        let mut pages = client
+            .describe_images()
+            .owners("self")
+            .into_paginator()
+            .send();
+        let mut out = Vec::new();
+        while let Some(page) = l.page(OP, region, pages.next()).await? {
+            for i in page.images() {
+                let Some(id) = i.image_id() else {
+                    return Err(l.parse_error(OP, region, "an image without an id"));
+                };
+                let Some(public) = i.public() else {
+                    return Err(l.parse_error(OP, id, "the image's visibility is not given"));
+                };
+                out.push(Image {
+                    id: id.to_string(),
+                    name: i.name().map(str::to_string),
+                    public,
+                    tags: tags(i.tags()),
                 });
             }
         }

@@ -20,7 +20,7 @@ mod with_ec2 {
     use crate::ledger::Ledger;
     use crate::regional::{client_in, each_region};
     use hipaa_core::evidence::{Tags, Unknown};
-    use hipaa_core::services::vpc::evidence::{FlowLog, Vpc};
+    use hipaa_core::services::vpc::evidence::{FlowLog, Vpc, VpcEndpoint};
 
     const STAGE: &str = "vpc";
 
@@ -28,16 +28,18 @@ mod with_ec2 {
         Some(
             each_region(scan, |region| async move {
                 let l = &scan.ledger;
-                l.plan(2, STAGE);
+                l.plan(3, STAGE);
                 let client = client_in!(aws_sdk_ec2, &scan.config, region);
                 let r = region.as_str();
-                let (vpcs, flow_logs) = tokio::join!(
+                let (vpcs, flow_logs, endpoints) = tokio::join!(
                     l.ticked(STAGE, vpcs(l, &client, r)),
                     l.ticked(STAGE, flow_logs(l, &client, r)),
+                    l.ticked(STAGE, endpoints(l, &client, r)),
                 );
                 VpcRegion {
                     vpcs: vpcs.into(),
                     flow_logs: flow_logs.into(),
+                    endpoints: endpoints.into(),
                 }
             })
             .await,
@@ -97,6 +99,32 @@ mod with_ec2 {
                     deliver_status: f.deliver_logs_status().map(str::to_string),
                     deliver_error: f.deliver_logs_error_message().map(str::to_string),
                     destination_type: f.log_destination_type().map(|t| t.as_str().to_string()),
+                });
+            }
+        }
+        out.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(out)
+    }
+
+    async fn endpoints(
+        l: &Ledger<'_>,
+        client: &aws_sdk_ec2::Client,
+        region: &str,
+    ) -> Result<Vec<VpcEndpoint>, Unknown> {
+        const OP: &str = "ec2:DescribeVpcEndpoints";
+        let mut pages = client.describe_vpc_endpoints().into_paginator().send();
+        let mut out = Vec::new();
+        while let Some(page) = l.page(OP, region, pages.next()).await? {
+            for e in page.vpc_endpoints() {
+                let (Some(id), Some(service)) = (e.vpc_endpoint_id(), e.service_name()) else {
+                    return Err(l.parse_error(OP, region, "an endpoint without an id or service"));
+                };
+                out.push(VpcEndpoint {
+                    id: id.to_string(),
+                    vpc_id: e.vpc_id().map(str::to_string),
+                    service_name: service.to_string(),
+                    endpoint_type: e.vpc_endpoint_type().map(|t| t.as_str().to_string()),
+                    state: e.state().map(|t| t.as_str().to_string()),
                 });
             }
         }

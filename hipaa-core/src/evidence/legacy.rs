@@ -226,10 +226,7 @@ impl SnapshotV1 {
             vpc: regional(
                 network,
                 |r| &r.region,
-                |r| VpcRegion {
-                    vpcs: r.vpcs.clone(),
-                    flow_logs: r.flow_logs.clone(),
-                },
+                |r| VpcRegion::from_v1(r.vpcs.clone(), r.flow_logs.clone()),
             ),
             ec2: regional(
                 network,

@@ -18,6 +18,80 @@ pub struct Ec2Region {
     /// EBS volumes (`DescribeVolumes`).
     #[serde(default = "not_in_snapshot")]
     pub volumes: Fact<Vec<Volume>>,
+    /// Network ACLs and their entries (`DescribeNetworkAcls`).
+    #[serde(default = "not_in_snapshot")]
+    pub network_acls: Fact<Vec<NetworkAcl>>,
+    /// EBS snapshots the account owns (`DescribeSnapshots`), with who may restore them.
+    #[serde(default = "not_in_snapshot")]
+    pub snapshots: Fact<Vec<EbsSnapshot>>,
+    /// AMIs the account owns (`DescribeImages`).
+    #[serde(default = "not_in_snapshot")]
+    pub images: Fact<Vec<Image>>,
+}
+
+/// A network ACL: numbered allow and deny entries, evaluated lowest number first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetworkAcl {
+    /// ACL id (`acl-…`).
+    pub id: String,
+    /// The VPC it belongs to.
+    pub vpc_id: Option<String>,
+    /// Whether it is the VPC's default ACL.
+    pub is_default: bool,
+    /// ACL tags.
+    pub tags: Tags,
+    /// Its entries, both directions.
+    pub entries: Vec<AclEntry>,
+}
+
+/// One numbered entry of a network ACL.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AclEntry {
+    /// Evaluation order: lowest first, the first match decides.
+    pub rule_number: i32,
+    /// Outbound when true, inbound otherwise.
+    pub egress: bool,
+    /// Protocol number (`6` TCP, `17` UDP) or `-1` for all.
+    pub protocol: String,
+    /// `allow` when true, `deny` otherwise.
+    pub allow: bool,
+    /// IPv4 source or destination.
+    pub cidr: Option<String>,
+    /// IPv6 source or destination.
+    pub ipv6_cidr: Option<String>,
+    /// First port (TCP and UDP).
+    pub from_port: Option<i32>,
+    /// Last port.
+    pub to_port: Option<i32>,
+}
+
+/// An EBS snapshot the account owns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EbsSnapshot {
+    /// Snapshot id.
+    pub id: String,
+    /// The volume it was taken from.
+    pub volume_id: Option<String>,
+    /// Whether it is encrypted.
+    pub encrypted: bool,
+    /// Snapshot tags.
+    pub tags: Tags,
+    /// Whether anyone may create a volume from it (`createVolumePermission` group `all`), from
+    /// `DescribeSnapshotAttribute`.
+    pub public: Fact<bool>,
+}
+
+/// An AMI the account owns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Image {
+    /// Image id.
+    pub id: String,
+    /// Image name.
+    pub name: Option<String>,
+    /// Whether any account may launch it.
+    pub public: bool,
+    /// Image tags.
+    pub tags: Tags,
 }
 
 /// Snapshots written before these reads existed hold no answer: unknown, never "none".
@@ -43,6 +117,9 @@ pub struct Instance {
     /// `required` (IMDSv2 only) or `optional`; absent when the answer did not say.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_tokens: Option<String>,
+    /// Its public IPv4 address, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_ip: Option<String>,
 }
 
 /// A security group and its rules.
@@ -110,6 +187,9 @@ impl Ec2Region {
             security_groups: not_in_snapshot(),
             ebs_encryption_by_default: not_in_snapshot(),
             volumes: not_in_snapshot(),
+            network_acls: not_in_snapshot(),
+            snapshots: not_in_snapshot(),
+            images: not_in_snapshot(),
         }
     }
 }

@@ -11,4 +11,11 @@ pub(crate) use rules::rules;
 
 /// The resource kinds this service's findings are about (beyond the account and its regions).
 #[cfg(test)]
-pub(crate) const KINDS: &[&str] = &["AwsEc2Instance", "AwsEc2Volume", "AwsEc2SecurityGroup"];
+pub(crate) const KINDS: &[&str] = &[
+    "AwsEc2Instance",
+    "AwsEc2Volume",
+    "AwsEc2SecurityGroup",
+    "AwsEc2NetworkAcl",
+    "AwsEc2Snapshot",
+    "AwsEc2Image",
+];

@@ -1,8 +1,10 @@
 //! Amazon EC2 rules: security groups that open administrative, database or all ports to the
 //! internet, default security groups that allow traffic, EBS encryption (by default and per
-//! volume) and IMDSv2 on instances. The ports are data (`ports.toml` beside this file).
+//! volume), IMDSv2 on instances, network ACLs that let SSH or RDP in from the internet, public
+//! or unencrypted EBS snapshots, public AMIs and PHI instances with public addresses. The ports are
+//! data (`ports.toml` beside this file).
 
-use super::evidence::{Ec2Region, Instance, IpRule, SecurityGroup, Volume};
+use super::evidence::{AclEntry, Ec2Region, EbsSnapshot, Image, Instance, IpRule, NetworkAcl, SecurityGroup, Volume};
 use crate::evidence::{RegionEvidence, Unknown, UnknownReason};
 use crate::rules::{
     each_listed, each_region, none_found, section, Context, Outcome, PhiMark, Resource, RuleFn,
@@ -44,6 +46,30 @@ pub(crate) fn rules() -> Vec<RuleFn> {
         RuleFn {
             id: "ec2.instance_imdsv2",
             f: instance_imdsv2,
+        },
+        RuleFn {
+            id: "ec2.nacl_no_ssh_from_internet",
+            f: nacl_no_ssh_from_internet,
+        },
+        RuleFn {
+            id: "ec2.nacl_no_rdp_from_internet",
+            f: nacl_no_rdp_from_internet,
+        },
+        RuleFn {
+            id: "ec2.ebs_snapshot_encrypted",
+            f: ebs_snapshot_encrypted,
+        },
+        RuleFn {
+            id: "ec2.ebs_snapshot_not_public",
+            f: ebs_snapshot_not_public,
+        },
+        RuleFn {
+            id: "ec2.ami_not_public",
+            f: ami_not_public,
+        },
+        RuleFn {
+            id: "ec2.phi_instance_no_public_ip",
+            f: phi_instance_no_public_ip,
         },
     ]
 }
@@ -394,6 +420,208 @@ fn instance_imdsv2(ctx: &Context<'_>) -> Vec<Outcome> {
     }
     if out.is_empty() {
         return none_found(ctx, "EC2 instances");
+    }
+    out
+}
+
+/// Whether an ACL entry matches this protocol and port (protocol numbers as the API gives them).
+fn acl_matches(e: &AclEntry, proto: &str, port: i32) -> bool {
+    let p = match e.protocol.as_str() {
+        "-1" | "all" => return true,
+        "6" | "tcp" => "tcp",
+        "17" | "udp" => "udp",
+        other => other,
+    };
+    p == proto && e.from_port.unwrap_or(0) <= port && port <= e.to_port.unwrap_or(65535)
+}
+
+/// What the ACL decides for traffic from anywhere on the internet to this port, per address
+/// family: the lowest-numbered inbound entry whose range is the whole internet and that matches
+/// wins (an earlier deny beats a later allow); no match is the implicit deny.
+fn acl_verdicts(acl: &NetworkAcl, proto: &str, port: i32) -> Vec<String> {
+    let mut inbound: Vec<&AclEntry> = acl.entries.iter().filter(|e| !e.egress).collect();
+    inbound.sort_by_key(|e| e.rule_number);
+    let mut open = Vec::new();
+    for (family, any) in [("IPv4", "0.0.0.0/0"), ("IPv6", "::/0")] {
+        let first = inbound.iter().find(|e| {
+            let range = if family == "IPv4" { &e.cidr } else { &e.ipv6_cidr };
+            range.as_deref() == Some(any) && acl_matches(e, proto, port)
+        });
+        if let Some(e) = first.filter(|e| e.allow) {
+            open.push(format!("inbound rule {} allows {proto} {port} from {any}", e.rule_number));
+        }
+    }
+    open
+}
+
+fn each_acl(ctx: &Context<'_>, targets: Result<Vec<Target>, Unknown>, what: &str) -> Vec<Outcome> {
+    let regions = section!(regions(ctx));
+    each_listed(
+        ctx,
+        regions,
+        "network ACLs",
+        |r| &r.network_acls,
+        |region, acl| {
+            let phi = PhiMark::of_known(&ctx.scope.phi, &acl.tags);
+            let arn = format!(
+                "arn:{}:ec2:{region}:{}:network-acl/{}",
+                ctx.snapshot.partition,
+                ctx.account_id(),
+                acl.id
+            );
+            let mut res = Resource::regional(ctx, &arn, &acl.id, "AwsEc2NetworkAcl", region, &phi);
+            res.name = acl.tags.get("Name").cloned();
+            let verdict = targets.as_ref().map_err(Clone::clone).map(|targets| {
+                let open: Vec<String> = targets
+                    .iter()
+                    .flat_map(|(proto, port, _)| acl_verdicts(acl, proto, *port))
+                    .collect();
+                if open.is_empty() {
+                    Verdict::pass(format!("the ACL lets no {what} in from the internet"))
+                } else {
+                    Verdict::fail(format!(
+                        "{}{}",
+                        open.join("; "),
+                        if acl.is_default { " (the VPC's default ACL)" } else { "" }
+                    ))
+                }
+            });
+            Outcome::from_result(res, phi, verdict)
+        },
+    )
+}
+
+fn nacl_no_ssh_from_internet(ctx: &Context<'_>) -> Vec<Outcome> {
+    // The same ports as the security-group control: one list.
+    each_acl(ctx, admin_targets("ec2.sg_no_ssh_from_internet"), "SSH")
+}
+
+fn nacl_no_rdp_from_internet(ctx: &Context<'_>) -> Vec<Outcome> {
+    each_acl(ctx, admin_targets("ec2.sg_no_rdp_from_internet"), "RDP")
+}
+
+fn each_snapshot(
+    ctx: &Context<'_>,
+    judge: impl Fn(&EbsSnapshot) -> Result<Verdict, Unknown>,
+) -> Vec<Outcome> {
+    let regions = section!(regions(ctx));
+    each_listed(
+        ctx,
+        regions,
+        "EBS snapshots",
+        |r| &r.snapshots,
+        |region, snap| {
+            let phi = PhiMark::of_known(&ctx.scope.phi, &snap.tags);
+            let arn = format!("arn:{}:ec2:{region}::snapshot/{}", ctx.snapshot.partition, snap.id);
+            let mut res = Resource::regional(ctx, &arn, &snap.id, "AwsEc2Snapshot", region, &phi);
+            res.name = snap.tags.get("Name").cloned();
+            Outcome::from_result(res, phi, judge(snap))
+        },
+    )
+}
+
+fn ebs_snapshot_encrypted(ctx: &Context<'_>) -> Vec<Outcome> {
+    each_snapshot(ctx, |snap| {
+        Ok(if snap.encrypted {
+            Verdict::pass("the snapshot is encrypted")
+        } else {
+            Verdict::fail(format!(
+                "the snapshot{} is not encrypted: anyone it is shared with, or who copies it, reads its blocks in clear",
+                snap.volume_id.as_deref().map(|v| format!(" of {v}")).unwrap_or_default()
+            ))
+        })
+    })
+}
+
+fn ebs_snapshot_not_public(ctx: &Context<'_>) -> Vec<Outcome> {
+    each_snapshot(ctx, |snap| {
+        Ok(if *snap.public.get()? {
+            Verdict::fail("any AWS account may create a volume from this snapshot (createVolumePermission: all)")
+        } else {
+            Verdict::pass("the snapshot is not shared with everyone")
+        })
+    })
+}
+
+fn ami_not_public(ctx: &Context<'_>) -> Vec<Outcome> {
+    let regions = section!(regions(ctx));
+    each_listed(
+        ctx,
+        regions,
+        "AMIs",
+        |r| &r.images,
+        |region, img: &Image| {
+            let phi = PhiMark::of_known(&ctx.scope.phi, &img.tags);
+            let arn = format!("arn:{}:ec2:{region}::image/{}", ctx.snapshot.partition, img.id);
+            let mut res = Resource::regional(ctx, &arn, &img.id, "AwsEc2Image", region, &phi);
+            res.name = img.name.clone();
+            let verdict = if img.public {
+                Verdict::fail("the AMI is public: any AWS account can launch it and read what its volumes hold")
+            } else {
+                Verdict::pass("the AMI is private")
+            };
+            Outcome::from_result(res, phi, Ok(verdict))
+        },
+    )
+}
+
+/// PHI instances: PHI-tagged, or running in a PHI-tagged VPC.
+fn phi_instance_no_public_ip(ctx: &Context<'_>) -> Vec<Outcome> {
+    let regions = section!(regions(ctx));
+    let mut out = Vec::new();
+    for region in &regions {
+        let list = match region.get(|r| &r.instances) {
+            Ok(l) => l,
+            Err(u) => {
+                out.push(Outcome::error(ctx.region_resource(region.name), PhiMark::Account, u));
+                continue;
+            }
+        };
+        // The VPCs tagged as holding ePHI; unknown when the VPC listing failed.
+        let phi_vpcs: Result<Vec<&str>, Unknown> = ctx
+            .snapshot
+            .services
+            .vpc
+            .as_ref()
+            .and_then(|v| v.get(region.name))
+            .ok_or_else(|| ctx.snapshot.missing_region(region.name, "VPC"))
+            .and_then(|v| v.vpcs.get().map(|l| {
+                l.iter()
+                    .filter(|v| ctx.scope.phi.matches(&v.tags))
+                    .map(|v| v.id.as_str())
+                    .collect()
+            }));
+        for i in list
+            .iter()
+            .filter(|i| !matches!(i.state.as_deref(), Some("terminated" | "shutting-down")))
+        {
+            let tagged = ctx.scope.phi.matches(&i.tags);
+            let in_phi_vpc = match (&phi_vpcs, i.vpc_id.as_deref()) {
+                (Ok(ids), Some(v)) => Ok(ids.contains(&v)),
+                (Ok(_), None) => Ok(false),
+                (Err(u), _) => Err(u.clone()),
+            };
+            let (phi, why) = match (tagged, in_phi_vpc) {
+                (true, _) => (PhiMark::Tagged, "PHI-tagged"),
+                (false, Ok(true)) => (PhiMark::Tagged, "in a PHI-tagged VPC"),
+                (false, Ok(false)) => continue,
+                (false, Err(u)) => (PhiMark::Unknown(u), "in a VPC whose tags are unknown"),
+            };
+            let verdict = match &i.public_ip {
+                Some(ip) => Verdict::fail(format!(
+                    "the instance ({why}) has the public address {ip}: it is one security-group rule away from the internet"
+                )),
+                None => Verdict::pass(format!("the instance ({why}) has no public address")),
+            };
+            out.push(Outcome::from_result(
+                instance_resource(ctx, region.name, i, &phi),
+                phi,
+                Ok(verdict),
+            ));
+        }
+    }
+    if out.is_empty() {
+        return none_found(ctx, "instances that hold ePHI");
     }
     out
 }

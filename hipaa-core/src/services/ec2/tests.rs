@@ -42,6 +42,7 @@ fn instance(id: &str, tokens: Option<&str>, state: &str) -> Instance {
         state: Some(state.into()),
         tags: Tags::new(),
         http_tokens: tokens.map(str::to_string),
+        public_ip: None,
     }
 }
 
@@ -195,7 +196,7 @@ fn imdsv2_on_live_instances() {
 fn a_snapshot_from_before_these_reads_gives_errors_not_passes() {
     let mut s = snapshot_with(vec![]);
     *region(&mut s) = Ec2Region::from_instances(Fact::Known(vec![]));
-    for id in [SSH, DEFAULT, EBS_DEFAULT, VOLUME] {
+    for id in [SSH, DEFAULT, EBS_DEFAULT, VOLUME, NACL_SSH, "ec2.ebs_snapshot_encrypted", "ec2.ami_not_public"] {
         only(&s, id, Error);
     }
     // And a schema-2 file without the fields reads the same way.
@@ -208,6 +209,112 @@ fn a_snapshot_from_before_these_reads_gives_errors_not_passes() {
 fn the_port_list_parses() {
     let s = snapshot_with(vec![]);
     assert!(outcomes(&s, DB).iter().all(|o| o.unknown.is_none()));
+}
+
+fn acl_entry(n: i32, protocol: &str, allow: bool, cidr: &str, ports: Option<(i32, i32)>) -> AclEntry {
+    let v6 = cidr.contains(':');
+    AclEntry {
+        rule_number: n,
+        egress: false,
+        protocol: protocol.into(),
+        allow,
+        cidr: (!v6).then(|| cidr.to_string()),
+        ipv6_cidr: v6.then(|| cidr.to_string()),
+        from_port: ports.map(|p| p.0),
+        to_port: ports.map(|p| p.1),
+    }
+}
+
+const NACL_SSH: &str = "ec2.nacl_no_ssh_from_internet";
+const NACL_RDP: &str = "ec2.nacl_no_rdp_from_internet";
+
+fn acl(s: &mut Snapshot) -> &mut NetworkAcl {
+    &mut known(&mut region(s).network_acls)[0]
+}
+
+#[test]
+fn nacl_first_match_decides() {
+    let s = snapshot_with(vec![]);
+    only(&s, NACL_SSH, Pass);
+    only(&s, NACL_RDP, Pass);
+    // An allow-all entry (AWS's default ACL) opens both.
+    let mut s = snapshot_with(vec![]);
+    acl(&mut s).entries.push(acl_entry(200, "-1", true, "0.0.0.0/0", None));
+    let o = only(&s, NACL_SSH, Fail);
+    assert!(o.message.contains("inbound rule 200 allows tcp 22 from 0.0.0.0/0"), "{}", o.message);
+    assert!(o.message.contains("default ACL"));
+    assert_eq!(o.resource.kind, "AwsEc2NetworkAcl");
+    only(&s, NACL_RDP, Fail);
+    // An earlier deny for SSH wins; RDP is still open.
+    acl(&mut s).entries.push(acl_entry(90, "6", false, "0.0.0.0/0", Some((22, 22))));
+    only(&s, NACL_SSH, Pass);
+    only(&s, NACL_RDP, Fail);
+    // A later deny does not help, and IPv6 is judged on its own.
+    let mut s = snapshot_with(vec![]);
+    acl(&mut s).entries.push(acl_entry(110, "6", true, "::/0", Some((0, 1024))));
+    acl(&mut s).entries.push(acl_entry(120, "6", false, "::/0", Some((22, 22))));
+    assert!(only(&s, NACL_SSH, Fail).message.contains("from ::/0"));
+    // A narrower source is not "the internet".
+    let mut s = snapshot_with(vec![]);
+    acl(&mut s).entries.push(acl_entry(100, "6", true, "203.0.113.0/24", Some((22, 22))));
+    only(&s, NACL_SSH, Pass);
+    // Unreadable: ERROR for the region.
+    region(&mut s).network_acls = denied("ec2:DescribeNetworkAcls");
+    only(&s, NACL_SSH, Error);
+}
+
+#[test]
+fn ebs_snapshots() {
+    let s = snapshot_with(vec![]);
+    only(&s, "ec2.ebs_snapshot_encrypted", Pass);
+    only(&s, "ec2.ebs_snapshot_not_public", Pass);
+    let mut s = snapshot_with(vec![]);
+    let snap = &mut known(&mut region(&mut s).snapshots)[0];
+    snap.encrypted = false;
+    snap.public = Fact::Known(true);
+    assert!(only(&s, "ec2.ebs_snapshot_encrypted", Fail).message.contains("of vol-1"));
+    assert!(only(&s, "ec2.ebs_snapshot_not_public", Fail).message.contains("all"));
+    // The share list could not be read: the snapshot's exposure is unknown.
+    known(&mut region(&mut s).snapshots)[0].public = denied("ec2:DescribeSnapshotAttribute");
+    only(&s, "ec2.ebs_snapshot_not_public", Error);
+    only(&s, "ec2.ebs_snapshot_encrypted", Fail);
+    region(&mut s).snapshots = denied("ec2:DescribeSnapshots");
+    only(&s, "ec2.ebs_snapshot_encrypted", Error);
+    region(&mut s).snapshots = Fact::Known(vec![]);
+    only(&s, "ec2.ebs_snapshot_encrypted", NotApplicable);
+}
+
+#[test]
+fn public_amis() {
+    let s = snapshot_with(vec![]);
+    assert_eq!(only(&s, "ec2.ami_not_public", Pass).resource.name.as_deref(), Some("golden"));
+    let mut s = snapshot_with(vec![]);
+    known(&mut region(&mut s).images)[0].public = true;
+    only(&s, "ec2.ami_not_public", Fail);
+    region(&mut s).images = denied("ec2:DescribeImages");
+    only(&s, "ec2.ami_not_public", Error);
+}
+
+#[test]
+fn phi_instances_with_public_addresses() {
+    const ID: &str = "ec2.phi_instance_no_public_ip";
+    let s = snapshot_with(vec![]);
+    only(&s, ID, NotApplicable);
+    let mut s = snapshot_with(vec![]);
+    let mut tagged = instance("i-tagged", Some("required"), "running");
+    tagged.tags = crate::testkit::phi_tags();
+    tagged.public_ip = Some("198.51.100.7".into());
+    let mut in_phi_vpc = instance("i-vpc", Some("required"), "running");
+    in_phi_vpc.vpc_id = Some("vpc-phi".into());
+    let plain = instance("i-plain", Some("required"), "running");
+    region(&mut s).instances = Fact::Known(vec![tagged, in_phi_vpc, plain]);
+    let got = by_id(&s, ID);
+    assert_eq!(got, vec![("i-tagged".to_string(), Fail), ("i-vpc".to_string(), Pass)]);
+    assert!(messages(&s, ID)[0].1.contains("198.51.100.7"));
+    assert!(messages(&s, ID)[1].1.contains("PHI-tagged VPC"));
+    // VPC tags unknown: an untagged instance may still hold ePHI, so it is judged.
+    at(&mut s.services.vpc, "us-east-1").vpcs = denied("ec2:DescribeVpcs");
+    assert_eq!(statuses(&s, ID).len(), 3);
 }
 
 /// The compliant section: in us-east-1 a closed default group, an app group admitting HTTPS
@@ -241,6 +348,29 @@ pub fn fixture() -> crate::evidence::Regional<Ec2Region> {
                 kms_key_id: Some("alias/ebs".into()),
                 state: Some("in-use".into()),
                 attached_to: vec![],
+                tags: Tags::new(),
+            }]),
+            network_acls: Fact::Known(vec![NetworkAcl {
+                id: "acl-1".into(),
+                vpc_id: Some("vpc-1".into()),
+                is_default: true,
+                tags: Tags::new(),
+                entries: vec![
+                    acl_entry(100, "6", true, "0.0.0.0/0", Some((443, 443))),
+                    acl_entry(32767, "-1", false, "0.0.0.0/0", None),
+                ],
+            }]),
+            snapshots: Fact::Known(vec![EbsSnapshot {
+                id: "snap-1".into(),
+                volume_id: Some("vol-1".into()),
+                encrypted: true,
+                tags: Tags::new(),
+                public: Fact::Known(false),
+            }]),
+            images: Fact::Known(vec![Image {
+                id: "ami-1".into(),
+                name: Some("golden".into()),
+                public: false,
                 tags: Tags::new(),
             }]),
         },

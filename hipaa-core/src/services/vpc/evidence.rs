@@ -10,6 +10,33 @@ pub struct VpcRegion {
     pub vpcs: Fact<Vec<Vpc>>,
     /// Flow logs of every resource type (`DescribeFlowLogs`).
     pub flow_logs: Fact<Vec<FlowLog>>,
+    /// VPC endpoints (`DescribeVpcEndpoints`).
+    #[serde(default = "not_in_snapshot")]
+    pub endpoints: Fact<Vec<VpcEndpoint>>,
+}
+
+/// Snapshots written before endpoints were read hold no answer: unknown, never "none".
+fn not_in_snapshot<T>() -> Fact<T> {
+    Fact::Unknown(crate::evidence::Unknown::new(
+        crate::evidence::UnknownReason::NotCollected,
+        "snapshot",
+        "this snapshot was written before VPC endpoints were collected",
+    ))
+}
+
+/// A VPC endpoint: a private path from the VPC to an AWS service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VpcEndpoint {
+    /// Endpoint id (`vpce-…`).
+    pub id: String,
+    /// The VPC it serves.
+    pub vpc_id: Option<String>,
+    /// The service, e.g. `com.amazonaws.us-east-1.s3`.
+    pub service_name: String,
+    /// `Gateway`, `Interface` or `GatewayLoadBalancer`.
+    pub endpoint_type: Option<String>,
+    /// `available` when in use.
+    pub state: Option<String>,
 }
 
 /// A VPC.
@@ -44,6 +71,17 @@ pub struct FlowLog {
     pub deliver_error: Option<String>,
     /// `cloud-watch-logs`, `s3` or `kinesis-data-firehose`.
     pub destination_type: Option<String>,
+}
+
+impl VpcRegion {
+    /// A region as a schema-1 snapshot recorded it: endpoints unknown.
+    pub fn from_v1(vpcs: Fact<Vec<Vpc>>, flow_logs: Fact<Vec<FlowLog>>) -> VpcRegion {
+        VpcRegion {
+            vpcs,
+            flow_logs,
+            endpoints: not_in_snapshot(),
+        }
+    }
 }
 
 impl Vpc {

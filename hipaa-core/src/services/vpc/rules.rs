@@ -1,15 +1,22 @@
-//! Amazon VPC rules: flow logs on VPCs that hold ePHI workloads.
+//! Amazon VPC rules: flow logs on VPCs that hold ePHI workloads, and S3 endpoints in them.
 
-use super::evidence::{FlowLog, Vpc};
+use super::evidence::{FlowLog, Vpc, VpcEndpoint, VpcRegion};
 use crate::evidence::{Fact, RegionEvidence, Unknown};
 use crate::rules::{none_found, section, Context, Outcome, PhiMark, Resource, RuleFn, Verdict};
+use crate::vocabulary::Status;
 use std::collections::BTreeMap;
 
 pub(crate) fn rules() -> Vec<RuleFn> {
-    vec![RuleFn {
-        id: "vpc.flow_logs",
-        f: flow_logs,
-    }]
+    vec![
+        RuleFn {
+            id: "vpc.flow_logs",
+            f: flow_logs,
+        },
+        RuleFn {
+            id: "vpc.s3_endpoint",
+            f: s3_endpoint,
+        },
+    ]
 }
 
 /// A list for a message: `a, b, c`, or `none`.
@@ -125,7 +132,13 @@ fn judge_flow_logs(v: &Vpc, logs: &[FlowLog]) -> Verdict {
     ))
 }
 
-fn flow_logs(ctx: &Context<'_>) -> Vec<Outcome> {
+/// Judge every VPC of every scanned region, marked by whether it holds ePHI (its tag, or a
+/// PHI-tagged workload in it). With `phi_only`, VPCs known to hold none get no finding.
+fn each_vpc(
+    ctx: &Context<'_>,
+    phi_only: bool,
+    judge: impl Fn(&VpcRegion, &Vpc) -> Result<Verdict, Unknown>,
+) -> Vec<Outcome> {
     let regions = section!(ctx.regions(&ctx.snapshot.services.vpc, "VPC", "network"));
     let mut out = Vec::new();
     for RegionEvidence { name, data } in regions {
@@ -167,12 +180,17 @@ fn flow_logs(ctx: &Context<'_>) -> Vec<Outcome> {
                     Err(u) => (PhiMark::Unknown(u.clone()), String::new()),
                 }
             };
-            let resource = vpc_resource(ctx, name, v, &phi);
-            let verdict = match &region.flow_logs {
-                Fact::Known(logs) => Ok(judge_flow_logs(v, logs)),
-                Fact::Unknown(u) => Err(u.clone()),
+            if phi_only && matches!(phi, PhiMark::NotTagged) {
+                continue;
             }
-            .map(|mut verdict| {
+            let resource = vpc_resource(ctx, name, v, &phi);
+            let verdict = judge(region, v).and_then(|verdict| match &phi {
+                // A control only for VPCs that hold ePHI, on a VPC that may not: a failure is
+                // not known to apply, so it is ERROR with the reason (a pass stands).
+                PhiMark::Unknown(u) if phi_only && verdict.status == Status::Fail => Err(u.clone()),
+                _ => Ok(verdict),
+            });
+            let verdict = verdict.map(|mut verdict| {
                 if !why.is_empty() {
                     verdict.message = format!("{} (the VPC {why})", verdict.message);
                 }
@@ -181,8 +199,50 @@ fn flow_logs(ctx: &Context<'_>) -> Vec<Outcome> {
             out.push(Outcome::from_result(resource, phi, verdict));
         }
     }
+    out
+}
+
+fn flow_logs(ctx: &Context<'_>) -> Vec<Outcome> {
+    let out = each_vpc(ctx, false, |region, v| match &region.flow_logs {
+        Fact::Known(logs) => Ok(judge_flow_logs(v, logs)),
+        Fact::Unknown(u) => Err(u.clone()),
+    });
     if out.is_empty() {
         return none_found(ctx, "VPCs");
+    }
+    out
+}
+
+/// A VPC that holds ePHI reaches S3 through a gateway or interface endpoint, not the internet.
+fn s3_endpoint(ctx: &Context<'_>) -> Vec<Outcome> {
+    let out = each_vpc(ctx, true, |region, v| {
+        let endpoints = region.endpoints.get()?;
+        let to_s3: Vec<&VpcEndpoint> = endpoints
+            .iter()
+            .filter(|e| e.vpc_id.as_deref() == Some(v.id.as_str()))
+            .filter(|e| e.service_name.ends_with(".s3"))
+            .collect();
+        let live = to_s3
+            .iter()
+            .find(|e| matches!(e.state.as_deref(), None | Some("available" | "Available")));
+        Ok(match (live, to_s3.first()) {
+            (Some(e), _) => Verdict::pass(format!(
+                "S3 is reached through the {} endpoint `{}`",
+                e.endpoint_type.as_deref().unwrap_or("VPC").to_lowercase(),
+                e.id
+            )),
+            (None, Some(e)) => Verdict::fail(format!(
+                "the S3 endpoint `{}` is {}, not available",
+                e.id,
+                e.state.as_deref().unwrap_or("in an unknown state")
+            )),
+            (None, None) => Verdict::fail(
+                "no S3 endpoint: traffic to S3 leaves the VPC through a NAT or internet gateway",
+            ),
+        })
+    });
+    if out.is_empty() {
+        return none_found(ctx, "VPCs that hold ePHI workloads");
     }
     out
 }

@@ -86,6 +86,7 @@ fn phi_workloads_put_an_untagged_vpc_in_scope() {
         state: Some("running".into()),
         tags: phi_tags(),
         http_tokens: Some("required".into()),
+        public_ip: None,
     }]);
     assert_eq!(phi_marks(&s), vec![Some(true)]);
     assert!(messages(&s, FLOW)[0].1.contains("instance i-1"));
@@ -113,6 +114,48 @@ fn no_vpcs_is_not_applicable() {
     assert_eq!(statuses(&s, FLOW), vec![NotApplicable]);
 }
 
+#[test]
+fn s3_endpoint_in_vpcs_that_hold_ephi() {
+    const ID: &str = "vpc.s3_endpoint";
+    let s = base();
+    assert!(only(&s, ID, Pass).message.contains("gateway endpoint `vpce-s3`"));
+    let mut s = base();
+    if let Fact::Known(e) = &mut at(&mut s.services.vpc, "us-east-1").endpoints {
+        e[0].service_name = "com.amazonaws.us-east-1.dynamodb".into();
+    }
+    assert!(only(&s, ID, Fail).message.contains("no S3 endpoint"));
+    let mut s = base();
+    if let Fact::Known(e) = &mut at(&mut s.services.vpc, "us-east-1").endpoints {
+        e[0].state = Some("pendingAcceptance".into());
+    }
+    assert!(only(&s, ID, Fail).message.contains("pendingAcceptance"));
+    let mut s = base();
+    at(&mut s.services.vpc, "us-east-1").endpoints = denied("ec2:DescribeVpcEndpoints");
+    only(&s, ID, Error);
+    // Whether an untagged VPC holds ePHI is unknown: no endpoint is ERROR, not FAIL.
+    let mut s = base();
+    if let Fact::Known(vpcs) = &mut at(&mut s.services.vpc, "us-east-1").vpcs {
+        vpcs[0].tags.clear();
+    }
+    at(&mut s.services.vpc, "us-east-1").endpoints = Fact::Known(vec![]);
+    at(&mut s.services.ec2, "us-east-1").instances = denied("ec2:DescribeInstances");
+    let o = only(&s, ID, Error);
+    assert_eq!(o.unknown.map(|u| u.operation), Some("ec2:DescribeInstances".to_string()));
+    // A VPC known to hold no ePHI needs no endpoint: no finding, and none at all is N/A.
+    let mut s = base();
+    if let Fact::Known(vpcs) = &mut at(&mut s.services.vpc, "us-east-1").vpcs {
+        vpcs[0].tags.clear();
+    }
+    if let Some(rds) = at(&mut s.services.rds, "us-east-1").instances.known().cloned() {
+        let mut rds = rds;
+        for db in &mut rds {
+            db.tags.clear();
+        }
+        at(&mut s.services.rds, "us-east-1").instances = Fact::Known(rds);
+    }
+    only(&s, ID, NotApplicable);
+}
+
 /// The compliant section: one PHI-tagged VPC whose flow log records all traffic.
 pub fn fixture() -> crate::evidence::Regional<VpcRegion> {
     [(
@@ -133,6 +176,13 @@ pub fn fixture() -> crate::evidence::Regional<VpcRegion> {
                 deliver_status: Some("SUCCESS".into()),
                 deliver_error: None,
                 destination_type: Some("cloud-watch-logs".into()),
+            }]),
+            endpoints: Fact::Known(vec![VpcEndpoint {
+                id: "vpce-s3".into(),
+                vpc_id: Some("vpc-phi".into()),
+                service_name: "com.amazonaws.us-east-1.s3".into(),
+                endpoint_type: Some("Gateway".into()),
+                state: Some("available".into()),
             }]),
         },
     )]
