@@ -20,7 +20,9 @@ mod with_ec2 {
     use crate::ledger::Ledger;
     use crate::regional::{client_in, each_region};
     use hipaa_core::evidence::{Tags, Unknown};
-    use hipaa_core::services::vpc::evidence::{FlowLog, Vpc, VpcEndpoint};
+    use hipaa_core::services::vpc::evidence::{
+        FlowLog, NetworkInterface, Subnet, Vpc, VpcEndpoint,
+    };
 
     const STAGE: &str = "vpc";
 
@@ -28,18 +30,22 @@ mod with_ec2 {
         Some(
             each_region(scan, |region| async move {
                 let l = &scan.ledger;
-                l.plan(3, STAGE);
+                l.plan(5, STAGE);
                 let client = client_in!(aws_sdk_ec2, &scan.config, region);
                 let r = region.as_str();
-                let (vpcs, flow_logs, endpoints) = tokio::join!(
+                let (vpcs, flow_logs, endpoints, subnets, interfaces) = tokio::join!(
                     l.ticked(STAGE, vpcs(l, &client, r)),
                     l.ticked(STAGE, flow_logs(l, &client, r)),
                     l.ticked(STAGE, endpoints(l, &client, r)),
+                    l.ticked(STAGE, subnets(l, &client, r)),
+                    l.ticked(STAGE, interfaces(l, &client, r)),
                 );
                 VpcRegion {
                     vpcs: vpcs.into(),
                     flow_logs: flow_logs.into(),
                     endpoints: endpoints.into(),
+                    subnets: subnets.into(),
+                    network_interfaces: interfaces.into(),
                 }
             })
             .await,
@@ -125,6 +131,53 @@ mod with_ec2 {
                     service_name: service.to_string(),
                     endpoint_type: e.vpc_endpoint_type().map(|t| t.as_str().to_string()),
                     state: e.state().map(|t| t.as_str().to_string()),
+                });
+            }
+        }
+        out.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(out)
+    }
+
+    async fn subnets(
+        l: &Ledger<'_>,
+        client: &aws_sdk_ec2::Client,
+        region: &str,
+    ) -> Result<Vec<Subnet>, Unknown> {
+        const OP: &str = "ec2:DescribeSubnets";
+        let mut pages = client.describe_subnets().into_paginator().send();
+        let mut out = Vec::new();
+        while let Some(page) = l.page(OP, region, pages.next()).await? {
+            for n in page.subnets() {
+                let Some(id) = n.subnet_id() else {
+                    return Err(l.parse_error(OP, region, "a subnet without an id"));
+                };
+                out.push(Subnet {
+                    id: id.to_string(),
+                    vpc_id: n.vpc_id().map(str::to_string),
+                });
+            }
+        }
+        out.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(out)
+    }
+
+    async fn interfaces(
+        l: &Ledger<'_>,
+        client: &aws_sdk_ec2::Client,
+        region: &str,
+    ) -> Result<Vec<NetworkInterface>, Unknown> {
+        const OP: &str = "ec2:DescribeNetworkInterfaces";
+        let mut pages = client.describe_network_interfaces().into_paginator().send();
+        let mut out = Vec::new();
+        while let Some(page) = l.page(OP, region, pages.next()).await? {
+            for n in page.network_interfaces() {
+                let Some(id) = n.network_interface_id() else {
+                    return Err(l.parse_error(OP, region, "a network interface without an id"));
+                };
+                out.push(NetworkInterface {
+                    id: id.to_string(),
+                    vpc_id: n.vpc_id().map(str::to_string),
+                    subnet_id: n.subnet_id().map(str::to_string),
                 });
             }
         }

@@ -13,6 +13,32 @@ pub struct VpcRegion {
     /// VPC endpoints (`DescribeVpcEndpoints`).
     #[serde(default = "not_in_snapshot")]
     pub endpoints: Fact<Vec<VpcEndpoint>>,
+    /// Subnets (`DescribeSubnets`): a VPC is also covered when every subnet has a flow log.
+    #[serde(default = "not_in_snapshot")]
+    pub subnets: Fact<Vec<Subnet>>,
+    /// Network interfaces (`DescribeNetworkInterfaces`): or when every interface has one.
+    #[serde(default = "not_in_snapshot")]
+    pub network_interfaces: Fact<Vec<NetworkInterface>>,
+}
+
+/// A subnet and the VPC it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Subnet {
+    /// Subnet id.
+    pub id: String,
+    /// Its VPC.
+    pub vpc_id: Option<String>,
+}
+
+/// A network interface and where it sits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetworkInterface {
+    /// Interface id (`eni-…`).
+    pub id: String,
+    /// Its VPC.
+    pub vpc_id: Option<String>,
+    /// Its subnet.
+    pub subnet_id: Option<String>,
 }
 
 /// Snapshots written before endpoints were read hold no answer: unknown, never "none".
@@ -20,7 +46,7 @@ fn not_in_snapshot<T>() -> Fact<T> {
     Fact::Unknown(crate::evidence::Unknown::new(
         crate::evidence::UnknownReason::NotCollected,
         "snapshot",
-        "this snapshot was written before VPC endpoints were collected",
+        "this snapshot was written before this VPC evidence was collected",
     ))
 }
 
@@ -74,12 +100,14 @@ pub struct FlowLog {
 }
 
 impl VpcRegion {
-    /// A region as a schema-1 snapshot recorded it: endpoints unknown.
+    /// A region as a schema-1 snapshot recorded it: endpoints, subnets and interfaces unknown.
     pub fn from_v1(vpcs: Fact<Vec<Vpc>>, flow_logs: Fact<Vec<FlowLog>>) -> VpcRegion {
         VpcRegion {
             vpcs,
             flow_logs,
             endpoints: not_in_snapshot(),
+            subnets: not_in_snapshot(),
+            network_interfaces: not_in_snapshot(),
         }
     }
 }

@@ -86,8 +86,58 @@ fn vpc_resource(ctx: &Context<'_>, region: &str, v: &Vpc, phi: &PhiMark) -> Reso
     }
 }
 
+/// Whether a flow log on the VPC, or on every one of its subnets, or on every one of its network
+/// interfaces, is active, records all traffic and is delivered. When the VPC's own logs fall
+/// short and its subnets or interfaces could not be read, coverage is unknown: ERROR.
+fn judge_flow_logs(region: &VpcRegion, v: &Vpc, logs: &[FlowLog]) -> Result<Verdict, Unknown> {
+    let own = judge_own_logs(v, logs);
+    if own.status == Status::Pass {
+        return Ok(own);
+    }
+    let covered = |id: &str| qualifying(logs, id).is_some();
+    let subnets: Vec<&str> = region
+        .subnets
+        .get()?
+        .iter()
+        .filter(|s| s.vpc_id.as_deref() == Some(v.id.as_str()))
+        .map(|s| s.id.as_str())
+        .collect();
+    if !subnets.is_empty() && subnets.iter().all(|s| covered(s)) {
+        return Ok(Verdict::pass(format!(
+            "every subnet of the VPC ({}) has a flow log recording all traffic",
+            subnets.join(", ")
+        )));
+    }
+    let enis: Vec<&super::evidence::NetworkInterface> = region
+        .network_interfaces
+        .get()?
+        .iter()
+        .filter(|e| e.vpc_id.as_deref() == Some(v.id.as_str()))
+        .collect();
+    let eni_covered = |e: &&super::evidence::NetworkInterface| {
+        covered(&e.id) || e.subnet_id.as_deref().is_some_and(covered)
+    };
+    if !enis.is_empty() && enis.iter().all(eni_covered) {
+        return Ok(Verdict::pass(format!(
+            "every network interface of the VPC ({}) is recorded by a flow log on it or its subnet",
+            enis.len()
+        )));
+    }
+    Ok(own)
+}
+
+/// The first active, all-traffic, delivering flow log on this resource.
+fn qualifying<'a>(logs: &'a [FlowLog], id: &str) -> Option<&'a FlowLog> {
+    logs.iter().find(|f| {
+        f.resource_id == id
+            && f.status.as_deref() == Some("ACTIVE")
+            && f.traffic_type.as_deref() == Some("ALL")
+            && f.deliver_status.as_deref() != Some("FAILED")
+    })
+}
+
 /// Whether one of the VPC's own flow logs is active, records all traffic and is delivered.
-fn judge_flow_logs(v: &Vpc, logs: &[FlowLog]) -> Verdict {
+fn judge_own_logs(v: &Vpc, logs: &[FlowLog]) -> Verdict {
     let on_vpc: Vec<&FlowLog> = logs.iter().filter(|f| f.resource_id == v.id).collect();
     if on_vpc.is_empty() {
         return Verdict::fail("no flow log records this VPC's traffic");
@@ -204,7 +254,7 @@ fn each_vpc(
 
 fn flow_logs(ctx: &Context<'_>) -> Vec<Outcome> {
     let out = each_vpc(ctx, false, |region, v| match &region.flow_logs {
-        Fact::Known(logs) => Ok(judge_flow_logs(v, logs)),
+        Fact::Known(logs) => judge_flow_logs(region, v, logs),
         Fact::Unknown(u) => Err(u.clone()),
     });
     if out.is_empty() {

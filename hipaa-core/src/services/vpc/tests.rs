@@ -114,6 +114,47 @@ fn no_vpcs_is_not_applicable() {
     assert_eq!(statuses(&s, FLOW), vec![NotApplicable]);
 }
 
+fn region(s: &mut crate::evidence::Snapshot) -> &mut VpcRegion {
+    at(&mut s.services.vpc, "us-east-1")
+}
+
+#[test]
+fn flow_logs_on_every_subnet_or_interface_cover_the_vpc() {
+    let log = |id: &str, on: &str| FlowLog {
+        id: id.into(),
+        resource_id: on.into(),
+        status: Some("ACTIVE".into()),
+        traffic_type: Some("ALL".into()),
+        deliver_status: Some("SUCCESS".into()),
+        deliver_error: None,
+        destination_type: Some("s3".into()),
+    };
+    // No VPC-level log, but one on its only subnet: covered (once a false FAIL).
+    let mut s = base();
+    region(&mut s).flow_logs = Fact::Known(vec![log("fl-sub", "subnet-a")]);
+    assert!(only(&s, FLOW, Pass).message.contains("every subnet"));
+    // A second subnet without one: not covered.
+    region(&mut s).subnets = Fact::Known(vec![
+        Subnet { id: "subnet-a".into(), vpc_id: Some("vpc-phi".into()) },
+        Subnet { id: "subnet-b".into(), vpc_id: Some("vpc-phi".into()) },
+    ]);
+    only(&s, FLOW, Fail);
+    // ... unless every interface is recorded, on itself or through its subnet.
+    region(&mut s).network_interfaces = Fact::Known(vec![
+        NetworkInterface { id: "eni-1".into(), vpc_id: Some("vpc-phi".into()), subnet_id: Some("subnet-a".into()) },
+        NetworkInterface { id: "eni-2".into(), vpc_id: Some("vpc-phi".into()), subnet_id: Some("subnet-b".into()) },
+    ]);
+    only(&s, FLOW, Fail);
+    region(&mut s).flow_logs = Fact::Known(vec![log("fl-sub", "subnet-a"), log("fl-eni", "eni-2")]);
+    assert!(only(&s, FLOW, Pass).message.contains("every network interface"));
+    // Subnets unreadable and no VPC-level log: coverage unknown.
+    region(&mut s).subnets = denied("ec2:DescribeSubnets");
+    only(&s, FLOW, Error);
+    // A VPC-level log decides on its own, whatever the subnets.
+    region(&mut s).flow_logs = Fact::Known(vec![log("fl-vpc", "vpc-phi")]);
+    only(&s, FLOW, Pass);
+}
+
 #[test]
 fn s3_endpoint_in_vpcs_that_hold_ephi() {
     const ID: &str = "vpc.s3_endpoint";
@@ -177,6 +218,11 @@ pub fn fixture() -> crate::evidence::Regional<VpcRegion> {
                 deliver_error: None,
                 destination_type: Some("cloud-watch-logs".into()),
             }]),
+            subnets: Fact::Known(vec![Subnet {
+                id: "subnet-a".into(),
+                vpc_id: Some("vpc-phi".into()),
+            }]),
+            network_interfaces: Fact::Known(vec![]),
             endpoints: Fact::Known(vec![VpcEndpoint {
                 id: "vpce-s3".into(),
                 vpc_id: Some("vpc-phi".into()),
