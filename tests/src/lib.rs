@@ -193,6 +193,8 @@ pub struct ProxyEntry {
     pub attempt: u32,
     /// HTTP status sent back.
     pub status: u16,
+    /// Body bytes sent back.
+    pub bytes: usize,
     /// `query`, `ec2`, `restxml`, `json`, `restjson` or `cbor`.
     pub protocol: String,
     /// The fault injected, if any (latency is not a fault).
