@@ -31,6 +31,39 @@ fn demo_calls() -> BTreeSet<String> {
     s.reads.calls.keys().cloned().collect()
 }
 
+/// Reads that would return data rather than configuration: object contents, secret values,
+/// parameter values, log events. None may ever be called (rule 2 of DEVELOPERS.md).
+const CONTENT_READS: &[&str] = &[
+    "s3:GetObject",
+    "secretsmanager:GetSecretValue",
+    "secretsmanager:BatchGetSecretValue",
+    "ssm:GetParameter",
+    "ssm:GetParameters",
+    "ssm:GetParametersByPath",
+    "logs:GetLogEvents",
+    "logs:FilterLogEvents",
+    "logs:StartQuery",
+    "dynamodb:GetItem",
+    "dynamodb:Scan",
+    "dynamodb:Query",
+    "kms:Decrypt",
+];
+
+#[test]
+fn no_call_reads_contents_or_secret_values() {
+    let calls = demo_calls();
+    for op in CONTENT_READS {
+        assert!(!calls.contains(*op), "`{op}` reads data, not configuration");
+    }
+    let text = std::fs::read_to_string(repo().join("docs/iam-policy.json")).expect("policy");
+    for op in CONTENT_READS {
+        assert!(
+            !text.contains(&format!("\"{op}\"")),
+            "the policy grants `{op}`"
+        );
+    }
+}
+
 #[test]
 fn every_call_is_a_read() {
     for op in demo_calls() {

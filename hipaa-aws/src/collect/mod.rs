@@ -20,6 +20,7 @@ mod org;
 mod rds;
 mod s3;
 mod scope;
+mod secretsmanager;
 mod securityhub;
 mod vpc;
 
@@ -60,6 +61,6 @@ collectors! {
     early: [iam];
     regional: [
         s3, kms, cloudtrail, config, guardduty, securityhub, cloudwatch, vpc, ec2, backup,
-        dynamodb, rds, efs, baa, org, scope,
+        dynamodb, rds, efs, secretsmanager, baa, org, scope,
     ];
 }

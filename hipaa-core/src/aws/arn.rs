@@ -28,10 +28,18 @@ pub fn resource(arn: &str) -> Option<&str> {
 /// The last path segment of an ARN: table name, instance id, file system id, bucket name (the
 /// whole text when it is not an ARN).
 pub fn short_id(arn: &str) -> String {
-    resource(arn)
+    let id = resource(arn)
         .and_then(|r| r.rsplit([':', '/']).find(|s| !s.is_empty()))
-        .unwrap_or(arn)
-        .to_string()
+        .unwrap_or(arn);
+    // Secrets Manager appends `-` and six random characters to the name: the name is the id.
+    match (service(arn), id.rsplit_once('-')) {
+        (Some("secretsmanager"), Some((name, tail)))
+            if tail.len() == 6 && tail.chars().all(|c| c.is_ascii_alphanumeric()) =>
+        {
+            name.to_string()
+        }
+        _ => id.to_string(),
+    }
 }
 
 /// The finding kind (Security Hub resource type) for a resource ARN; `AwsResource` when unknown.
@@ -47,6 +55,7 @@ pub fn resource_kind(arn: &str) -> &'static str {
         Some("logs") => "AwsLogsLogGroup",
         Some("sqs") => "AwsSqsQueue",
         Some("sns") => "AwsSnsTopic",
+        Some("secretsmanager") => "AwsSecretsManagerSecret",
         _ => "AwsResource",
     }
 }
@@ -93,6 +102,11 @@ mod tests {
         assert_eq!(short_id("arn:aws:rds:us-east-1:1:db:ehr"), "ehr");
         assert_eq!(service("not-an-arn"), None);
         assert_eq!(short_id("plain"), "plain");
+        let secret = "arn:aws:secretsmanager:us-east-1:1:secret:ehr-db-password-VjeEnC";
+        assert_eq!(short_id(secret), "ehr-db-password");
+        assert_eq!(resource_kind(secret), "AwsSecretsManagerSecret");
+        // Only Secrets Manager's suffix is dropped.
+        assert_eq!(short_id("arn:aws:s3:::logs-abcdef"), "logs-abcdef");
     }
 
     #[test]

@@ -233,6 +233,8 @@ impl SnapshotV1 {
                 |r| &r.region,
                 |r| Ec2Region::from_instances(r.instances.clone()),
             ),
+            // Services added after schema 1 have no section: the v1 file never described them.
+            ..Services::default()
         };
         Snapshot {
             schema_version: SNAPSHOT_SCHEMA_VERSION,

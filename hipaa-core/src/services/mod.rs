@@ -106,8 +106,10 @@ services! {
     rds => Regional<rds::evidence::RdsRegion>;
     /// Amazon EFS: file systems.
     efs => Regional<efs::evidence::EfsRegion>;
-    /// Amazon EC2: instances.
+    /// Amazon EC2: instances, security groups, network ACLs, EBS, AMIs.
     ec2 => Regional<ec2::evidence::Ec2Region>;
+    /// AWS Secrets Manager: secrets' rotation, encryption and resource policies.
+    secretsmanager => Regional<secretsmanager::evidence::SecretsManagerRegion>;
     /// The BAA, from AWS Artifact and the scope file.
     baa => baa::evidence::Artifact;
     /// AWS Organizations: accounts, OUs and service control policies.

@@ -87,14 +87,9 @@ fn list() -> Result<&'static EligibleServices, Unknown> {
 
 
 fn resource_for(ctx: &Context<'_>, arn: &str, phi: Option<bool>, tags: Option<&Tags>) -> Resource {
-    let id = arn
-        .rsplit([':', '/'])
-        .find(|s| !s.is_empty())
-        .unwrap_or(arn)
-        .to_string();
     Resource {
         arn: arn.to_string(),
-        id,
+        id: arn::short_id(arn),
         kind: arn::resource_kind(arn).into(),
         account: ctx.account_id(),
         region: arn::region(arn).map(str::to_string),

@@ -1,0 +1,13 @@
+//! AWS Secrets Manager: rotation, customer-managed encryption and resource policies of secrets.
+//! Secret values are never read: the evidence comes from `ListSecrets` and `GetResourcePolicy`.
+
+pub mod evidence;
+pub(crate) mod rules;
+#[cfg(test)]
+pub(crate) mod tests;
+
+pub(crate) use rules::rules;
+
+/// The resource kinds this service's findings are about (beyond the account and its regions).
+#[cfg(test)]
+pub(crate) const KINDS: &[&str] = &["AwsSecretsManagerSecret"];
