@@ -225,6 +225,27 @@ mod tests {
         }
 
         #[tokio::test]
+        async fn an_empty_200_answer_is_refused_by_the_sdk_itself() {
+            // Cut to nothing, the body does not start like XML, so the check leaves it to the
+            // deserializer, which already refuses it: still a parse error, never an empty list.
+            let rule = mock!(aws_sdk_s3::Client::list_buckets).then_http_response(|| xml(""));
+            let e = mocked!(aws_sdk_s3, &rule)
+                .list_buckets()
+                .send()
+                .await
+                .unwrap_err();
+            assert_eq!(classify(&e).0, UnknownReason::ParseError);
+            let rule = mock!(aws_sdk_iam::Client::get_account_authorization_details)
+                .then_http_response(|| xml(""));
+            let e = mocked!(aws_sdk_iam, &rule)
+                .get_account_authorization_details()
+                .send()
+                .await
+                .unwrap_err();
+            assert_eq!(classify(&e).0, UnknownReason::ParseError);
+        }
+
+        #[tokio::test]
         async fn a_cut_bucket_acl_is_a_parse_error() {
             const ACL: &str = concat!(
                 r#"<AccessControlPolicy><Owner><ID>abc</ID></Owner><AccessControlList>"#,

@@ -44,6 +44,38 @@ pub fn hipaa_bin() -> PathBuf {
     bin
 }
 
+/// Spawn a `serve`-style helper script with the venv's Python: it prints its URL
+/// (`http://127.0.0.1:PORT`) as the first line of stdout and runs until its stdin closes.
+fn spawn_serving(
+    script: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> (Child, Option<ChildStdin>, String) {
+    let script = repo_root().join(script);
+    let mut child = Command::new(python())
+        .envs(env.iter().copied())
+        .arg(&script)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {}: {e}", script.display()));
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .unwrap_or_else(|e| panic!("{} printed nothing: {e}", script.display()));
+    let url = line.trim().to_string();
+    assert!(
+        url.starts_with("http://127.0.0.1:"),
+        "unexpected first line from {}: {url:?}",
+        script.display()
+    );
+    let stdin = child.stdin.take();
+    (child, stdin, url)
+}
+
 /// A running moto server; stopped when dropped.
 pub struct Moto {
     child: Child,
@@ -60,27 +92,7 @@ impl Moto {
 
     /// Start moto with extra environment (e.g. `INITIAL_NO_AUTH_ACTION_COUNT` to enforce IAM).
     pub fn start_with_env(env: &[(&str, &str)]) -> Moto {
-        let script = repo_root().join("tests/fixture/moto_server.py");
-        let mut child = Command::new(python())
-            .envs(env.iter().copied())
-            .arg(&script)
-            .arg("serve")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {}: {e}", script.display()));
-        let stdout = child.stdout.take().expect("stdout is piped");
-        let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("moto_server.py printed nothing");
-        let url = line.trim().to_string();
-        assert!(
-            url.starts_with("http://127.0.0.1:"),
-            "unexpected first line from moto_server.py: {url:?}"
-        );
-        let stdin = child.stdin.take();
+        let (child, stdin, url) = spawn_serving("tests/fixture/moto_server.py", &["serve"], env);
         Moto {
             child,
             _stdin: stdin,
@@ -204,26 +216,11 @@ pub struct ProxyEntry {
 impl FaultProxy {
     /// Start the proxy on a free port of 127.0.0.1 in front of `upstream`.
     pub fn start(upstream: &str) -> FaultProxy {
-        let script = repo_root().join("tests/fixture/fault_proxy.py");
-        let mut child = Command::new(python())
-            .arg(&script)
-            .args(["--upstream", upstream])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {}: {e}", script.display()));
-        let stdout = child.stdout.take().expect("stdout is piped");
-        let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("fault_proxy.py printed nothing");
-        let url = line.trim().to_string();
-        assert!(
-            url.starts_with("http://127.0.0.1:"),
-            "unexpected first line from fault_proxy.py: {url:?}"
+        let (child, stdin, url) = spawn_serving(
+            "tests/fixture/fault_proxy.py",
+            &["--upstream", upstream],
+            &[],
         );
-        let stdin = child.stdin.take();
         FaultProxy {
             child,
             _stdin: stdin,

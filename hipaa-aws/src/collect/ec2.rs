@@ -19,6 +19,7 @@ mod with_ec2 {
     use super::*;
     use crate::ledger::Ledger;
     use crate::regional::{client_in, each_region};
+    use futures::stream::{self, StreamExt};
     use hipaa_core::evidence::{Tags, Unknown};
     use hipaa_core::services::ec2::evidence::{
         AclEntry, EbsSnapshot, Image, Instance, IpRule, NetworkAcl, SecurityGroup, Volume,
@@ -215,17 +216,20 @@ mod with_ec2 {
                 };
                 let mut entries = Vec::new();
                 for e in a.entries() {
-                    // An entry without its number or action cannot be placed in the order.
-                    let (Some(n), Some(action)) = (e.rule_number(), e.rule_action()) else {
+                    // Without its number, action or direction an entry cannot be placed: an
+                    // outbound deny read as inbound could hide an inbound allow.
+                    let (Some(n), Some(action), Some(egress)) =
+                        (e.rule_number(), e.rule_action(), e.egress())
+                    else {
                         return Err(l.parse_error(
                             OP,
                             id,
-                            "an ACL entry without a number or action",
+                            "an ACL entry without a number, action or direction",
                         ));
                     };
                     entries.push(AclEntry {
                         rule_number: n,
-                        egress: e.egress().unwrap_or(false),
+                        egress,
                         protocol: e.protocol().unwrap_or("-1").to_string(),
                         allow: action.as_str() == "allow",
                         cidr: e.cidr_block().map(str::to_string),
@@ -277,34 +281,38 @@ mod with_ec2 {
                 ));
             }
         }
-        let mut out = Vec::new();
-        for (id, volume_id, encrypted, tags) in listed {
-            let public = l
-                .must(
-                    ATTR,
-                    &id,
-                    client
-                        .describe_snapshot_attribute()
-                        .snapshot_id(&id)
-                        .attribute(
-                            aws_sdk_ec2::types::SnapshotAttributeName::CreateVolumePermission,
-                        )
-                        .send(),
-                )
-                .await
-                .map(|a| {
-                    a.create_volume_permissions()
-                        .iter()
-                        .any(|p| p.group().map(|g| g.as_str()) == Some("all"))
-                });
-            out.push(EbsSnapshot {
-                id,
-                volume_id,
-                encrypted,
-                tags,
-                public: public.into(),
-            });
-        }
+        // One attribute read per snapshot, bounded like every other fan-out.
+        let mut out: Vec<EbsSnapshot> = stream::iter(listed)
+            .map(|(id, volume_id, encrypted, tags)| async move {
+                let public = l
+                    .must(
+                        ATTR,
+                        &id,
+                        client
+                            .describe_snapshot_attribute()
+                            .snapshot_id(&id)
+                            .attribute(
+                                aws_sdk_ec2::types::SnapshotAttributeName::CreateVolumePermission,
+                            )
+                            .send(),
+                    )
+                    .await
+                    .map(|a| {
+                        a.create_volume_permissions()
+                            .iter()
+                            .any(|p| p.group().map(|g| g.as_str()) == Some("all"))
+                    });
+                EbsSnapshot {
+                    id,
+                    volume_id,
+                    encrypted,
+                    tags,
+                    public: public.into(),
+                }
+            })
+            .buffer_unordered(16)
+            .collect()
+            .await;
         out.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(out)
     }

@@ -113,11 +113,12 @@ fn ports() -> Result<&'static Ports, Unknown> {
 }
 
 /// One (protocol, port, service) to look for.
-type Target = (String, i32, String);
+pub(super) type Target = (String, i32, String);
 
-fn admin_targets(control: &str) -> Result<Vec<Target>, Unknown> {
+pub(super) fn admin_targets(control: &str) -> Result<Vec<Target>, Unknown> {
     let p = ports()?;
-    Ok(p.admin
+    let targets: Vec<Target> = p
+        .admin
         .iter()
         .filter(|a| a.control == control)
         .flat_map(|a| {
@@ -125,7 +126,16 @@ fn admin_targets(control: &str) -> Result<Vec<Target>, Unknown> {
                 .iter()
                 .map(|proto| (proto.clone(), a.port, a.service.clone()))
         })
-        .collect())
+        .collect();
+    // A port list with nothing for this control would pass every group: refuse it instead.
+    if targets.is_empty() {
+        return Err(Unknown::new(
+            UnknownReason::ParseError,
+            "services/ec2/ports.toml",
+            format!("the bundled port list has no port for `{control}`"),
+        ));
+    }
+    Ok(targets)
 }
 
 fn regions<'a>(ctx: &Context<'a>) -> Result<Vec<RegionEvidence<'a, Ec2Region>>, Vec<Outcome>> {

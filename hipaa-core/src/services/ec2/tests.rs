@@ -206,9 +206,13 @@ fn a_snapshot_from_before_these_reads_gives_errors_not_passes() {
 }
 
 #[test]
-fn the_port_list_parses() {
+fn the_port_list_parses_and_names_every_admin_control() {
     let s = snapshot_with(vec![]);
     assert!(outcomes(&s, DB).iter().all(|o| o.unknown.is_none()));
+    for id in [SSH, RDP] {
+        assert!(!super::rules::admin_targets(id).unwrap().is_empty(), "{id}");
+    }
+    assert!(super::rules::admin_targets("ec2.no_such_control").is_err());
 }
 
 fn acl_entry(n: i32, protocol: &str, allow: bool, cidr: &str, ports: Option<(i32, i32)>) -> AclEntry {
@@ -261,6 +265,7 @@ fn nacl_first_match_decides() {
     // Unreadable: ERROR for the region.
     region(&mut s).network_acls = denied("ec2:DescribeNetworkAcls");
     only(&s, NACL_SSH, Error);
+    only(&s, NACL_RDP, Error);
 }
 
 #[test]
@@ -315,6 +320,9 @@ fn phi_instances_with_public_addresses() {
     // VPC tags unknown: an untagged instance may still hold ePHI, so it is judged.
     at(&mut s.services.vpc, "us-east-1").vpcs = denied("ec2:DescribeVpcs");
     assert_eq!(statuses(&s, ID).len(), 3);
+    // Instances unreadable: ERROR for the region.
+    region(&mut s).instances = denied("ec2:DescribeInstances");
+    only(&s, ID, Error);
 }
 
 /// The compliant section: in us-east-1 a closed default group, an app group admitting HTTPS
