@@ -138,9 +138,14 @@ mod with_ec2 {
                 let Some(id) = g.group_id() else {
                     return Err(l.parse_error(OP, region, "a security group without an id"));
                 };
+                // The name is how the default group is known: without it, `default_sg_closed`
+                // could not tell, so the listing is not trusted.
+                let Some(name) = g.group_name() else {
+                    return Err(l.parse_error(OP, id, "a security group without a name"));
+                };
                 out.push(SecurityGroup {
                     id: id.to_string(),
-                    name: g.group_name().unwrap_or_default().to_string(),
+                    name: name.to_string(),
                     vpc_id: g.vpc_id().map(str::to_string),
                     owner: g.owner_id().map(str::to_string),
                     tags: tags(g.tags()),
@@ -347,5 +352,32 @@ mod with_ec2 {
         }
         out.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(out)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        //! Recorded responses: a security group without its name (moto always names one).
+        use super::*;
+        use crate::collect::mocks::mocked;
+        use aws_sdk_ec2::operation::describe_security_groups::DescribeSecurityGroupsOutput;
+        use aws_sdk_ec2::types::SecurityGroup as Ec2Group;
+        use aws_smithy_mocks::mock;
+        use hipaa_core::evidence::UnknownReason;
+        use hipaa_core::NoProgress;
+
+        #[tokio::test]
+        async fn a_security_group_without_its_name_is_a_parse_error() {
+            let rule = mock!(aws_sdk_ec2::Client::describe_security_groups).then_output(|| {
+                DescribeSecurityGroupsOutput::builder()
+                    .security_groups(Ec2Group::builder().group_id("sg-1").vpc_id("vpc-1").build())
+                    .build()
+            });
+            let l = Ledger::new(4, &NoProgress);
+            let u = security_groups(&l, &mocked!(aws_sdk_ec2, &rule), "us-east-1")
+                .await
+                .unwrap_err();
+            assert_eq!(u.reason, UnknownReason::ParseError);
+            assert!(u.detail.contains("without a name"), "{}", u.detail);
+        }
     }
 }
