@@ -24,7 +24,7 @@ missing=()
 "$py" -c 'import pytest' 2>/dev/null || missing+=("pytest>=7")
 "$py" -c 'import pandas' 2>/dev/null || missing+=("pandas>=1.5")
 "$py" -c 'import mypy' 2>/dev/null || missing+=("mypy>=1.10")
-"$py" -c 'import moto, boto3' 2>/dev/null || missing+=("moto[server]>=5.2,<5.3" "boto3")
+"$py" -c 'import moto, boto3' 2>/dev/null || missing+=("moto[server]==5.2.5" "boto3")
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing into $venv: ${missing[*]}"
   "$py" -m pip install --quiet --disable-pip-version-check "${missing[@]}"
