@@ -157,6 +157,25 @@ pub fn expected() -> Vec<Expected> {
     serde_json::from_value(v["findings"].clone()).expect("expected.json has a findings list")
 }
 
+/// Rewrite the findings list of `tests/fixture/expected.json`, keeping its other fields
+/// (`UPDATE_EXPECTED=1 cargo test -p hipaa-e2e --test moto_scan scan_reports_every`).
+pub fn write_expected(findings: &std::collections::BTreeSet<Expected>) {
+    let path = repo_root().join("tests/fixture/expected.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut v: serde_json::Value = serde_json::from_str(&text).expect("expected.json is JSON");
+    v["findings"] = serde_json::to_value(findings).expect("findings serialise");
+    // The file's own layout: one-space indents, keys in their existing order.
+    let mut out = Vec::new();
+    let fmt = serde_json::ser::PrettyFormatter::with_indent(b" ");
+    serde::Serialize::serialize(
+        &v,
+        &mut serde_json::Serializer::with_formatter(&mut out, fmt),
+    )
+    .expect("expected.json serialises");
+    out.push(b'\n');
+    std::fs::write(&path, out).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+}
+
 /// The reads moto does not implement (`moto_gaps` in expected.json): the only reads allowed to fail
 /// against the fixture.
 pub fn moto_gaps() -> std::collections::BTreeSet<String> {
