@@ -6,7 +6,7 @@ use crate::scan::Scan;
 use aws_sdk_dynamodb::types::PointInTimeRecoveryStatus;
 use futures::stream::{self, StreamExt};
 use hipaa_core::evidence::{Regional, Tags, Unknown};
-use hipaa_core::services::dynamodb::evidence::{DynamoDbRegion, DynamoTable};
+use hipaa_core::services::dynamodb::evidence::{DynamoDbRegion, DynamoTable, TableKey};
 
 const STAGE: &str = "dynamodb";
 
@@ -86,11 +86,21 @@ async fn table(
     let Some(described) = described else {
         return Ok(None);
     };
-    let arn = described
-        .table()
-        .and_then(|t| t.table_arn())
+    let Some(t) = described.table() else {
+        return Err(l.parse_error(DESCRIBE, &resource, "no table in the answer"));
+    };
+    let arn = t
+        .table_arn()
         .ok_or_else(|| l.parse_error(DESCRIBE, &resource, "no table ARN in the answer"))?
         .to_string();
+    // No `SSEDescription` means the AWS-owned key; a KMS description names its key.
+    let encryption = Some(
+        match t.sse_description().and_then(|d| d.kms_master_key_arn()) {
+            Some(key) => TableKey::Kms(key.to_string()),
+            None => TableKey::AwsOwned,
+        },
+    );
+    let deletion_protection = t.deletion_protection_enabled();
     let pitr = async {
         let o = l
             .must(
@@ -114,6 +124,8 @@ async fn table(
         arn,
         pitr: pitr.into(),
         tags: tags.into(),
+        encryption,
+        deletion_protection,
     }))
 }
 

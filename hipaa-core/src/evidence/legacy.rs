@@ -214,6 +214,7 @@ impl SnapshotV1 {
                 |r| &r.region,
                 |r| RdsRegion {
                     instances: r.rds_instances.clone(),
+                    clusters: crate::services::rds::evidence::clusters_not_recorded(),
                 },
             ),
             efs: regional(

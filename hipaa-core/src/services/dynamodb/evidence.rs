@@ -21,6 +21,22 @@ pub struct DynamoTable {
     pub pitr: Fact<bool>,
     /// Table tags.
     pub tags: Fact<Tags>,
+    /// The key its data is encrypted with; `None` when the snapshot does not record it.
+    #[serde(default)]
+    pub encryption: Option<TableKey>,
+    /// Deletion protection; `None` when the description did not give it.
+    #[serde(default)]
+    pub deletion_protection: Option<bool>,
+}
+
+/// Which key a table is encrypted with: DynamoDB always encrypts, so the question is whose key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "key_arn")]
+pub enum TableKey {
+    /// The AWS-owned key (no `SSEDescription`): not in the account, not in its policy.
+    AwsOwned,
+    /// A KMS key in the account: the AWS-managed `aws/dynamodb` or a customer-managed key.
+    Kms(String),
 }
 
 impl crate::evidence::RegionSection for DynamoDbRegion {

@@ -47,6 +47,159 @@ fn rds_storage_encrypted() {
     only(&s, id, NotApplicable);
 }
 
+const CMK: &str = "rds.cmk_encryption";
+const PUBLIC: &str = "rds.not_public";
+const MULTI_AZ: &str = "rds.multi_az";
+const DELETION: &str = "rds.deletion_protection";
+const LOGS: &str = "rds.log_exports";
+const IAM: &str = "rds.iam_auth";
+const MINOR: &str = "rds.auto_minor_upgrade";
+const NEW: [&str; 7] = [CMK, PUBLIC, MULTI_AZ, DELETION, LOGS, IAM, MINOR];
+
+fn clusters(s: &mut Snapshot) -> &mut Vec<RdsCluster> {
+    known(&mut at(&mut s.services.rds, "us-east-1").clusters)
+}
+
+/// The fixture with `ehr` turned into the only member of the compliant Aurora cluster `ehr-aurora`.
+fn with_cluster() -> Snapshot {
+    let mut s = snapshot_with(vec![]);
+    rds(&mut s).cluster_id = Some("ehr-aurora".into());
+    rds(&mut s).engine = "aurora-postgresql".into();
+    clusters(&mut s).push(cluster());
+    s
+}
+
+#[test]
+fn the_compliant_instance_passes_every_new_control() {
+    let s = snapshot_with(vec![]);
+    for id in NEW {
+        let o = only(&s, id, Pass);
+        assert_eq!(o.resource.kind, "AwsRdsDbInstance", "{id}");
+    }
+    assert!(only(&s, CMK, Pass).message.contains("customer-managed key `alias/k1`"));
+    assert!(only(&s, LOGS, Pass).message.contains("postgresql"));
+}
+
+#[test]
+fn each_setting_off_fails() {
+    type Edit = fn(&mut RdsInstance);
+    let cases: [(&str, Edit, &str); 7] = [
+        (PUBLIC, |i| i.publicly_accessible = Some(true), "publicly accessible"),
+        (MULTI_AZ, |i| i.multi_az = Some(false), "one Availability Zone"),
+        (DELETION, |i| i.deletion_protection = Some(false), "off"),
+        (LOGS, |i| i.log_exports = Some(vec![]), "no logs"),
+        (IAM, |i| i.iam_auth = Some(false), "long-lived"),
+        (MINOR, |i| i.auto_minor_upgrade = Some(false), "off"),
+        (CMK, |i| i.storage_encrypted = false, "not encrypted"),
+    ];
+    for (id, edit, words) in cases {
+        let mut s = snapshot_with(vec![]);
+        edit(rds(&mut s));
+        let o = only(&s, id, Fail);
+        assert!(o.message.contains(words), "{id}: {}", o.message);
+    }
+}
+
+#[test]
+fn a_setting_the_description_left_out_is_error() {
+    type Edit = fn(&mut RdsInstance);
+    let cases: [(&str, Edit); 7] = [
+        (PUBLIC, |i| i.publicly_accessible = None),
+        (MULTI_AZ, |i| i.multi_az = None),
+        (DELETION, |i| i.deletion_protection = None),
+        (LOGS, |i| i.log_exports = None),
+        (IAM, |i| i.iam_auth = None),
+        (MINOR, |i| i.auto_minor_upgrade = None),
+        (CMK, |i| i.kms_key_id = None),
+    ];
+    for (id, edit) in cases {
+        let mut s = snapshot_with(vec![]);
+        edit(rds(&mut s));
+        only(&s, id, Error);
+    }
+    let mut s = snapshot_with(vec![]);
+    at(&mut s.services.rds, "us-east-1").instances = denied("rds:DescribeDBInstances");
+    for id in NEW {
+        only(&s, id, Error);
+    }
+}
+
+#[test]
+fn the_aws_managed_key_fails_and_an_unscanned_key_is_error() {
+    let mut s = snapshot_with(vec![]);
+    known(&mut known(&mut at(&mut s.services.kms, "us-east-1").keys)[0].metadata).manager =
+        crate::services::kms::evidence::KeyManager::Aws;
+    assert!(only(&s, CMK, Fail).message.contains("AWS-managed"));
+    let mut s = snapshot_with(vec![]);
+    rds(&mut s).kms_key_id = Some(format!("arn:aws:kms:us-east-1:{ACCOUNT}:key/elsewhere"));
+    only(&s, CMK, Error);
+    let mut s = snapshot_with(vec![]);
+    at(&mut s.services.kms, "us-east-1").keys = denied("kms:ListKeys");
+    only(&s, CMK, Error);
+}
+
+#[test]
+fn engines_without_iam_authentication_are_not_applicable() {
+    let mut s = snapshot_with(vec![]);
+    rds(&mut s).engine = "sqlserver-se".into();
+    rds(&mut s).iam_auth = Some(false);
+    assert!(only(&s, IAM, NotApplicable).message.contains("sqlserver-se"));
+}
+
+#[test]
+fn a_cluster_is_judged_once_with_its_members() {
+    let s = with_cluster();
+    for id in NEW.into_iter().chain(["rds.storage_encrypted", "rds.backup_retention"]) {
+        let o = only(&s, id, Pass);
+        assert_eq!(o.resource.kind, "AwsRdsDbCluster", "{id}");
+        assert_eq!(o.resource.id, "ehr-aurora");
+    }
+    // Aurora keeps public access and minor upgrades on each member.
+    let mut s = with_cluster();
+    rds(&mut s).publicly_accessible = Some(true);
+    assert!(only(&s, PUBLIC, Fail).message.contains("member ehr is publicly"));
+    rds(&mut s).publicly_accessible = None;
+    only(&s, PUBLIC, Error);
+    let mut s = with_cluster();
+    rds(&mut s).auto_minor_upgrade = Some(false);
+    assert!(only(&s, MINOR, Fail).message.contains("member ehr"));
+    // Cluster-level settings come from the cluster, not its members.
+    let mut s = with_cluster();
+    clusters(&mut s)[0].deletion_protection = Some(false);
+    clusters(&mut s)[0].storage_encrypted = false;
+    only(&s, DELETION, Fail);
+    only(&s, "rds.storage_encrypted", Fail);
+    // A Multi-AZ DB cluster says for itself.
+    let mut s = with_cluster();
+    clusters(&mut s)[0].publicly_accessible = Some(true);
+    only(&s, PUBLIC, Fail);
+}
+
+#[test]
+fn unreadable_listings_and_orphans() {
+    // Clusters unreadable: one ERROR for the region; the member is not judged alone.
+    let mut s = with_cluster();
+    at(&mut s.services.rds, "us-east-1").clusters = denied("rds:DescribeDBClusters");
+    assert_eq!(statuses(&s, PUBLIC), vec![Error]);
+    // Instances unreadable: the region's ERROR, and the cluster's member-based controls ERROR.
+    let mut s = with_cluster();
+    at(&mut s.services.rds, "us-east-1").instances = denied("rds:DescribeDBInstances");
+    assert_eq!(statuses(&s, PUBLIC), vec![Error, Error]);
+    assert_eq!(statuses(&s, DELETION), vec![Error, Pass]);
+    // A member whose cluster is not listed is judged on its own, never dropped.
+    let mut s = snapshot_with(vec![]);
+    rds(&mut s).cluster_id = Some("gone".into());
+    assert_eq!(only(&s, PUBLIC, Pass).resource.id, "ehr");
+    // An older snapshot without clusters: ERROR, not a silent pass over them.
+    let json = serde_json::to_value(at(&mut snapshot_with(vec![]).services.rds, "us-east-1").clone());
+    let mut json = json.unwrap_or_default();
+    if let Some(o) = json.as_object_mut() {
+        o.remove("clusters");
+    }
+    let back: RdsRegion = serde_json::from_value(json).unwrap_or_else(|e| panic!("{e}"));
+    assert!(back.clusters.get().is_err());
+}
+
 #[test]
 fn phi_only_scope_leaves_untagged_stores_out() {
     let mut s = snapshot_with(vec![]);
@@ -55,7 +208,8 @@ fn phi_only_scope_leaves_untagged_stores_out() {
     assert_eq!(o.phi, crate::rules::PhiMark::NotTagged);
 }
 
-/// The compliant instances of one region: `ehr`, PHI-tagged PostgreSQL, encrypted, backed up.
+/// The compliant instances of one region: `ehr`, PHI-tagged PostgreSQL, encrypted with the
+/// customer-managed key `k1`, backed up, private, Multi-AZ, protected, logging, IAM sign-in.
 pub fn instances(region: &str) -> Fact<Vec<RdsInstance>> {
     Fact::Known(vec![RdsInstance {
         id: "ehr".into(),
@@ -65,15 +219,44 @@ pub fn instances(region: &str) -> Fact<Vec<RdsInstance>> {
         storage_encrypted: true,
         vpc_id: Some("vpc-phi".into()),
         tags: phi_tags(),
+        cluster_id: None,
+        publicly_accessible: Some(false),
+        multi_az: Some(true),
+        deletion_protection: Some(true),
+        iam_auth: Some(true),
+        auto_minor_upgrade: Some(true),
+        kms_key_id: Some(format!("arn:aws:kms:{region}:{ACCOUNT}:key/k1")),
+        log_exports: Some(vec!["postgresql".into()]),
     }])
 }
 
-/// The compliant section in us-east-1.
+/// A compliant Aurora PostgreSQL cluster `ehr-aurora` whose only member is `ehr`.
+pub fn cluster() -> RdsCluster {
+    RdsCluster {
+        id: "ehr-aurora".into(),
+        arn: format!("arn:aws:rds:us-east-1:{ACCOUNT}:cluster:ehr-aurora"),
+        engine: "aurora-postgresql".into(),
+        backup_retention_days: 14,
+        storage_encrypted: true,
+        kms_key_id: Some(format!("arn:aws:kms:us-east-1:{ACCOUNT}:key/k1")),
+        multi_az: Some(true),
+        deletion_protection: Some(true),
+        iam_auth: Some(true),
+        log_exports: Some(vec!["postgresql".into()]),
+        publicly_accessible: None,
+        auto_minor_upgrade: None,
+        members: vec!["ehr".into()],
+        tags: phi_tags(),
+    }
+}
+
+/// The compliant section in us-east-1 (no clusters).
 pub fn fixture() -> crate::evidence::Regional<RdsRegion> {
     [(
         "us-east-1".to_string(),
         RdsRegion {
             instances: instances("us-east-1"),
+            clusters: Fact::Known(vec![]),
         },
     )]
     .into_iter()
