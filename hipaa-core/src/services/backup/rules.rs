@@ -595,6 +595,16 @@ fn phi_resources_covered(ctx: &Context<'_>) -> Vec<Outcome> {
             }
         }
     }
+    // Where the RDS listing failed, an RDS DB instance the inventory names may be a member of an
+    // Aurora, DocumentDB or Neptune cluster, which AWS Backup protects through the cluster: its
+    // coverage is unknown, not judged as a standalone instance.
+    let rds_failed: BTreeMap<&str, &Unknown> = listed
+        .iter()
+        .filter_map(|(name, l)| match (*name, l.region.as_deref(), &l.stores) {
+            ("rds", Some(r), Err(u)) => Some((r, u)),
+            _ => None,
+        })
+        .collect();
     for (&arn, &(inv_region, tags)) in &inventory {
         if found.contains_key(arn) || cluster_members.contains(arn) || !ctx.scope.phi.matches(tags)
         {
@@ -603,6 +613,15 @@ fn phi_resources_covered(ctx: &Context<'_>) -> Vec<Outcome> {
         let Some(kind) = protectable_kind(arn) else {
             continue;
         };
+        if kind == "AwsRdsDbInstance" {
+            let region = arn::region(arn).unwrap_or(inv_region);
+            if let Some(u) = rds_failed.get(region) {
+                let phi = PhiMark::Tagged;
+                let res = Resource::regional(ctx, arn, &arn::short_id(arn), kind, region, &phi);
+                out.push(Outcome::error(res, phi, (*u).clone()));
+                continue;
+            }
+        }
         let region = if kind == "AwsS3Bucket" {
             // The S3 listing's region; when the listing failed or could not read the location,
             // ERROR. Only a bucket the S3 evidence does not mention falls back to the inventory.

@@ -608,6 +608,24 @@ fn aurora_instances_are_left_to_their_cluster() {
 }
 
 #[test]
+fn an_instance_named_only_by_the_inventory_is_error_when_rds_could_not_be_listed() {
+    // The RDS listing failed: the inventory's `db:claims-1` may be an Aurora member, which a
+    // tag selection would otherwise credit as covered on its own (the fault suite found it).
+    let mut s = snapshot_with(vec![]);
+    at(&mut s.services.rds, "us-east-1").instances = denied("rds:DescribeDBInstances");
+    at(&mut s.services.scope, "us-east-1").resources = Fact::Known(vec![tagged(
+        &arn("rds", "db:claims-1"),
+        "PHI",
+    )]);
+    let all = outcomes(&s, COVERED);
+    let Some(o) = all.iter().find(|o| o.resource.id == "claims-1") else {
+        panic!("no finding for the instance: {all:?}")
+    };
+    assert_eq!(o.status, Error);
+    assert!(o.message.contains("rds:DescribeDBInstances"), "{}", o.message);
+}
+
+#[test]
 fn no_phi_resources_is_not_applicable() {
     let mut s = snapshot_with(vec![]);
     at(&mut s.services.scope, "us-east-1").resources = Fact::Known(vec![]);
