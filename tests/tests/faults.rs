@@ -135,29 +135,96 @@ fn violations(
     bad
 }
 
+/// One fault scenario: a proxy plan, the retries allowed, and the operation it must break.
+struct Scenario {
+    label: String,
+    plan: serde_json::Value,
+    attempts: u32,
+    must_fail: Option<String>,
+}
+
+/// A moto server with the fixture, the proxy in front of it, and the clean scan through both.
+struct Bench {
+    _moto: Moto,
+    proxy: FaultProxy,
+    base: Baseline,
+    snapshot: Snapshot,
+    log: Vec<ProxyEntry>,
+}
+
+impl Bench {
+    fn start() -> Bench {
+        let moto = Moto::start();
+        moto.seed(1);
+        let proxy = FaultProxy::start(&moto.url);
+        // Baseline: every answer whole.
+        proxy.plan(&json!({"seed": 0, "rules": []}));
+        let (snapshot, report) = scan(&proxy.url, 2);
+        let log = proxy.log();
+        assert!(
+            report.is_complete(),
+            "the baseline scan is incomplete: {:#?}",
+            report.summary.completeness
+        );
+        let base = Baseline {
+            account: snapshot
+                .account
+                .known()
+                .cloned()
+                .expect("the baseline reads the account"),
+            findings: keyed(&report),
+        };
+        Bench {
+            _moto: moto,
+            proxy,
+            base,
+            snapshot,
+            log,
+        }
+    }
+
+    /// Run one scenario against this bench's own baseline: its log line and its violations.
+    fn run(&self, s: &Scenario) -> (String, Vec<String>) {
+        self.proxy.plan(&s.plan);
+        let (snap, report) = scan(&self.proxy.url, s.attempts);
+        let log = self.proxy.log();
+        let mut bad = violations(&self.base, &snap, &report, &log);
+        if let Some(op) = &s.must_fail {
+            if !failed_by_proxy(&log).contains(op) {
+                bad.push(format!("no answer of {op} was broken"));
+            }
+        }
+        let injected = log.iter().filter(|e| e.fault.is_some()).count();
+        let line = format!(
+            "{}: {} requests, {injected} broken, {} failed reads, {}",
+            s.label,
+            log.len(),
+            report.summary.completeness.failed_reads.len(),
+            if bad.is_empty() { "ok" } else { "VIOLATED" }
+        );
+        let bad = bad
+            .into_iter()
+            .map(|b| format!("{}: {b}", s.label))
+            .collect();
+        (line, bad)
+    }
+}
+
+/// How many benches run scenarios side by side: each has its own moto server (one Python
+/// process, the bottleneck), so on two cores two of them take about half the time of one.
+/// `HIPAA_FAULT_WORKERS` overrides.
+fn workers() -> usize {
+    std::env::var("HIPAA_FAULT_WORKERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(2)))
+        .max(1)
+}
+
 #[test]
 fn the_scan_never_passes_on_broken_answers() {
-    let moto = Moto::start();
-    moto.seed(1);
-    let proxy = FaultProxy::start(&moto.url);
-
-    // Baseline: every answer whole.
-    proxy.plan(&json!({"seed": 0, "rules": []}));
-    let (snap, report) = scan(&proxy.url, 2);
-    let log = proxy.log();
-    let base = Baseline {
-        account: snap
-            .account
-            .known()
-            .cloned()
-            .expect("the baseline reads the account"),
-        findings: keyed(&report),
-    };
-    assert!(
-        report.is_complete(),
-        "the baseline scan is incomplete: {:#?}",
-        report.summary.completeness
-    );
+    let first = Bench::start();
+    let (snap, log) = (&first.snapshot, &first.log);
 
     // Every operation of the scan's ledger is named by the proxy, so each can be targeted.
     let ledger: BTreeSet<String> = snap.reads.calls.keys().cloned().collect();
@@ -176,7 +243,7 @@ fn the_scan_never_passes_on_broken_answers() {
     // in the body), and their protocols.
     let json = ["json", "restjson", "cbor"];
     let mut cuttable: BTreeMap<String, String> = BTreeMap::new();
-    for e in &log {
+    for e in log {
         let json_error = e.status >= 300 && json.contains(&e.protocol.as_str());
         if e.bytes >= 2 && !json_error {
             cuttable.insert(e.op.clone(), e.protocol.clone());
@@ -194,40 +261,18 @@ fn the_scan_never_passes_on_broken_answers() {
         "XML operations with nothing to cut: {uncut:?}"
     );
 
-    let mut problems: Vec<String> = Vec::new();
-    let mut run =
-        |label: String, plan: serde_json::Value, attempts: u32, must_fail: Option<&str>| {
-            proxy.plan(&plan);
-            let (snap, report) = scan(&proxy.url, attempts);
-            let log = proxy.log();
-            let mut bad = violations(&base, &snap, &report, &log);
-            if let Some(op) = must_fail {
-                if !failed_by_proxy(&log).contains(op) {
-                    bad.push(format!("no answer of {op} was broken"));
-                }
-            }
-            let injected = log.iter().filter(|e| e.fault.is_some()).count();
-            eprintln!(
-                "{label}: {} requests, {injected} broken, {} failed reads, {}",
-                log.len(),
-                report.summary.completeness.failed_reads.len(),
-                if bad.is_empty() { "ok" } else { "VIOLATED" }
-            );
-            problems.extend(bad.into_iter().map(|b| format!("{label}: {b}")));
-        };
-
+    let mut scenarios: Vec<Scenario> = Vec::new();
     // Truncated bodies with a matching Content-Length, one operation at a time: every operation
     // with a body to cut, XML (the SDK would accept it) and JSON/CBOR alike.
     let mut xml_ops = 0;
     for (op, protocol) in &cuttable {
         xml_ops += usize::from(xml_protocols.contains(&protocol.as_str()));
-        let plan = json!({"seed": 11, "rules": [{"fault": "truncate", "ops": [op]}]});
-        run(
-            format!("truncate {op} ({protocol})"),
-            plan,
-            2,
-            Some(op.as_str()),
-        );
+        scenarios.push(Scenario {
+            label: format!("truncate {op} ({protocol})"),
+            plan: json!({"seed": 11, "rules": [{"fault": "truncate", "ops": [op]}]}),
+            attempts: 2,
+            must_fail: Some(op.clone()),
+        });
     }
     assert!(
         xml_ops >= 20,
@@ -244,23 +289,74 @@ fn the_scan_never_passes_on_broken_answers() {
             .iter()
             .filter(|op| op.starts_with(&format!("{service}:")))
             .collect();
-        let plan = json!({"seed": 3, "rules": [{"fault": "deny", "ops": ops}]});
-        run(format!("deny {service}"), plan, 2, None);
+        scenarios.push(Scenario {
+            label: format!("deny {service}"),
+            plan: json!({"seed": 3, "rules": [{"fault": "deny", "ops": ops}]}),
+            attempts: 2,
+            must_fail: None,
+        });
     }
 
     // Faults at random over every operation, a few seeds each.
     for seed in 1..=3 {
-        let plan = json!({"seed": seed, "rules": [
-            {"fault": "throttle", "rate": 0.3}, {"fault": "5xx", "rate": 0.05}]});
-        run(format!("throttle 30% + 5xx 5%, seed {seed}"), plan, 5, None);
-        let plan = json!({"seed": seed, "rules": [
-            {"fault": "junk", "rate": 0.05}, {"fault": "truncate", "rate": 0.05}]});
-        run(format!("junk 5% + truncate 5%, seed {seed}"), plan, 2, None);
+        scenarios.push(Scenario {
+            label: format!("throttle 30% + 5xx 5%, seed {seed}"),
+            plan: json!({"seed": seed, "rules": [
+                {"fault": "throttle", "rate": 0.3}, {"fault": "5xx", "rate": 0.05}]}),
+            attempts: 5,
+            must_fail: None,
+        });
+        scenarios.push(Scenario {
+            label: format!("junk 5% + truncate 5%, seed {seed}"),
+            plan: json!({"seed": seed, "rules": [
+                {"fault": "junk", "rate": 0.05}, {"fault": "truncate", "rate": 0.05}]}),
+            attempts: 2,
+            must_fail: None,
+        });
     }
+
+    // The scenarios, dealt round-robin to the benches: the first one above, and the others
+    // started here (each with its own server, fixture and baseline: moto's ids differ).
+    let n = workers();
+    let mut results: Vec<(usize, String, Vec<String>)> = std::thread::scope(|scope| {
+        let scenarios = &scenarios;
+        let first = &first;
+        let handles: Vec<_> = (0..n)
+            .map(|w| {
+                scope.spawn(move || {
+                    let own;
+                    let bench = if w == 0 {
+                        first
+                    } else {
+                        own = Bench::start();
+                        &own
+                    };
+                    scenarios
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| i % n == w)
+                        .map(|(i, s)| {
+                            let (line, bad) = bench.run(s);
+                            eprintln!("{line}");
+                            (i, line, bad)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a fault worker panicked"))
+            .collect()
+    });
+    results.sort_by_key(|(i, _, _)| *i);
+    assert_eq!(results.len(), scenarios.len(), "every scenario ran");
+    let mut problems: Vec<String> = results.into_iter().flat_map(|(_, _, bad)| bad).collect();
+
     let plan = json!({"seed": 1, "rules": [{"fault": "latency", "rate": 0.2, "ms": 150}]});
-    proxy.plan(&plan);
-    let (_, slow) = scan(&proxy.url, 2);
-    if keyed(&slow) != base.findings {
+    first.proxy.plan(&plan);
+    let (_, slow) = scan(&first.proxy.url, 2);
+    if keyed(&slow) != first.base.findings {
         problems.push("latency alone changed the findings".into());
     }
 
