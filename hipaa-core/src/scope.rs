@@ -241,6 +241,8 @@ pub struct Thresholds {
     pub access_key_max_age_days: u32,
     /// Active keys unused for this long fail `iam.access_key_unused`.
     pub access_key_unused_days: u32,
+    /// Console passwords unused for this long fail `iam.unused_console_access`.
+    pub console_unused_days: u32,
     /// Minimum console password length.
     pub password_min_length: u32,
     /// Longest allowed password age.
@@ -262,6 +264,7 @@ impl Default for Thresholds {
         Thresholds {
             access_key_max_age_days: 90,
             access_key_unused_days: 90,
+            console_unused_days: 90,
             password_min_length: 14,
             password_max_age_days: 90,
             password_reuse_prevention: 24,

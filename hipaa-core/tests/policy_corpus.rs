@@ -2,7 +2,7 @@
 //! the analysis must reach, so a change in behaviour shows up as a named file.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use hipaa_core::aws::policy::PolicyDocument;
+use hipaa_core::aws::policy::{PolicyDocument, KMS_USE_ACTIONS};
 use serde::Deserialize;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -31,6 +31,12 @@ struct Expect {
     /// Optional: the labels `public_statements` must return, in order.
     #[serde(default)]
     public_statements: Option<Vec<String>>,
+    /// Optional: the labels `pass_role_on_every_role` must return, in order.
+    #[serde(default)]
+    pass_role_on_every_role: Option<Vec<String>>,
+    /// Optional: the other accounts `cross_account_grants` (for key use) must name, in order.
+    #[serde(default)]
+    kms_cross_account: Option<Vec<String>>,
 }
 
 fn corpus_files() -> Vec<PathBuf> {
@@ -78,6 +84,8 @@ fn check(case: &Case) -> Vec<String> {
                 || e.kms_decrypt_to_everyone
                 || !e.kms_wildcard_grantees.is_empty()
                 || e.public_statements.is_some()
+                || e.pass_role_on_every_role.is_some()
+                || e.kms_cross_account.is_some()
             {
                 problems.push("a case that must not parse cannot expect findings".to_string());
             }
@@ -128,6 +136,25 @@ fn check(case: &Case) -> Vec<String> {
         format!("{:?}", e.kms_wildcard_grantees),
         format!("{:?}", doc.kms_wildcard_grantees(ACCOUNT)),
     );
+    if let Some(labels) = &e.pass_role_on_every_role {
+        expect_eq(
+            "pass_role_on_every_role",
+            format!("{labels:?}"),
+            format!("{:?}", doc.pass_role_on_every_role()),
+        );
+    }
+    if let Some(accounts) = &e.kms_cross_account {
+        let got: Vec<String> = doc
+            .cross_account_grants(ACCOUNT, &KMS_USE_ACTIONS)
+            .into_iter()
+            .flat_map(|g| g.accounts)
+            .collect();
+        expect_eq(
+            "kms_cross_account",
+            format!("{accounts:?}"),
+            format!("{got:?}"),
+        );
+    }
     problems
 }
 
@@ -181,6 +208,24 @@ fn every_corpus_policy_meets_its_expectations() {
     both("kms_wildcard_grantees", |e| {
         !e.kms_wildcard_grantees.is_empty()
     });
+    let some = |what: &str, list: fn(&Expect) -> Option<&Vec<String>>| {
+        assert!(
+            cases
+                .iter()
+                .any(|c| list(&c.expect).is_some_and(|l| !l.is_empty())),
+            "no case expects some {what}"
+        );
+        assert!(
+            cases
+                .iter()
+                .any(|c| list(&c.expect).is_some_and(Vec::is_empty)),
+            "no case expects no {what}"
+        );
+    };
+    some("pass_role_on_every_role", |e| {
+        e.pass_role_on_every_role.as_ref()
+    });
+    some("kms_cross_account", |e| e.kms_cross_account.as_ref());
     assert!(
         cases.iter().any(|c| !c.expect.parse_ok),
         "no case expects a parse failure"

@@ -182,6 +182,7 @@ impl SnapshotV1 {
                 |r| &r.region,
                 |r| SecurityHubRegion {
                     hub: r.security_hub.clone(),
+                    standards: crate::services::securityhub::evidence::standards_not_recorded(),
                 },
             ),
             cloudwatch: regional(

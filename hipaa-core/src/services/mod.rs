@@ -110,6 +110,14 @@ services! {
     ec2 => Regional<ec2::evidence::Ec2Region>;
     /// AWS Secrets Manager: secrets' rotation, encryption and resource policies.
     secretsmanager => Regional<secretsmanager::evidence::SecretsManagerRegion>;
+    /// Amazon Inspector: EC2, ECR and Lambda vulnerability scanning.
+    inspector2 => Regional<inspector2::evidence::Inspector2Region>;
+    /// AWS Systems Manager: managed instances and patch compliance.
+    ssm => Regional<ssm::evidence::SsmRegion>;
+    /// Amazon Macie: sensitive-data discovery.
+    macie => Regional<macie::evidence::MacieRegion>;
+    /// IAM Access Analyzer: external-access analyzers.
+    accessanalyzer => Regional<accessanalyzer::evidence::AccessAnalyzerRegion>;
     /// The BAA, from AWS Artifact and the scope file.
     baa => baa::evidence::Artifact;
     /// AWS Organizations: accounts, OUs and service control policies.

@@ -277,6 +277,168 @@ impl PolicyDocument {
     }
 }
 
+/// Actions that use a KMS key for data: what another account must not hold without a condition.
+pub const KMS_USE_ACTIONS: [&str; 7] = [
+    "kms:Decrypt",
+    "kms:Encrypt",
+    "kms:ReEncryptFrom",
+    "kms:ReEncryptTo",
+    "kms:GenerateDataKey",
+    "kms:GenerateDataKeyWithoutPlaintext",
+    "kms:CreateGrant",
+];
+
+/// An Allow statement that lets principals outside the account act, so reports can say who.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CrossAccountGrant {
+    /// The statement's `Sid`, or `#<index>` without one.
+    pub statement: String,
+    /// The other accounts named (12-digit ids), or `*` for any account.
+    pub accounts: Vec<String>,
+}
+
+impl PolicyDocument {
+    /// The Allow statements that grant `iam:PassRole` on every role, for the PassRole rule.
+    ///
+    /// A statement counts when its actions cover `iam:PassRole` (`iam:PassRole`, `iam:*`, `*`,
+    /// `iam:Pass*`, or a `NotAction` that leaves it in) and its resources cover every role:
+    /// `*`, an all-open ARN, `arn:<partition>:iam::<account or *>:role/*`, or any `NotResource`
+    /// (everything but a few named resources). Conditions are not considered: a role that may
+    /// be passed to any service or only to one is still every role.
+    pub fn pass_role_on_every_role(&self) -> Vec<String> {
+        self.statements
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| {
+                s.effect == Effect::Allow
+                    && s.covers_action("iam:PassRole")
+                    && (!s.not_resource.is_empty()
+                        || s.resource
+                            .iter()
+                            .any(|r| matches_every_resource(r) || matches_every_role(r)))
+            })
+            .map(|(index, s)| s.label(index))
+            .collect()
+    }
+
+    /// The Allow statements that let principals of other accounts take one of `actions`
+    /// without a condition that pins the caller down, for the cross-account key rule.
+    ///
+    /// Principals counted: `"*"`, `{"AWS": "*"}` and any `NotPrincipal` (as `*`), and AWS
+    /// principals whose account (an ARN's account field or a bare 12-digit id) is not
+    /// `account_id` (an ARN with a wildcard account counts as `*`). Service and federated principals are not accounts. A statement is
+    /// restricted when one of its conditions restricts the caller (see
+    /// [`Condition::restricts_caller`]) or is `Bool` `kms:GrantIsForAWSResource` = `true`.
+    pub fn cross_account_grants(
+        &self,
+        account_id: &str,
+        actions: &[&str],
+    ) -> Vec<CrossAccountGrant> {
+        let account_id = account_id.trim();
+        let mut out = Vec::new();
+        for (index, s) in self.statements.iter().enumerate() {
+            if s.effect != Effect::Allow
+                || !actions.iter().any(|a| s.covers_action(a))
+                || s.conditions
+                    .iter()
+                    .any(|c| c.restricts_caller() || c.only_for_aws_resources())
+            {
+                continue;
+            }
+            let mut accounts: Vec<String> = Vec::new();
+            let mut push = |a: String| {
+                if !accounts.contains(&a) {
+                    accounts.push(a);
+                }
+            };
+            if s.not_principal.is_some() {
+                push("*".to_string());
+            }
+            if let Some(p) = &s.principal {
+                if p.any {
+                    push("*".to_string());
+                }
+                for id in p.by_type.get("AWS").into_iter().flatten() {
+                    match principal_account(id) {
+                        Some(a) if a == account_id => {}
+                        Some(a) => push(a.to_string()),
+                        // `*`, or an ARN with a wildcard account: any account.
+                        None if id.contains('*') => push("*".to_string()),
+                        // A unique id (`AROA…`) left by a deleted principal names no account.
+                        None => {}
+                    }
+                }
+            }
+            if !accounts.is_empty() {
+                out.push(CrossAccountGrant {
+                    statement: s.label(index),
+                    accounts,
+                });
+            }
+        }
+        out
+    }
+}
+
+impl Condition {
+    /// `Bool` `kms:GrantIsForAWSResource` = `true`: grants only for AWS services acting for the
+    /// caller, not for the caller's own use.
+    fn only_for_aws_resources(&self) -> bool {
+        let (qualifier, base, if_exists) = self.operator_parts();
+        qualifier == SetQualifier::None
+            && !if_exists
+            && base.eq_ignore_ascii_case("Bool")
+            && self
+                .key
+                .trim()
+                .eq_ignore_ascii_case("kms:GrantIsForAWSResource")
+            && !self.values.is_empty()
+            && self
+                .values
+                .iter()
+                .all(|v| v.trim().eq_ignore_ascii_case("true"))
+    }
+}
+
+/// The account an AWS principal belongs to: a bare 12-digit id, or an IAM/STS ARN's account
+/// field; `None` for `*` or an ARN whose account is a wildcard (any account).
+fn principal_account(id: &str) -> Option<&str> {
+    let id = id.trim();
+    if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(id);
+    }
+    let mut parts = id.splitn(6, ':');
+    match (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) {
+        (Some(arn), Some(_), Some(_), Some(_), Some(account))
+            if arn.eq_ignore_ascii_case("arn")
+                && account.len() == 12
+                && account.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            Some(account)
+        }
+        _ => None,
+    }
+}
+
+/// `arn:<partition>:iam::<account or *>:role/*`: every role of an account (or of all).
+fn matches_every_role(pattern: &str) -> bool {
+    let parts: Vec<&str> = pattern.trim().splitn(6, ':').collect();
+    matches!(
+        parts.as_slice(),
+        [arn, _, iam, "", account, rest]
+            if arn.eq_ignore_ascii_case("arn")
+                && iam.eq_ignore_ascii_case("iam")
+                && (is_all_stars(account) || account.bytes().all(|b| b.is_ascii_digit()))
+                && (rest.eq_ignore_ascii_case("role/*") || is_all_stars(rest))
+    )
+}
+
 /// Case-insensitive IAM wildcard match of an action pattern, so `s3:Get*` covers `s3:GetObject`.
 ///
 /// `*` matches any run of characters (including none), `?` exactly one.

@@ -12,7 +12,7 @@ mod analysis;
 mod document;
 mod parse;
 
-pub use analysis::action_matches;
+pub use analysis::{action_matches, CrossAccountGrant, KMS_USE_ACTIONS};
 pub use document::{
     Condition, Effect, PolicyDocument, PolicyParseError, Principal, PublicGrant, Statement,
 };

@@ -58,6 +58,21 @@ pub struct CredentialRow {
     pub mfa_active: bool,
     /// The two access-key slots.
     pub access_keys: Vec<AccessKeyInfo>,
+    /// When the console password was last used and set; `None` in snapshots written before
+    /// these columns were kept (the console-use rule is then ERROR).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_dates: Option<PasswordDates>,
+}
+
+/// The credential report's sign-in dates of one user, for the unused-console-access rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordDates {
+    /// `password_last_used`; `None` when never used (`N/A`) or not recorded (`no_information`).
+    pub last_used: Option<DateTime<Utc>>,
+    /// `password_last_changed`: when the current password was set.
+    pub last_changed: Option<DateTime<Utc>>,
+    /// `user_creation_time`.
+    pub user_created: Option<DateTime<Utc>>,
 }
 
 /// One access-key slot of the credential report.
@@ -102,6 +117,10 @@ pub struct Principal {
     /// For users: the groups they belong to.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub groups: Vec<String>,
+    /// For roles: the trust policy (who may assume it); `None` for users and groups, and for
+    /// roles in snapshots written before it was kept (the trust rule is then ERROR).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trust_policy: Option<String>,
 }
 
 /// A managed policy attached to a principal.

@@ -48,6 +48,22 @@ pub(crate) fn rules() -> Vec<RuleFn> {
             id: "iam.user_no_direct_policies",
             f: user_no_direct_policies,
         },
+        RuleFn {
+            id: "iam.role_trust_not_public",
+            f: role_trust_not_public,
+        },
+        RuleFn {
+            id: "iam.no_passrole_wildcard",
+            f: no_passrole_wildcard,
+        },
+        RuleFn {
+            id: "iam.single_active_access_key",
+            f: single_active_access_key,
+        },
+        RuleFn {
+            id: "iam.unused_console_access",
+            f: unused_console_access,
+        },
     ]
 }
 
@@ -457,4 +473,182 @@ fn user_no_direct_policies(ctx: &Context<'_>) -> Vec<Outcome> {
             })
             .collect()
     })
+}
+
+const AUTH_OP: &str = "iam:GetAccountAuthorizationDetails";
+
+fn role_trust_not_public(ctx: &Context<'_>) -> Vec<Outcome> {
+    with_authorization(ctx, |auth| {
+        let out: Vec<Outcome> = principals(auth)
+            .filter(|(_, kind)| *kind == "AwsIamRole")
+            .map(|(p, kind)| {
+                let r = (|| {
+                    let text = p.trust_policy.as_deref().ok_or_else(|| {
+                        Unknown::new(
+                            UnknownReason::NotCollected,
+                            AUTH_OP,
+                            "the role's trust policy was not returned",
+                        )
+                    })?;
+                    let public = parse_doc(text, AUTH_OP)?.public_statements();
+                    Ok(if public.is_empty() {
+                        Verdict::pass("the trust policy lets only named principals, or callers a condition pins down, assume the role")
+                    } else {
+                        let which: Vec<String> =
+                            public.iter().map(|g| format!("`{}`", g.statement)).collect();
+                        Verdict::fail(format!(
+                            "the trust policy lets any AWS principal assume the role without a restricting condition (statement {})",
+                            which.join(", ")
+                        ))
+                    })
+                })();
+                Outcome::from_result(principal_resource(ctx, p, kind), PhiMark::Account, r)
+            })
+            .collect();
+        if out.is_empty() {
+            return none_found(ctx, "IAM roles");
+        }
+        out
+    })
+}
+
+/// The policies a principal holds (attached managed, then inline) with their documents.
+fn held_policies(
+    auth: &AuthorizationDetails,
+    p: &Principal,
+) -> Result<Vec<(String, PolicyDocument)>, Unknown> {
+    let mut out = Vec::new();
+    for a in &p.attached {
+        let doc = auth
+            .policies
+            .iter()
+            .find(|m| m.arn == a.arn)
+            .and_then(|m| m.document.as_deref());
+        match doc {
+            Some(text) => out.push((format!("`{}`", a.name), parse_doc(text, AUTH_OP)?)),
+            None if a.is_aws_managed() && AWS_ADMIN_POLICIES.contains(&a.name.as_str()) => {
+                out.push((
+                    format!("`{}`", a.name),
+                    parse_doc(
+                        r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+                        AUTH_OP,
+                    )?,
+                ))
+            }
+            None => {
+                return Err(Unknown::new(
+                    UnknownReason::NotCollected,
+                    AUTH_OP,
+                    format!("no document for attached policy `{}`", a.name),
+                ))
+            }
+        }
+    }
+    for i in &p.inline {
+        out.push((
+            format!("`{}` (inline)", i.name),
+            parse_doc(&i.document, AUTH_OP)?,
+        ));
+    }
+    Ok(out)
+}
+
+fn no_passrole_wildcard(ctx: &Context<'_>) -> Vec<Outcome> {
+    with_authorization(ctx, |auth| {
+        let out: Vec<Outcome> = principals(auth)
+            .map(|(p, kind)| {
+                let r = held_policies(auth, p).map(|held| {
+                    let wide: Vec<String> = held
+                        .iter()
+                        .filter(|(_, doc)| !doc.pass_role_on_every_role().is_empty())
+                        .map(|(name, _)| name.clone())
+                        .collect();
+                    if wide.is_empty() {
+                        Verdict::pass("no policy it holds allows `iam:PassRole` on every role")
+                    } else {
+                        Verdict::fail(format!(
+                            "{} allows `iam:PassRole` on `*`, so it can hand any role to a service",
+                            wide.join(", ")
+                        ))
+                    }
+                });
+                Outcome::from_result(principal_resource(ctx, p, kind), PhiMark::Account, r)
+            })
+            .collect();
+        if out.is_empty() {
+            return none_found(ctx, "IAM users, groups or roles");
+        }
+        out
+    })
+}
+
+fn single_active_access_key(ctx: &Context<'_>) -> Vec<Outcome> {
+    each_report_user(
+        ctx,
+        "IAM users with active access keys",
+        |r| r.access_keys.iter().any(|k| k.active),
+        |r| {
+            let active: Vec<String> = r
+                .access_keys
+                .iter()
+                .filter(|k| k.active)
+                .map(|k| k.slot.to_string())
+                .collect();
+            Ok(if active.len() > 1 {
+                Verdict::fail(format!(
+                    "{} active access keys (slots {})",
+                    active.len(),
+                    active.join(" and ")
+                ))
+            } else {
+                Verdict::pass("one active access key")
+            })
+        },
+    )
+}
+
+fn unused_console_access(ctx: &Context<'_>) -> Vec<Outcome> {
+    let limit = i64::from(ctx.scope.thresholds.console_unused_days);
+    each_report_user(
+        ctx,
+        "IAM users with a console password",
+        |r| r.password_enabled == Some(true),
+        |r| {
+            let dates = r.password_dates.as_ref().ok_or_else(|| {
+                Unknown::new(
+                    UnknownReason::NotCollected,
+                    "iam:GetCredentialReport",
+                    "the password dates of the credential report were not recorded",
+                )
+            })?;
+            if let Some(used) = dates.last_used {
+                let age = age_days(ctx.now, used);
+                return Ok(if age > limit {
+                    Verdict::fail(format!(
+                        "console password last used {age} days ago (limit {limit})"
+                    ))
+                } else {
+                    Verdict::pass(format!("console password used {age} days ago"))
+                });
+            }
+            // Never used (or not since AWS began recording): judge by when it was set.
+            let Some(set) = dates.last_changed.or(dates.user_created) else {
+                return Err(Unknown::new(
+                    UnknownReason::ParseError,
+                    "iam:GetCredentialReport",
+                    "a console password with no use, change or creation date",
+                ));
+            };
+            let age = age_days(ctx.now, set);
+            Ok(if age > limit {
+                Verdict::fail(format!(
+                    "console password never used in the {age} days since it was set (limit {limit})"
+                ))
+            } else {
+                Verdict::pass(format!(
+                    "console password not used yet, set {age} days ago (limit {limit})"
+                ))
+            })
+        },
+    )
 }

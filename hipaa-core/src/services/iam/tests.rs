@@ -7,6 +7,7 @@ use crate::vocabulary::Status::*;
 
 const ADMIN: &str =
     r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+const SERVICE_TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
 const READ: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;
 
 fn snap(f: impl FnOnce(&mut IamEvidence)) -> crate::evidence::Snapshot {
@@ -226,6 +227,186 @@ fn direct_policies() {
     assert_eq!(statuses(&s, "iam.user_no_direct_policies"), vec![Error]);
 }
 
+fn first_role(i: &mut AuthorizationDetails) -> &mut Principal {
+    &mut i.roles[0]
+}
+
+#[test]
+fn role_trust_not_public() {
+    let id = "iam.role_trust_not_public";
+    assert_eq!(statuses(&base(), id), vec![Pass]);
+    let open = r#"{"Statement":[{"Sid":"Anyone","Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}"#;
+    let s = auth(|a| first_role(a).trust_policy = Some(open.into()));
+    let m = messages(&s, id);
+    assert_eq!(m[0].0, Fail);
+    assert!(m[0].1.contains("`Anyone`"), "{}", m[0].1);
+    // An external id is a shared string, not a restriction on the caller.
+    let external = r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"x"}}}]}"#;
+    let s = auth(|a| first_role(a).trust_policy = Some(external.into()));
+    assert_eq!(statuses(&s, id), vec![Fail]);
+    let org = r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc"}}}]}"#;
+    let s = auth(|a| first_role(a).trust_policy = Some(org.into()));
+    assert_eq!(statuses(&s, id), vec![Pass]);
+    // A trust policy the answer left out, or one that does not parse: ERROR.
+    let s = auth(|a| first_role(a).trust_policy = None);
+    assert_eq!(statuses(&s, id), vec![Error]);
+    let s = auth(|a| first_role(a).trust_policy = Some("{not json".into()));
+    assert_eq!(statuses(&s, id), vec![Error]);
+    // Service-linked roles are AWS's.
+    let s = auth(|a| {
+        first_role(a).path = "/aws-service-role/".into();
+        first_role(a).trust_policy = Some(open.into());
+    });
+    assert_eq!(statuses(&s, id), vec![NotApplicable]);
+    let s = snap(|i| i.authorization = denied("iam:GetAccountAuthorizationDetails"));
+    assert_eq!(statuses(&s, id), vec![Error]);
+}
+
+#[test]
+fn no_passrole_wildcard() {
+    let id = "iam.no_passrole_wildcard";
+    // alice and app hold nothing.
+    assert_eq!(statuses(&base(), id), vec![Pass, Pass]);
+    let pass_any = r#"{"Statement":[{"Effect":"Allow","Action":["iam:PassRole","ec2:RunInstances"],"Resource":"*"}]}"#;
+    let pass_one = r#"{"Statement":[{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::111122223333:role/app"}]}"#;
+    let s = auth(|a| {
+        first_role(a).inline = vec![InlinePolicy {
+            name: "deploy".into(),
+            document: pass_any.into(),
+        }]
+    });
+    let m = messages(&s, id);
+    assert_eq!(m[1].0, Fail);
+    assert!(m[1].1.contains("`deploy` (inline)"), "{}", m[1].1);
+    let s = auth(|a| {
+        first_role(a).inline = vec![InlinePolicy {
+            name: "deploy".into(),
+            document: pass_one.into(),
+        }]
+    });
+    assert_eq!(statuses(&s, id), vec![Pass, Pass]);
+    // A managed policy, through its document; every role of the account is `*` too.
+    let s = auth(|a| {
+        a.users[0].attached = vec![AttachedPolicy {
+            name: "Deployer".into(),
+            arn: format!("arn:aws:iam::{ACCOUNT}:policy/Deployer"),
+        }];
+        a.policies = vec![ManagedPolicy {
+            name: "Deployer".into(),
+            arn: format!("arn:aws:iam::{ACCOUNT}:policy/Deployer"),
+            attachment_count: Some(1),
+            document: Some(
+                r#"{"Statement":[{"Effect":"Allow","Action":"iam:Pass*","Resource":"arn:aws:iam::*:role/*"}]}"#.into(),
+            ),
+        }];
+    });
+    assert_eq!(statuses(&s, id), vec![Fail, Pass]);
+    // AdministratorAccess without its document is known to allow everything.
+    let s = auth(|a| {
+        a.users[0].attached = vec![AttachedPolicy {
+            name: "AdministratorAccess".into(),
+            arn: "arn:aws:iam::aws:policy/AdministratorAccess".into(),
+        }]
+    });
+    assert_eq!(statuses(&s, id), vec![Fail, Pass]);
+    // Another attached policy without its document: ERROR for that principal.
+    let s = auth(|a| {
+        a.users[0].attached = vec![AttachedPolicy {
+            name: "ReadOnlyAccess".into(),
+            arn: "arn:aws:iam::aws:policy/ReadOnlyAccess".into(),
+        }]
+    });
+    assert_eq!(statuses(&s, id), vec![Error, Pass]);
+    let s = auth(|a| {
+        a.users.clear();
+        a.roles.clear();
+    });
+    assert_eq!(statuses(&s, id), vec![NotApplicable]);
+    let s = snap(|i| i.authorization = denied("iam:GetAccountAuthorizationDetails"));
+    assert_eq!(statuses(&s, id), vec![Error]);
+}
+
+#[test]
+fn single_active_access_key() {
+    let id = "iam.single_active_access_key";
+    assert_eq!(statuses(&base(), id), vec![Pass]);
+    let two = snap(|i| {
+        if let Fact::Known(rows) = &mut i.credential_report {
+            rows[0].access_keys.push(AccessKeyInfo {
+                slot: 2,
+                active: true,
+                last_rotated: days_ago(5),
+                last_used: None,
+            });
+        }
+    });
+    let m = messages(&two, id);
+    assert_eq!(m, vec![(Fail, "2 active access keys (slots 1 and 2)".to_string())]);
+    let none = snap(|i| {
+        if let Fact::Known(rows) = &mut i.credential_report {
+            rows[0].access_keys[0].active = false;
+        }
+    });
+    assert_eq!(statuses(&none, id), vec![NotApplicable]);
+    let s = snap(|i| i.credential_report = denied("iam:GetCredentialReport"));
+    assert_eq!(statuses(&s, id), vec![Error]);
+}
+
+#[test]
+fn unused_console_access() {
+    let id = "iam.unused_console_access";
+    let with_dates = |d: Option<PasswordDates>| {
+        snap(|i| {
+            if let Fact::Known(rows) = &mut i.credential_report {
+                rows[0].password_dates = d;
+            }
+        })
+    };
+    assert_eq!(statuses(&base(), id), vec![Pass]);
+    let stale = with_dates(Some(PasswordDates {
+        last_used: days_ago(120),
+        last_changed: days_ago(400),
+        user_created: days_ago(400),
+    }));
+    assert_eq!(
+        messages(&stale, id),
+        vec![(Fail, "console password last used 120 days ago (limit 90)".to_string())]
+    );
+    // Never used: judged by when the password was set.
+    let never_old = with_dates(Some(PasswordDates {
+        last_used: None,
+        last_changed: days_ago(200),
+        user_created: days_ago(200),
+    }));
+    assert_eq!(statuses(&never_old, id), vec![Fail]);
+    let never_new = with_dates(Some(PasswordDates {
+        last_used: None,
+        last_changed: days_ago(2),
+        user_created: days_ago(200),
+    }));
+    assert_eq!(statuses(&never_new, id), vec![Pass]);
+    // The threshold comes from the scope.
+    let mut scope = crate::scope::Scope::default();
+    scope.thresholds.console_unused_days = 365;
+    assert_eq!(statuses_in(&stale, id, &scope), vec![Pass]);
+    // No dates at all, or a snapshot without them: ERROR.
+    let undated = with_dates(Some(PasswordDates {
+        last_used: None,
+        last_changed: None,
+        user_created: None,
+    }));
+    assert_eq!(statuses(&undated, id), vec![Error]);
+    assert_eq!(statuses(&with_dates(None), id), vec![Error]);
+    let no_console = snap(|i| {
+        if let Fact::Known(rows) = &mut i.credential_report {
+            rows[0].password_enabled = Some(false);
+        }
+    });
+    assert_eq!(statuses(&no_console, id), vec![NotApplicable]);
+    let s = snap(|i| i.credential_report = denied("iam:GetCredentialReport"));
+    assert_eq!(statuses(&s, id), vec![Error]);
+}
+
 pub fn user(name: &str) -> Principal {
     Principal {
         name: name.into(),
@@ -234,6 +415,7 @@ pub fn user(name: &str) -> Principal {
         attached: vec![],
         inline: vec![],
         groups: vec!["staff".into()],
+        trust_policy: None,
     }
 }
 
@@ -245,6 +427,7 @@ pub fn role(name: &str) -> Principal {
         attached: vec![],
         inline: vec![],
         groups: vec![],
+        trust_policy: Some(SERVICE_TRUST.into()),
     }
 }
 
@@ -260,6 +443,11 @@ pub fn cred_row(name: &str) -> CredentialRow {
             last_rotated: days_ago(10),
             last_used: days_ago(1),
         }],
+        password_dates: Some(PasswordDates {
+            last_used: days_ago(3),
+            last_changed: days_ago(40),
+            user_created: days_ago(400),
+        }),
     }
 }
 

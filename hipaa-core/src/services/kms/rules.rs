@@ -2,7 +2,7 @@
 
 use super::evidence::{KeyManager, KeyMetadata, KmsKey};
 use crate::aws::arn;
-use crate::aws::policy::PolicyDocument;
+use crate::aws::policy::{PolicyDocument, KMS_USE_ACTIONS};
 use crate::evidence::{Unknown, UnknownReason};
 use crate::rules::{none_found, section, Context, Outcome, PhiMark, Resource, RuleFn, Verdict};
 
@@ -23,6 +23,10 @@ pub(crate) fn rules() -> Vec<RuleFn> {
         RuleFn {
             id: "kms.key_policy_no_wildcard_grant",
             f: key_policy_no_wildcard_grant,
+        },
+        RuleFn {
+            id: "kms.no_unconditioned_cross_account",
+            f: no_unconditioned_cross_account,
         },
     ]
 }
@@ -172,6 +176,33 @@ fn key_policy_no_wildcard_grant(ctx: &Context<'_>) -> Vec<Outcome> {
             Verdict::pass("kms:* is granted to the account root only")
         } else {
             Verdict::fail(format!("kms:* is granted to {}", grantees.join(", ")))
+        })
+    })
+}
+
+fn no_unconditioned_cross_account(ctx: &Context<'_>) -> Vec<Outcome> {
+    each_customer_key(ctx, |k, _| {
+        let doc = parse_key_policy(k)?;
+        let account = arn::account(&k.arn).map_or_else(|| ctx.account_id(), str::to_string);
+        let grants = doc.cross_account_grants(&account, &KMS_USE_ACTIONS);
+        Ok(if grants.is_empty() {
+            Verdict::pass("no statement lets another account use the key without a restricting condition")
+        } else {
+            let what: Vec<String> = grants
+                .iter()
+                .map(|g| {
+                    let who: Vec<String> = g
+                        .accounts
+                        .iter()
+                        .map(|a| if a == "*" { "any account".to_string() } else { format!("`{a}`") })
+                        .collect();
+                    format!("{} to {}", g.statement, who.join(", "))
+                })
+                .collect();
+            Verdict::fail(format!(
+                "the key policy lets other accounts use the key with no condition restricting the caller: {}",
+                what.join("; ")
+            ))
         })
     })
 }

@@ -94,6 +94,41 @@ fn region_listing_failure_is_error() {
 pub const ROOT_ONLY_KEY_POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:*","Resource":"*"}]}"#;
 
 /// A customer-managed key in us-east-1 that meets every KMS control.
+#[test]
+fn no_unconditioned_cross_account() {
+    let id = "kms.no_unconditioned_cross_account";
+    assert_eq!(run_key(id, &key("k1")), Pass);
+    let with_policy = |p: &str| {
+        let mut k = key("k1");
+        k.policy = Fact::Known(p.into());
+        k
+    };
+    let partner = r#"{"Statement":[{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":["kms:Decrypt","kms:DescribeKey"],"Resource":"*"}]}"#;
+    let k = with_policy(partner);
+    let mut s = snapshot_with(vec![]);
+    at(&mut s.services.kms, "us-east-1").keys = Fact::Known(vec![k]);
+    let m = messages(&s, id);
+    assert_eq!(m[0].0, Fail);
+    assert!(m[0].1.contains("Partner to `444455556666`"), "{}", m[0].1);
+    // Restricted to use through one service, or only for grants to AWS resources: PASS.
+    let via = r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"kms:Decrypt","Resource":"*","Condition":{"StringEquals":{"kms:ViaService":"s3.us-east-1.amazonaws.com"}}}]}"#;
+    assert_eq!(run_key(id, &with_policy(via)), Pass);
+    let grant = r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:role/x"},"Action":"kms:CreateGrant","Resource":"*","Condition":{"Bool":{"kms:GrantIsForAWSResource":"true"}}}]}"#;
+    assert_eq!(run_key(id, &with_policy(grant)), Pass);
+    // Describe only is not use; the own account is not another account.
+    let describe = r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"kms:DescribeKey","Resource":"*"}]}"#;
+    assert_eq!(run_key(id, &with_policy(describe)), Pass);
+    let own = format!(r#"{{"Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{ACCOUNT}:role/app"}},"Action":"kms:*","Resource":"*"}}]}}"#);
+    assert_eq!(run_key(id, &with_policy(&own)), Pass);
+    // Everyone is every other account too.
+    let anyone = r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:Encrypt","Resource":"*"}]}"#;
+    assert_eq!(run_key(id, &with_policy(anyone)), Fail);
+    let mut k = key("k1");
+    k.policy = denied("kms:GetKeyPolicy");
+    assert_eq!(run_key(id, &k), Error);
+    assert_eq!(run_key(id, &with_policy("{not json")), Error);
+}
+
 pub fn key(id: &str) -> KmsKey {
     KmsKey {
         id: id.into(),
