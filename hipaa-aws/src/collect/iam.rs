@@ -177,6 +177,11 @@ pub(crate) fn parse_credential_report(bytes: &[u8]) -> Result<Vec<CredentialRow>
         col("password_enabled")?,
         col("mfa_active")?,
     );
+    let (created, pw_used, pw_changed) = (
+        col("user_creation_time")?,
+        col("password_last_used")?,
+        col("password_last_changed")?,
+    );
     let keys = [
         (
             1u8,
@@ -226,6 +231,11 @@ pub(crate) fn parse_credential_report(bytes: &[u8]) -> Result<Vec<CredentialRow>
             password_enabled: bool_of(pw)?,
             mfa_active: bool_of(mfa)?.unwrap_or(false),
             access_keys,
+            password_dates: Some(PasswordDates {
+                last_used: date_of(pw_used)?,
+                last_changed: date_of(pw_changed)?,
+                user_created: date_of(created)?,
+            }),
         });
     }
     Ok(rows)
@@ -285,6 +295,7 @@ async fn authorization(
                 attached: attached(u.attached_managed_policies()),
                 inline: inline(u.user_policy_list()),
                 groups: u.group_list().to_vec(),
+                trust_policy: None,
             });
         }
         for g in page.group_detail_list() {
@@ -295,9 +306,19 @@ async fn authorization(
                 attached: attached(g.attached_managed_policies()),
                 inline: inline(g.group_policy_list()),
                 groups: vec![],
+                trust_policy: None,
             });
         }
         for r in page.role_detail_list() {
+            let trust_policy = r.assume_role_policy_document().map(decode);
+            if trust_policy.is_none() {
+                // The rule needing it reports ERROR; the ledger says which read left it out.
+                l.parse_error(
+                    "iam:GetAccountAuthorizationDetails",
+                    r.arn().unwrap_or_default(),
+                    "a role without its trust policy",
+                );
+            }
             d.roles.push(Principal {
                 name: r.role_name().unwrap_or_default().to_string(),
                 arn: r.arn().unwrap_or_default().to_string(),
@@ -305,6 +326,7 @@ async fn authorization(
                 attached: attached(r.attached_managed_policies()),
                 inline: inline(r.role_policy_list()),
                 groups: vec![],
+                trust_policy,
             });
         }
         for p in page.policies() {
@@ -417,6 +439,10 @@ mod tests {
                 && rows[1].access_keys[0].last_rotated.is_some()
                 && rows[1].access_keys[0].last_used.is_none()
         );
+        // `no_information`: never used as far as AWS recorded; the dates it was set remain.
+        let dates = rows[1].password_dates.as_ref().unwrap();
+        assert!(dates.last_used.is_none());
+        assert!(dates.last_changed.is_some() && dates.user_created.is_some());
     }
 
     #[test]

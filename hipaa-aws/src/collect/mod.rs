@@ -3,6 +3,7 @@
 //!
 //! The list below is where a collector is registered, one name each.
 
+mod accessanalyzer;
 mod baa;
 mod backup;
 mod cloudtrail;
@@ -13,7 +14,9 @@ mod ec2;
 mod efs;
 mod guardduty;
 mod iam;
+mod inspector2;
 mod kms;
+mod macie;
 #[cfg(test)]
 pub(crate) mod mocks;
 mod org;
@@ -22,6 +25,7 @@ mod s3;
 mod scope;
 mod secretsmanager;
 mod securityhub;
+mod ssm;
 mod vpc;
 
 use crate::scan::Scan;
@@ -62,5 +66,6 @@ collectors! {
     regional: [
         s3, kms, cloudtrail, config, guardduty, securityhub, cloudwatch, vpc, ec2, backup,
         dynamodb, rds, efs, secretsmanager, baa, org, scope,
+        inspector2, ssm, macie, accessanalyzer,
     ];
 }

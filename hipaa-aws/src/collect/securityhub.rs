@@ -1,12 +1,14 @@
-//! AWS Security Hub: the subscription, per region.
+//! AWS Security Hub: the subscription and its enabled standards, per region.
 
 use crate::ledger::Ledger;
 use crate::regional::{client_in, each_region};
 use crate::scan::Scan;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
-use hipaa_core::evidence::{Fact, Regional, UnknownReason};
-use hipaa_core::services::securityhub::evidence::{SecurityHub, SecurityHubRegion};
+use hipaa_core::evidence::{Fact, Regional, Unknown, UnknownReason};
+use hipaa_core::services::securityhub::evidence::{
+    standards_not_recorded, EnabledStandard, SecurityHub, SecurityHubRegion,
+};
 
 const STAGE: &str = "securityhub";
 
@@ -16,9 +18,14 @@ pub(crate) async fn collect(scan: &Scan<'_>) -> Option<Regional<SecurityHubRegio
             let l = &scan.ledger;
             l.plan(1, STAGE);
             let client = client_in!(aws_sdk_securityhub, &scan.config, region);
-            let out = SecurityHubRegion {
-                hub: security_hub(l, &client, &region).await,
+            let hub = security_hub(l, &client, &region).await;
+            // Standards exist only on an enabled hub: not read elsewhere (the rules decide from
+            // the hub first).
+            let standards = match &hub {
+                Fact::Known(Some(_)) => enabled_standards(l, &client, &region).await.into(),
+                _ => standards_not_recorded(),
             };
+            let out = SecurityHubRegion { hub, standards };
             l.tick(STAGE);
             out
         })
@@ -57,6 +64,35 @@ async fn security_hub(
             subscribed_at: non_empty(o.subscribed_at()),
         }))
     }))
+}
+
+/// `GetEnabledStandards`, every page; a subscription without its standard's ARN or status is an
+/// answer we cannot read.
+async fn enabled_standards(
+    ledger: &Ledger<'_>,
+    client: &aws_sdk_securityhub::Client,
+    region: &str,
+) -> Result<Vec<EnabledStandard>, Unknown> {
+    const OP: &str = "securityhub:GetEnabledStandards";
+    let mut pages = client.get_enabled_standards().into_paginator().send();
+    let mut out = Vec::new();
+    while let Some(page) = ledger.page(OP, region, pages.next()).await? {
+        for s in page.standards_subscriptions() {
+            let (Some(arn), Some(status)) = (s.standards_arn(), s.standards_status()) else {
+                return Err(ledger.parse_error(
+                    OP,
+                    region,
+                    "a standards subscription without its ARN or status",
+                ));
+            };
+            out.push(EnabledStandard {
+                arn: arn.to_string(),
+                status: status.as_str().to_string(),
+            });
+        }
+    }
+    out.sort_by(|a, b| a.arn.cmp(&b.arn));
+    Ok(out)
 }
 
 fn not_subscribed<E: ProvideErrorMetadata, R>(e: &SdkError<E, R>) -> bool {
@@ -138,6 +174,62 @@ mod tests {
         let u = security_hub(&ledger, &client, "us-east-1")
             .await
             .get()
+            .unwrap_err();
+        assert_eq!(u.reason, UnknownReason::AccessDenied);
+    }
+
+    #[tokio::test]
+    async fn enabled_standards_are_read() {
+        use aws_sdk_securityhub::operation::get_enabled_standards::GetEnabledStandardsOutput;
+        use aws_sdk_securityhub::types::{StandardsStatus, StandardsSubscription};
+        let ledger = Ledger::new(4, &NoProgress);
+        const FSBP: &str = "arn:aws:securityhub:us-east-1::standards/aws-foundational-security-best-practices/v/1.0.0";
+        let ok = mock!(aws_sdk_securityhub::Client::get_enabled_standards).then_output(|| {
+            GetEnabledStandardsOutput::builder()
+                .standards_subscriptions(
+                    StandardsSubscription::builder()
+                        .standards_subscription_arn("arn:aws:securityhub:us-east-1:123456789012:subscription/aws-foundational-security-best-practices/v/1.0.0")
+                        .standards_arn(FSBP)
+                        .standards_status(StandardsStatus::Ready)
+                        .build(),
+                )
+                .build()
+        });
+        let client = mocked_rules!(aws_sdk_securityhub, [&ok]);
+        let got = enabled_standards(&ledger, &client, "us-east-1")
+            .await
+            .unwrap();
+        assert_eq!(
+            got,
+            vec![EnabledStandard {
+                arn: FSBP.into(),
+                status: "READY".into()
+            }]
+        );
+
+        // A subscription without its status: a failed read, never "no standard".
+        let odd = mock!(aws_sdk_securityhub::Client::get_enabled_standards).then_output(|| {
+            GetEnabledStandardsOutput::builder()
+                .standards_subscriptions(
+                    StandardsSubscription::builder().standards_arn(FSBP).build(),
+                )
+                .build()
+        });
+        let client = mocked_rules!(aws_sdk_securityhub, [&odd]);
+        let u = enabled_standards(&ledger, &client, "us-east-1")
+            .await
+            .unwrap_err();
+        assert_eq!(u.reason, UnknownReason::ParseError);
+
+        let denied =
+            mock!(aws_sdk_securityhub::Client::get_enabled_standards).then_http_response(|| {
+                let mut r = security_hub_error("AccessDeniedException", "User is not authorized");
+                *r.status_mut() = StatusCode::try_from(403).unwrap();
+                r
+            });
+        let client = mocked_rules!(aws_sdk_securityhub, [&denied]);
+        let u = enabled_standards(&ledger, &client, "us-east-1")
+            .await
             .unwrap_err();
         assert_eq!(u.reason, UnknownReason::AccessDenied);
     }
