@@ -11,8 +11,8 @@ pub(crate) fn rules() -> Vec<RuleFn> {
     }]
 }
 
-/// Per region, how many PHI-tagged buckets it holds; buckets whose tags or region could not be
-/// read make the regions they might be in unknown (`Err`), never empty.
+/// Per region, how many PHI-tagged buckets it holds, and the first failed read of a bucket whose
+/// tags or region are unknown (it could hold ePHI anywhere, so no region is free of it).
 struct PhiRegions {
     buckets: BTreeMap<String, usize>,
     unknown: Option<Unknown>,
