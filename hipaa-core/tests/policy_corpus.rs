@@ -5,6 +5,7 @@
 use hipaa_core::aws::policy::{PolicyDocument, KMS_USE_ACTIONS};
 use serde::Deserialize;
 use serde_json::Value;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The account the `kms_wildcard_grantees` expectations are written for.
@@ -37,6 +38,10 @@ struct Expect {
     /// Optional: the other accounts `cross_account_grants` (for key use) must name, in order.
     #[serde(default)]
     kms_cross_account: Option<Vec<String>>,
+    /// Optional: `denies_insecure_transport` for other services (`sqs`, `sns`,
+    /// `elasticfilesystem`, …), service to expected answer.
+    #[serde(default)]
+    denies_insecure_transport: BTreeMap<String, bool>,
 }
 
 fn corpus_files() -> Vec<PathBuf> {
@@ -86,6 +91,7 @@ fn check(case: &Case) -> Vec<String> {
                 || e.public_statements.is_some()
                 || e.pass_role_on_every_role.is_some()
                 || e.kms_cross_account.is_some()
+                || e.denies_insecure_transport.values().any(|v| *v)
             {
                 problems.push("a case that must not parse cannot expect findings".to_string());
             }
@@ -126,6 +132,13 @@ fn check(case: &Case) -> Vec<String> {
         e.denies_insecure_transport_s3.to_string(),
         doc.denies_insecure_transport("s3").to_string(),
     );
+    for (service, want) in &e.denies_insecure_transport {
+        expect_eq(
+            &format!("denies_insecure_transport({service})"),
+            want.to_string(),
+            doc.denies_insecure_transport(service).to_string(),
+        );
+    }
     expect_eq(
         "kms_decrypt_to_everyone",
         e.kms_decrypt_to_everyone.to_string(),
@@ -226,6 +239,17 @@ fn every_corpus_policy_meets_its_expectations() {
         e.pass_role_on_every_role.as_ref()
     });
     some("kms_cross_account", |e| e.kms_cross_account.as_ref());
+    // Every service whose resource policies are asked about TLS, both ways.
+    for service in ["sqs", "sns", "elasticfilesystem"] {
+        for want in [true, false] {
+            assert!(
+                cases
+                    .iter()
+                    .any(|c| c.expect.denies_insecure_transport.get(service) == Some(&want)),
+                "no case expects denies_insecure_transport({service}) = {want}"
+            );
+        }
+    }
     assert!(
         cases.iter().any(|c| !c.expect.parse_ok),
         "no case expects a parse failure"

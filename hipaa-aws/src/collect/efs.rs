@@ -1,4 +1,5 @@
-//! Amazon EFS: file systems, their encryption, backup policy and tags, per region. No file is read.
+//! Amazon EFS: file systems, their encryption, backup policy, file-system policy and tags, per
+//! region. No file is read.
 
 use crate::ledger::Ledger;
 use crate::regional::{client_in, each_region};
@@ -65,7 +66,10 @@ async fn file_systems(
     l.plan(listed.len() as u64, STAGE);
     let mut out: Vec<FileSystem> = stream::iter(listed)
         .map(|(id, arn, encrypted, tags)| async move {
-            let backup_enabled = efs_backup_enabled(l, client, &id, &arn).await;
+            let (backup_enabled, policy) = tokio::join!(
+                efs_backup_enabled(l, client, &id, &arn),
+                file_system_policy(l, client, &id, &arn)
+            );
             l.tick(STAGE);
             FileSystem {
                 id,
@@ -73,6 +77,7 @@ async fn file_systems(
                 encrypted,
                 backup_enabled,
                 tags,
+                policy,
             }
         })
         .buffer_unordered(16)
@@ -113,4 +118,124 @@ async fn efs_backup_enabled(
                 }),
         }
     }))
+}
+
+/// `PolicyNotFound` is EFS's answer for a file system without a policy: a fact (nothing is
+/// enforced), not a failed read.
+async fn file_system_policy(
+    l: &Ledger<'_>,
+    client: &aws_sdk_efs::Client,
+    id: &str,
+    arn: &str,
+) -> Fact<Option<String>> {
+    const OP: &str = "elasticfilesystem:DescribeFileSystemPolicy";
+    let r = l
+        .read(
+            OP,
+            arn,
+            &["PolicyNotFound"],
+            client
+                .describe_file_system_policy()
+                .file_system_id(id)
+                .send(),
+        )
+        .await;
+    Fact::from(r.and_then(|o| match o {
+        None => Ok(None),
+        Some(o) => match o.policy().filter(|p| !p.is_empty()) {
+            Some(p) => Ok(Some(p.to_string())),
+            None => Err(l.parse_error(OP, arn, "no policy in the answer")),
+        },
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    //! Recorded responses: a file system without a policy (`PolicyNotFound`, a fact) and one
+    //! whose policy read is denied (unknown).
+    use super::*;
+    use crate::collect::mocks::mocked_rules;
+    use aws_sdk_efs::operation::describe_backup_policy::DescribeBackupPolicyOutput;
+    use aws_sdk_efs::operation::describe_file_system_policy::DescribeFileSystemPolicyOutput;
+    use aws_sdk_efs::operation::describe_file_systems::DescribeFileSystemsOutput;
+    use aws_sdk_efs::types::{
+        BackupPolicy, FileSystemDescription, LifeCycleState, PerformanceMode, Status,
+    };
+    use aws_smithy_mocks::mock;
+    use hipaa_core::evidence::UnknownReason;
+    use hipaa_core::NoProgress;
+
+    fn fs(id: &str) -> FileSystemDescription {
+        FileSystemDescription::builder()
+            .owner_id("123456789012")
+            .creation_token(id)
+            .file_system_id(id)
+            .creation_time(aws_smithy_types::DateTime::from_secs(0))
+            .life_cycle_state(LifeCycleState::Available)
+            .number_of_mount_targets(0)
+            .size_in_bytes(
+                aws_sdk_efs::types::FileSystemSize::builder()
+                    .value(0)
+                    .build(),
+            )
+            .performance_mode(PerformanceMode::GeneralPurpose)
+            .encrypted(true)
+            .set_tags(Some(vec![]))
+            .build()
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn no_policy_is_a_fact_and_a_denied_read_is_not() {
+        let list = mock!(aws_sdk_efs::Client::describe_file_systems).then_output(|| {
+            DescribeFileSystemsOutput::builder()
+                .file_systems(fs("fs-1"))
+                .file_systems(fs("fs-2"))
+                .build()
+        });
+        let backup = mock!(aws_sdk_efs::Client::describe_backup_policy).then_output(|| {
+            DescribeBackupPolicyOutput::builder()
+                .backup_policy(
+                    BackupPolicy::builder()
+                        .status(Status::Enabled)
+                        .build()
+                        .unwrap(),
+                )
+                .build()
+        });
+        let none = mock!(aws_sdk_efs::Client::describe_file_system_policy)
+            .match_requests(|r| r.file_system_id() == Some("fs-1"))
+            .then_http_response(|| {
+                crate::collect::mocks::json_error(404, "PolicyNotFound", "none", "application/json")
+            });
+        let denied = mock!(aws_sdk_efs::Client::describe_file_system_policy)
+            .match_requests(|r| r.file_system_id() == Some("fs-2"))
+            .then_http_response(|| {
+                crate::collect::mocks::json_error(
+                    403,
+                    "AccessDeniedException",
+                    "denied",
+                    "application/json",
+                )
+            });
+        let client = mocked_rules!(aws_sdk_efs, [&list, &backup, &none, &denied]);
+        let l = Ledger::new(4, &NoProgress);
+        let got = file_systems(&l, &client, "us-east-1").await.unwrap();
+        assert_eq!(got[0].policy.known(), Some(&None));
+        assert_eq!(
+            got[1].policy.get().unwrap_err().reason,
+            UnknownReason::AccessDenied
+        );
+
+        let some = mock!(aws_sdk_efs::Client::describe_file_system_policy).then_output(|| {
+            DescribeFileSystemPolicyOutput::builder()
+                .file_system_id("fs-1")
+                .policy(r#"{"Version":"2012-10-17","Statement":[]}"#)
+                .build()
+        });
+        let client = mocked_rules!(aws_sdk_efs, [&list, &backup, &some]);
+        let l = Ledger::new(4, &NoProgress);
+        let got = file_systems(&l, &client, "us-east-1").await.unwrap();
+        assert!(got[0].policy.known().is_some_and(|p| p.is_some()));
+    }
 }

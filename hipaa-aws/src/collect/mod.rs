@@ -12,9 +12,11 @@ mod config;
 mod dynamodb;
 mod ec2;
 mod efs;
+mod firehose;
 mod guardduty;
 mod iam;
 mod inspector2;
+mod kinesis;
 mod kms;
 mod macie;
 #[cfg(test)]
@@ -25,6 +27,8 @@ mod s3;
 mod scope;
 mod secretsmanager;
 mod securityhub;
+mod sns;
+mod sqs;
 mod ssm;
 mod vpc;
 
@@ -65,7 +69,7 @@ collectors! {
     early: [iam];
     regional: [
         s3, kms, cloudtrail, config, guardduty, securityhub, cloudwatch, vpc, ec2, backup,
-        dynamodb, rds, efs, secretsmanager, baa, org, scope,
+        dynamodb, rds, efs, secretsmanager, sqs, sns, kinesis, firehose, baa, org, scope,
         inspector2, ssm, macie, accessanalyzer,
     ];
 }

@@ -55,6 +55,10 @@ pub fn resource_kind(arn: &str) -> &'static str {
         Some("logs") => "AwsLogsLogGroup",
         Some("sqs") => "AwsSqsQueue",
         Some("sns") => "AwsSnsTopic",
+        Some("kinesis") if rest.starts_with("stream/") => "AwsKinesisStream",
+        Some("firehose") if rest.starts_with("deliverystream/") => {
+            "AwsKinesisFirehoseDeliveryStream"
+        }
         Some("secretsmanager") => "AwsSecretsManagerSecret",
         _ => "AwsResource",
     }

@@ -118,6 +118,14 @@ services! {
     macie => Regional<macie::evidence::MacieRegion>;
     /// IAM Access Analyzer: external-access analyzers.
     accessanalyzer => Regional<accessanalyzer::evidence::AccessAnalyzerRegion>;
+    /// Amazon SQS: queues' encryption and queue policies.
+    sqs => Regional<sqs::evidence::SqsRegion>;
+    /// Amazon SNS: topics' encryption and topic policies.
+    sns => Regional<sns::evidence::SnsRegion>;
+    /// Amazon Kinesis Data Streams: streams' encryption.
+    kinesis => Regional<kinesis::evidence::KinesisRegion>;
+    /// Amazon Data Firehose: Firehose streams' encryption.
+    firehose => Regional<firehose::evidence::FirehoseRegion>;
     /// The BAA, from AWS Artifact and the scope file.
     baa => baa::evidence::Artifact;
     /// AWS Organizations: accounts, OUs and service control policies.

@@ -202,13 +202,16 @@ impl PolicyDocument {
     /// Whether the policy refuses plain-HTTP requests to `service`, for the TLS-only rules.
     ///
     /// Needs a Deny whose principal is `"*"` or `{"AWS": "*"}`, whose actions cover the whole
-    /// service (`*`, `<service>:*`; for `s3`, covering `s3:GetObject` and `s3:PutObject` is
-    /// enough, and some `Resource` must end in `*` so objects are included), and whose only
+    /// service (`*`, `<service>:*`) or every call that moves the service's data (see
+    /// [`data_actions`]: `s3:GetObject` and `s3:PutObject`, `sqs:SendMessage` and
+    /// `sqs:ReceiveMessage`, `sns:Publish`, `elasticfilesystem:ClientMount`), and whose only
     /// condition is `Bool`/`BoolIfExists` `aws:SecureTransport` = `false` (any further condition
-    /// would narrow the deny).
+    /// would narrow the deny). For `s3`, some `Resource` must also end in `*` so objects are
+    /// included.
     pub fn denies_insecure_transport(&self, service: &str) -> bool {
         let service = service.trim();
         let is_s3 = service.eq_ignore_ascii_case("s3");
+        let data = data_actions(service);
         self.statements.iter().any(|s| {
             s.effect == Effect::Deny
                 && s.not_principal.is_none()
@@ -218,9 +221,7 @@ impl PolicyDocument {
                     .iter()
                     .all(Condition::matches_insecure_transport)
                 && (s.covers_whole_service(service)
-                    || (is_s3
-                        && s.covers_action("s3:GetObject")
-                        && s.covers_action("s3:PutObject")))
+                    || (!data.is_empty() && data.iter().all(|a| s.covers_action(a))))
                 && (!is_s3 || s.resource.is_empty() || s.resource.iter().any(|r| r.ends_with('*')))
         })
     }
@@ -437,6 +438,21 @@ fn matches_every_role(pattern: &str) -> bool {
                 && (is_all_stars(account) || account.bytes().all(|b| b.is_ascii_digit()))
                 && (rest.eq_ignore_ascii_case("role/*") || is_all_stars(rest))
     )
+}
+
+/// The calls that carry a service's data rather than its configuration: a TLS deny that covers
+/// all of them keeps the data off plain HTTP even if it leaves other calls alone. Empty for
+/// services where only a deny of every action counts.
+fn data_actions(service: &str) -> &'static [&'static str] {
+    match service.to_ascii_lowercase().as_str() {
+        "s3" => &["s3:GetObject", "s3:PutObject"],
+        "sqs" => &["sqs:SendMessage", "sqs:ReceiveMessage"],
+        // Deliveries to subscribers are not governed by the topic policy; publishing is.
+        "sns" => &["sns:Publish"],
+        // A client that cannot mount reads and writes nothing.
+        "elasticfilesystem" => &["elasticfilesystem:ClientMount"],
+        _ => &[],
+    }
 }
 
 /// Case-insensitive IAM wildcard match of an action pattern, so `s3:Get*` covers `s3:GetObject`.

@@ -535,6 +535,31 @@ fn tls_deny_negative_cases() {
     assert!(!not_action_objects.denies_insecure_transport("s3"));
 }
 
+#[test]
+fn tls_deny_of_the_data_calls_of_queues_topics_and_file_systems() {
+    let f = json!({"Bool": {"aws:SecureTransport": "false"}});
+    let deny = |action: Value| {
+        one(json!({"Effect": "Deny", "Principal": "*", "Action": action,
+            "Resource": "arn:aws:sqs:us-east-1:1:q", "Condition": f}))
+    };
+    // A whole-service deny counts for every service, without any resource wildcard.
+    assert!(deny(json!("sqs:*")).denies_insecure_transport("sqs"));
+    assert!(deny(json!("*")).denies_insecure_transport("elasticfilesystem"));
+    // Denying the calls that carry the data is enough; part of them is not.
+    assert!(deny(json!(["sqs:SendMessage", "sqs:ReceiveMessage"])).denies_insecure_transport("sqs"));
+    assert!(!deny(json!("sqs:SendMessage")).denies_insecure_transport("sqs"));
+    assert!(deny(json!("SNS:Publish")).denies_insecure_transport("sns"));
+    assert!(!deny(json!("SNS:Subscribe")).denies_insecure_transport("sns"));
+    assert!(
+        deny(json!("elasticfilesystem:ClientMount")).denies_insecure_transport("elasticfilesystem")
+    );
+    assert!(!deny(json!("elasticfilesystem:ClientWrite"))
+        .denies_insecure_transport("elasticfilesystem"));
+    // One service's data calls say nothing of another's.
+    assert!(!deny(json!("sns:Publish")).denies_insecure_transport("sqs"));
+    assert!(!deny(json!("sqs:*")).denies_insecure_transport("kms"));
+}
+
 // ---- grants_kms_decrypt_to_everyone ----
 
 #[test]

@@ -23,6 +23,14 @@ pub struct FileSystem {
     pub backup_enabled: Fact<bool>,
     /// Tags from the file system description.
     pub tags: Tags,
+    /// The file-system policy JSON (`DescribeFileSystemPolicy`); `None` when it has none.
+    #[serde(default = "policy_not_collected")]
+    pub policy: Fact<Option<String>>,
+}
+
+/// What a snapshot taken before file-system policies were read says of them: nothing known.
+fn policy_not_collected() -> Fact<Option<String>> {
+    crate::evidence::not_collected("EFS file-system policy")
 }
 
 impl crate::evidence::RegionSection for EfsRegion {

@@ -1,7 +1,8 @@
-//! Amazon EFS rules: encryption at rest and automatic backups of file systems.
+//! Amazon EFS rules: encryption at rest, TLS-only access and automatic backups of file systems.
 
 use super::evidence::FileSystem;
-use crate::evidence::Unknown;
+use crate::aws::policy::PolicyDocument;
+use crate::evidence::{Unknown, UnknownReason};
 use crate::rules::{each_listed, section, Context, Outcome, PhiMark, Resource, RuleFn, Verdict};
 
 pub(crate) fn rules() -> Vec<RuleFn> {
@@ -13,6 +14,10 @@ pub(crate) fn rules() -> Vec<RuleFn> {
         RuleFn {
             id: "efs.encrypted",
             f: encrypted,
+        },
+        RuleFn {
+            id: "efs.tls_only",
+            f: tls_only,
         },
     ]
 }
@@ -53,6 +58,30 @@ fn encrypted(ctx: &Context<'_>) -> Vec<Outcome> {
             Verdict::pass("the file system is encrypted at rest")
         } else {
             Verdict::fail("the file system is not encrypted at rest")
+        })
+    })
+}
+
+fn tls_only(ctx: &Context<'_>) -> Vec<Outcome> {
+    each_efs(ctx, |f| {
+        let Some(text) = f.policy.get()? else {
+            return Ok(Verdict::fail(
+                "the file system has no policy, so clients may mount it without TLS",
+            ));
+        };
+        let doc = PolicyDocument::parse(text).map_err(|e| {
+            Unknown::new(
+                UnknownReason::ParseError,
+                "elasticfilesystem:DescribeFileSystemPolicy",
+                format!("the file-system policy does not parse: {}", e.message),
+            )
+        })?;
+        Ok(if doc.denies_insecure_transport("elasticfilesystem") {
+            Verdict::pass("the file-system policy denies clients with aws:SecureTransport = false")
+        } else {
+            Verdict::fail(
+                "the file-system policy does not deny mounting with aws:SecureTransport = false, so clients may mount it without TLS",
+            )
         })
     })
 }

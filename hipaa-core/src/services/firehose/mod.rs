@@ -1,0 +1,14 @@
+//! Amazon Data Firehose: whether records held by a Firehose stream are encrypted at rest. No
+//! record is read: the evidence comes from `ListDeliveryStreams`, `DescribeDeliveryStream` and
+//! `ListTagsForDeliveryStream`.
+
+pub mod evidence;
+pub(crate) mod rules;
+#[cfg(test)]
+pub(crate) mod tests;
+
+pub(crate) use rules::rules;
+
+/// The resource kinds this service's findings are about (beyond the account and its regions).
+#[cfg(test)]
+pub(crate) const KINDS: &[&str] = &["AwsKinesisFirehoseDeliveryStream"];

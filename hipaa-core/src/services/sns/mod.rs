@@ -1,0 +1,13 @@
+//! Amazon SNS: topics' server-side encryption and topic policies. No message is read: the
+//! evidence comes from `ListTopics`, `GetTopicAttributes` and `ListTagsForResource`.
+
+pub mod evidence;
+pub(crate) mod rules;
+#[cfg(test)]
+pub(crate) mod tests;
+
+pub(crate) use rules::rules;
+
+/// The resource kinds this service's findings are about (beyond the account and its regions).
+#[cfg(test)]
+pub(crate) const KINDS: &[&str] = &["AwsSnsTopic"];
