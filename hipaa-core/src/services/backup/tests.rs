@@ -74,10 +74,7 @@ fn add_region(s: &mut Snapshot, w: West) {
     );
     sect(&mut s.services.rds).insert(
         name,
-        crate::services::rds::evidence::RdsRegion {
-            instances: w.rds,
-            clusters: Fact::Known(vec![]),
-        },
+        crate::services::rds::evidence::RdsRegion::new(w.rds, Fact::Known(vec![])),
     );
     sect(&mut s.services.efs).insert(
         name,
