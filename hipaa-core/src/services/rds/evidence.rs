@@ -55,6 +55,20 @@ pub(crate) fn snapshots_not_recorded() -> Fact<Vec<RdsSnapshot>> {
     ))
 }
 
+/// The parameter that forces TLS on an engine, and the values that turn it on; `None` for
+/// engines that set TLS elsewhere (Oracle's option groups, Db2). The collector reads only these.
+pub fn tls_parameter(engine: &str) -> Option<(&'static str, &'static [&'static str])> {
+    let e = engine.to_ascii_lowercase();
+    if e.starts_with("postgres") || e.starts_with("aurora-postgresql") || e.starts_with("sqlserver")
+    {
+        Some(("rds.force_ssl", &["1"]))
+    } else if e.starts_with("mysql") || e.starts_with("mariadb") || e.starts_with("aurora") {
+        Some(("require_secure_transport", &["ON", "1"]))
+    } else {
+        None
+    }
+}
+
 /// How a database uses a parameter group: its name, and whether its values are in effect.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ParameterGroupUse {

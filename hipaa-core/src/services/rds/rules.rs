@@ -3,7 +3,9 @@
 //! cluster, where storage, backups and authentication are set; settings Aurora keeps on each
 //! member (public access, minor upgrades) are read from the members.
 
-use super::evidence::{DbParameter, ParameterGroupUse, RdsCluster, RdsInstance, RdsRegion, RdsSnapshot};
+use super::evidence::{
+    tls_parameter, DbParameter, ParameterGroupUse, RdsCluster, RdsInstance, RdsRegion, RdsSnapshot,
+};
 use crate::aws::schedule::plural;
 use crate::evidence::{Unknown, UnknownReason};
 use crate::rules::{
@@ -422,20 +424,6 @@ fn auto_minor_upgrade(ctx: &Context<'_>) -> Vec<Outcome> {
 
 const PARAMETERS: &str = "rds:DescribeDBParameters";
 const CLUSTER_PARAMETERS: &str = "rds:DescribeDBClusterParameters";
-
-/// The parameter that forces TLS on an engine, and the values that turn it on; `None` for
-/// engines that set TLS elsewhere (Oracle's option groups, Db2).
-pub(crate) fn tls_parameter(engine: &str) -> Option<(&'static str, &'static [&'static str])> {
-    let e = engine.to_ascii_lowercase();
-    if e.starts_with("postgres") || e.starts_with("aurora-postgresql") || e.starts_with("sqlserver")
-    {
-        Some(("rds.force_ssl", &["1"]))
-    } else if e.starts_with("mysql") || e.starts_with("mariadb") || e.starts_with("aurora") {
-        Some(("require_secure_transport", &["ON", "1"]))
-    } else {
-        None
-    }
-}
 
 fn tls_enforced(ctx: &Context<'_>) -> Vec<Outcome> {
     each_db_in(ctx, |region, db| {
