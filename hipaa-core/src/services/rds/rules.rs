@@ -466,7 +466,7 @@ fn tls_enforced(ctx: &Context<'_>) -> Vec<Outcome> {
 }
 
 /// The parameters read from a group, or why there are none.
-fn read_group<'a>(
+pub(crate) fn read_group<'a>(
     groups: &'a std::collections::BTreeMap<String, crate::evidence::Fact<Vec<DbParameter>>>,
     group: &ParameterGroupUse,
     op: &str,
@@ -507,7 +507,7 @@ fn judge_groups(
 }
 
 /// Whether one group forces TLS through `param`.
-fn judge_group(
+pub(crate) fn judge_group(
     group: &ParameterGroupUse,
     what: &str,
     params: &[DbParameter],
