@@ -11,6 +11,7 @@ mod config;
 mod dynamodb;
 mod ec2;
 mod efs;
+mod elasticache;
 mod guardduty;
 mod iam;
 mod kms;
@@ -18,6 +19,7 @@ mod kms;
 pub(crate) mod mocks;
 mod org;
 mod rds;
+mod redshift;
 mod s3;
 mod scope;
 mod secretsmanager;
@@ -61,6 +63,6 @@ collectors! {
     early: [iam];
     regional: [
         s3, kms, cloudtrail, config, guardduty, securityhub, cloudwatch, vpc, ec2, backup,
-        dynamodb, rds, efs, secretsmanager, baa, org, scope,
+        dynamodb, rds, redshift, elasticache, efs, secretsmanager, baa, org, scope,
     ];
 }
