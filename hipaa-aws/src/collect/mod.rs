@@ -17,6 +17,7 @@ mod iam;
 mod kms;
 #[cfg(test)]
 pub(crate) mod mocks;
+mod opensearch;
 mod org;
 mod rds;
 mod redshift;
@@ -63,6 +64,6 @@ collectors! {
     early: [iam];
     regional: [
         s3, kms, cloudtrail, config, guardduty, securityhub, cloudwatch, vpc, ec2, backup,
-        dynamodb, rds, redshift, elasticache, efs, secretsmanager, baa, org, scope,
+        dynamodb, rds, redshift, elasticache, opensearch, efs, secretsmanager, baa, org, scope,
     ];
 }
