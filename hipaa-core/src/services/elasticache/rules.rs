@@ -5,6 +5,7 @@
 use super::evidence::Cache;
 use crate::aws::schedule::plural;
 use crate::evidence::{Unknown, UnknownReason};
+use crate::services::kms::rules::key_label;
 use crate::rules::{none_found, section, Context, Outcome, PhiMark, Resource, RuleFn, Verdict};
 
 pub(crate) fn rules() -> Vec<RuleFn> {
@@ -88,7 +89,10 @@ fn at_rest_encryption(ctx: &Context<'_>) -> Vec<Outcome> {
         }
         Ok(if given(c.at_rest_encryption, op, "encryption at rest")? {
             match &c.kms_key_id {
-                Some(k) => Verdict::pass(format!("encrypted at rest with the KMS key `{k}`")),
+                Some(k) => Verdict::pass(format!(
+                    "encrypted at rest with the KMS key `{}`",
+                    key_label(ctx, k)
+                )),
                 None => Verdict::pass("encrypted at rest"),
             }
         } else {

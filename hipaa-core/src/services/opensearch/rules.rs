@@ -4,6 +4,7 @@
 use super::evidence::Domain;
 use crate::aws::policy::PolicyDocument;
 use crate::evidence::{Unknown, UnknownReason};
+use crate::services::kms::rules::key_label;
 use crate::rules::{each_listed, section, Context, Outcome, PhiMark, Resource, RuleFn, Verdict};
 
 pub(crate) fn rules() -> Vec<RuleFn> {
@@ -70,7 +71,10 @@ fn encryption_at_rest(ctx: &Context<'_>) -> Vec<Outcome> {
     each_domain(ctx, |d| {
         Ok(if given(d.encryption_at_rest, "encryption at rest")? {
             match &d.kms_key_id {
-                Some(k) => Verdict::pass(format!("encrypted at rest with the KMS key `{k}`")),
+                Some(k) => Verdict::pass(format!(
+                    "encrypted at rest with the KMS key `{}`",
+                    key_label(ctx, k)
+                )),
                 None => Verdict::pass("encrypted at rest"),
             }
         } else {

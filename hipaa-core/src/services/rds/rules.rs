@@ -12,7 +12,7 @@ use crate::rules::{
     none_found, section, Context, Outcome, PhiMark, Resource, RuleFn, Verdict,
 };
 use crate::services::kms::evidence::KeyManager;
-use crate::services::kms::rules::find_key;
+use crate::services::kms::rules::{find_key, key_label};
 
 pub(crate) fn rules() -> Vec<RuleFn> {
     vec![
@@ -516,7 +516,7 @@ pub(crate) fn judge_group(
 ) -> Verdict {
     let name = &group.name;
     let default = if group.is_default() {
-        format!(": `{name}` is an engine default group, which cannot be changed, so attach a custom {what} that sets it")
+        format!("; an engine default group cannot be changed, so attach a custom {what} that sets it")
     } else {
         String::new()
     };
@@ -619,7 +619,7 @@ fn snapshot_encrypted(ctx: &Context<'_>) -> Vec<Outcome> {
     each_snapshot(ctx, |s| {
         Ok(if s.encrypted {
             match &s.kms_key_id {
-                Some(k) => Verdict::pass(format!("encrypted with the KMS key `{k}`")),
+                Some(k) => Verdict::pass(format!("encrypted with the KMS key `{}`", key_label(ctx, k))),
                 None => Verdict::pass("encrypted"),
             }
         } else {

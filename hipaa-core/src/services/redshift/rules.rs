@@ -3,6 +3,7 @@
 
 use super::evidence::{RedshiftCluster, RedshiftRegion};
 use crate::evidence::{Unknown, UnknownReason};
+use crate::services::kms::rules::key_label;
 use crate::rules::{none_found, section, Context, Outcome, PhiMark, Resource, RuleFn, Verdict};
 use crate::services::rds::rules::{judge_group, read_group};
 
@@ -62,7 +63,10 @@ fn encrypted(ctx: &Context<'_>) -> Vec<Outcome> {
     each_cluster(ctx, |_, c| {
         Ok(if c.encrypted {
             match &c.kms_key_id {
-                Some(k) => Verdict::pass(format!("encrypted at rest with the KMS key `{k}`")),
+                Some(k) => Verdict::pass(format!(
+                    "encrypted at rest with the KMS key `{}`",
+                    key_label(ctx, k)
+                )),
                 None => Verdict::pass("encrypted at rest"),
             }
         } else {
