@@ -12,6 +12,7 @@ mod config;
 mod dynamodb;
 mod ec2;
 mod efs;
+mod elasticache;
 mod firehose;
 mod guardduty;
 mod iam;
@@ -21,8 +22,10 @@ mod kms;
 mod macie;
 #[cfg(test)]
 pub(crate) mod mocks;
+mod opensearch;
 mod org;
 mod rds;
+mod redshift;
 mod s3;
 mod scope;
 mod secretsmanager;
@@ -69,7 +72,7 @@ collectors! {
     early: [iam];
     regional: [
         s3, kms, cloudtrail, config, guardduty, securityhub, cloudwatch, vpc, ec2, backup,
-        dynamodb, rds, efs, secretsmanager, sqs, sns, kinesis, firehose, baa, org, scope,
-        inspector2, ssm, macie, accessanalyzer,
+        dynamodb, rds, redshift, elasticache, opensearch, efs, secretsmanager, sqs, sns, kinesis,
+        firehose, baa, org, scope, inspector2, ssm, macie, accessanalyzer,
     ];
 }

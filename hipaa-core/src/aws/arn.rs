@@ -51,6 +51,12 @@ pub fn resource_kind(arn: &str) -> &'static str {
         Some("rds") if rest.starts_with("db:") => "AwsRdsDbInstance",
         Some("rds") if rest.starts_with("cluster:") => "AwsRdsDbCluster",
         Some("elasticfilesystem") => "AwsEfsFileSystem",
+        Some("redshift") if rest.starts_with("cluster:") => "AwsRedshiftCluster",
+        Some("elasticache") if rest.starts_with("replicationgroup:") => {
+            "AwsElastiCacheReplicationGroup"
+        }
+        Some("elasticache") if rest.starts_with("cluster:") => "AwsElastiCacheCacheCluster",
+        Some("es") if rest.starts_with("domain/") => "AwsOpenSearchServiceDomain",
         Some("kms") => "AwsKmsKey",
         Some("logs") => "AwsLogsLogGroup",
         Some("sqs") => "AwsSqsQueue",

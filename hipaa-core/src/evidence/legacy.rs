@@ -213,9 +213,11 @@ impl SnapshotV1 {
             rds: regional(
                 backup,
                 |r| &r.region,
-                |r| RdsRegion {
-                    instances: r.rds_instances.clone(),
-                    clusters: crate::services::rds::evidence::clusters_not_recorded(),
+                |r| {
+                    RdsRegion::new(
+                        r.rds_instances.clone(),
+                        crate::services::rds::evidence::clusters_not_recorded(),
+                    )
                 },
             ),
             efs: regional(

@@ -102,8 +102,14 @@ services! {
     backup => Regional<backup::evidence::BackupRegion>;
     /// Amazon DynamoDB: tables and point-in-time recovery.
     dynamodb => Regional<dynamodb::evidence::DynamoDbRegion>;
-    /// Amazon RDS: DB instances.
+    /// Amazon RDS: DB instances, DB clusters, their parameter groups and manual snapshots.
     rds => Regional<rds::evidence::RdsRegion>;
+    /// Amazon Redshift: provisioned clusters.
+    redshift => Regional<redshift::evidence::RedshiftRegion>;
+    /// Amazon ElastiCache: replication groups and stand-alone cache clusters.
+    elasticache => Regional<elasticache::evidence::ElastiCacheRegion>;
+    /// Amazon OpenSearch Service: domains and their access policies.
+    opensearch => Regional<opensearch::evidence::OpenSearchRegion>;
     /// Amazon EFS: file systems.
     efs => Regional<efs::evidence::EfsRegion>;
     /// Amazon EC2: instances, security groups, network ACLs, EBS, AMIs.

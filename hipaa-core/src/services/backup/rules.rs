@@ -323,7 +323,8 @@ fn vault_lock(ctx: &Context<'_>) -> Vec<Outcome> {
 // PHI coverage
 
 /// The finding kind of a PHI-tagged ARN that AWS Backup can protect; `None` for anything else
-/// (security groups, snapshots, parameter groups, …).
+/// (security groups, snapshots, parameter groups, …), and for data stores AWS Backup has no
+/// resource type for (ElastiCache, OpenSearch), which are then never reported as uncovered.
 fn protectable_kind(arn: &str) -> Option<&'static str> {
     let res = arn::resource(arn)?;
     match arn::service(arn)? {
@@ -333,6 +334,7 @@ fn protectable_kind(arn: &str) -> Option<&'static str> {
             .map(|_| "AwsDynamoDbTable"),
         "rds" if res.starts_with("db:") => Some("AwsRdsDbInstance"),
         "rds" if res.starts_with("cluster:") => Some("AwsRdsDbCluster"),
+        "redshift" if res.starts_with("cluster:") => Some("AwsRedshiftCluster"),
         "docdb" if res.starts_with("cluster:") => Some("AwsDocDbCluster"),
         "elasticfilesystem" if res.starts_with("file-system/") => Some("AwsEfsFileSystem"),
         "ec2" if res.starts_with("volume/") => Some("AwsEc2Volume"),
@@ -458,6 +460,7 @@ fn opt_in_type(kind: &str) -> Option<&'static str> {
         "AwsDynamoDbTable" => "DynamoDB",
         "AwsRdsDbInstance" => "RDS",
         "AwsRdsDbCluster" => "Aurora",
+        "AwsRedshiftCluster" => "Redshift",
         "AwsDocDbCluster" => "DocumentDB",
         "AwsEfsFileSystem" => "EFS",
         "AwsEc2Volume" => "EBS",

@@ -74,10 +74,7 @@ fn add_region(s: &mut Snapshot, w: West) {
     );
     sect(&mut s.services.rds).insert(
         name,
-        crate::services::rds::evidence::RdsRegion {
-            instances: w.rds,
-            clusters: Fact::Known(vec![]),
-        },
+        crate::services::rds::evidence::RdsRegion::new(w.rds, Fact::Known(vec![])),
     );
     sect(&mut s.services.efs).insert(
         name,
@@ -583,6 +580,41 @@ fn only_backup_capable_phi_resources_count() {
     ]);
     let ids: Vec<String> = by_id(&s, COVERED).into_iter().map(|(id, _)| id).collect();
     assert_eq!(ids, vec!["patients", "vol-1", "fs-1", "fs-9", "ehr"]);
+}
+
+#[test]
+fn redshift_clusters_count_and_stores_aws_backup_cannot_protect_do_not() {
+    // The fixture's ElastiCache group and OpenSearch domain are PHI-tagged, but AWS Backup has
+    // no resource type for them: never reported as uncovered, from their sections or from the
+    // tagged inventory.
+    let mut s = snapshot_with(vec![]);
+    at(&mut s.services.scope, "us-east-1").resources = Fact::Known(vec![
+        tagged(&arn("elasticache", "replicationgroup:ehr-sessions"), "PHI"),
+        tagged(&arn("elasticache", "cluster:ehr-sessions-001"), "PHI"),
+        tagged(&arn("es", "domain/ehr-search"), "PHI"),
+    ]);
+    let ids: Vec<String> = by_id(&s, COVERED).into_iter().map(|(id, _)| id).collect();
+    assert_eq!(ids, vec!["patients", "fs-1", "ehr"]);
+    // A PHI Redshift cluster is judged, under the Redshift opt-in (off in a new account).
+    let mut s = snapshot_with(vec![]);
+    known(&mut at(&mut s.services.redshift, "us-east-1").clusters)[0].tags = phi_tags();
+    let warehouse = |s: &Snapshot| {
+        outcomes(s, COVERED)
+            .into_iter()
+            .find(|o| o.resource.id == "claims-warehouse")
+            .map(|o| (o.resource.kind, o.status))
+    };
+    assert_eq!(warehouse(&s), Some(("AwsRedshiftCluster".into(), Error)));
+    if let Fact::Known(m) = &mut region(&mut s).opt_in {
+        m.insert("Redshift".into(), false);
+    }
+    assert_eq!(warehouse(&s), Some(("AwsRedshiftCluster".into(), Fail)));
+    if let Fact::Known(m) = &mut region(&mut s).opt_in {
+        m.insert("Redshift".into(), true);
+    }
+    assert_eq!(warehouse(&s), Some(("AwsRedshiftCluster".into(), Pass)));
+    selection(&mut s).tags = vec![];
+    assert_eq!(warehouse(&s), Some(("AwsRedshiftCluster".into(), Fail)));
 }
 
 #[test]

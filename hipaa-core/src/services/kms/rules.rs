@@ -209,6 +209,11 @@ fn no_unconditioned_cross_account(ctx: &Context<'_>) -> Vec<Outcome> {
 
 /// The scanned KMS key an ARN (key or alias) names, or why it cannot be judged; `op` names the
 /// read that gave the reference, for a reference that is not a key ARN.
+/// How messages name a key: its alias when the scan listed it, else the key as given.
+pub(crate) fn key_label(ctx: &Context<'_>, key: &str) -> String {
+    find_key(ctx, key, "kms:DescribeKey").map_or_else(|_| key.to_string(), |k| k.display_name())
+}
+
 pub(crate) fn find_key<'a>(ctx: &Context<'a>, key: &str, op: &str) -> Result<&'a KmsKey, Unknown> {
     let not_scanned =
         |why: String| Unknown::new(UnknownReason::NotCollected, "kms:DescribeKey", why);

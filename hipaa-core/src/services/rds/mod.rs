@@ -9,4 +9,4 @@ pub(crate) use rules::rules;
 
 /// The resource kinds this service's findings are about (beyond the account and its regions).
 #[cfg(test)]
-pub(crate) const KINDS: &[&str] = &["AwsRdsDbInstance", "AwsRdsDbCluster"];
+pub(crate) const KINDS: &[&str] = &["AwsRdsDbInstance", "AwsRdsDbCluster", "AwsRdsDbSnapshot", "AwsRdsDbClusterSnapshot"];

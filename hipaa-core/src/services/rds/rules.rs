@@ -3,14 +3,16 @@
 //! cluster, where storage, backups and authentication are set; settings Aurora keeps on each
 //! member (public access, minor upgrades) are read from the members.
 
-use super::evidence::{RdsCluster, RdsInstance};
+use super::evidence::{
+    tls_parameter, DbParameter, ParameterGroupUse, RdsCluster, RdsInstance, RdsRegion, RdsSnapshot,
+};
 use crate::aws::schedule::plural;
 use crate::evidence::{Unknown, UnknownReason};
 use crate::rules::{
     none_found, section, Context, Outcome, PhiMark, Resource, RuleFn, Verdict,
 };
 use crate::services::kms::evidence::KeyManager;
-use crate::services::kms::rules::find_key;
+use crate::services::kms::rules::{find_key, key_label};
 
 pub(crate) fn rules() -> Vec<RuleFn> {
     vec![
@@ -49,6 +51,18 @@ pub(crate) fn rules() -> Vec<RuleFn> {
         RuleFn {
             id: "rds.auto_minor_upgrade",
             f: auto_minor_upgrade,
+        },
+        RuleFn {
+            id: "rds.tls_enforced",
+            f: tls_enforced,
+        },
+        RuleFn {
+            id: "rds.snapshot_not_public",
+            f: snapshot_not_public,
+        },
+        RuleFn {
+            id: "rds.snapshot_encrypted",
+            f: snapshot_encrypted,
         },
     ]
 }
@@ -124,11 +138,30 @@ pub(crate) fn each_db<'a>(
     ctx: &Context<'a>,
     judge: impl Fn(&Db<'a>) -> Result<Verdict, Unknown>,
 ) -> Vec<Outcome> {
+    each_db_in(ctx, |_, db| judge(db))
+}
+
+/// [`each_db`], with the region's evidence for rules that read more than the database.
+fn each_db_in<'a>(
+    ctx: &Context<'a>,
+    judge: impl Fn(&'a RdsRegion, &Db<'a>) -> Result<Verdict, Unknown>,
+) -> Vec<Outcome> {
     let regions = section!(ctx.regions(&ctx.snapshot.services.rds, "RDS", "RDS"));
     let mut out = Vec::new();
     for region in regions {
-        let instances = region.get(|r| &r.instances);
-        let clusters = region.get(|r| &r.clusters);
+        let data = match &region.data {
+            Ok(d) => *d,
+            Err(u) => {
+                out.push(Outcome::error(
+                    ctx.region_resource(region.name),
+                    PhiMark::Account,
+                    u.clone(),
+                ));
+                continue;
+            }
+        };
+        let instances = data.instances.get();
+        let clusters = data.clusters.get();
         for u in [instances.as_ref().err(), clusters.as_ref().err()]
             .into_iter()
             .flatten()
@@ -148,7 +181,7 @@ pub(crate) fn each_db<'a>(
                 });
                 let phi = PhiMark::of_known(&ctx.scope.phi, &c.tags);
                 let res = Resource::regional(ctx, &c.arn, &c.id, "AwsRdsDbCluster", region.name, &phi);
-                out.push(Outcome::from_result(res, phi, judge(&Db::Cluster(c, members))));
+                out.push(Outcome::from_result(res, phi, judge(data, &Db::Cluster(c, members))));
             }
         }
         if let Ok(instances) = instances {
@@ -166,7 +199,7 @@ pub(crate) fn each_db<'a>(
                 }
                 let phi = PhiMark::of_known(&ctx.scope.phi, &i.tags);
                 let res = Resource::regional(ctx, &i.arn, &i.id, "AwsRdsDbInstance", region.name, &phi);
-                out.push(Outcome::from_result(res, phi, judge(&Db::Instance(i))));
+                out.push(Outcome::from_result(res, phi, judge(data, &Db::Instance(i))));
             }
         }
     }
@@ -383,5 +416,216 @@ fn auto_minor_upgrade(ctx: &Context<'_>) -> Vec<Outcome> {
                 Verdict::fail(format!("{OFF} (member {})", off.join(", ")))
             })
         }
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// TLS
+
+const PARAMETERS: &str = "rds:DescribeDBParameters";
+const CLUSTER_PARAMETERS: &str = "rds:DescribeDBClusterParameters";
+
+fn tls_enforced(ctx: &Context<'_>) -> Vec<Outcome> {
+    each_db_in(ctx, |region, db| {
+        let c = db.common();
+        let Some((param, on)) = tls_parameter(c.engine) else {
+            return Ok(Verdict::not_applicable(format!(
+                "{} sets TLS outside the parameter group (an option group or the engine's own settings)",
+                c.engine
+            )));
+        };
+        let (group, groups, op, what) = match db {
+            Db::Instance(i) => {
+                let list = i.parameter_groups.as_deref().ok_or_else(|| {
+                    Unknown::new(
+                        UnknownReason::NotCollected,
+                        INSTANCES,
+                        "the description does not give the DB parameter group",
+                    )
+                })?;
+                // An instance has one group; with more, every one must force TLS.
+                let [group] = list else {
+                    return judge_groups(list, &region.parameter_groups, param, on);
+                };
+                (group, &region.parameter_groups, PARAMETERS, "parameter group")
+            }
+            Db::Cluster(cl, _) => {
+                let group = cl.parameter_group.as_ref().ok_or_else(|| {
+                    Unknown::new(
+                        UnknownReason::NotCollected,
+                        CLUSTERS,
+                        "the description does not give the DB cluster parameter group",
+                    )
+                })?;
+                (group, &region.cluster_parameter_groups, CLUSTER_PARAMETERS, "cluster parameter group")
+            }
+        };
+        let params = read_group(groups, group, op)?;
+        Ok(judge_group(group, what, params, param, on))
+    })
+}
+
+/// The parameters read from a group, or why there are none.
+pub(crate) fn read_group<'a>(
+    groups: &'a std::collections::BTreeMap<String, crate::evidence::Fact<Vec<DbParameter>>>,
+    group: &ParameterGroupUse,
+    op: &str,
+) -> Result<&'a Vec<DbParameter>, Unknown> {
+    match groups.get(&group.name) {
+        Some(f) => f.get(),
+        None => Err(Unknown::new(
+            UnknownReason::NotCollected,
+            op,
+            format!("the parameter group `{}` was not read", group.name),
+        )),
+    }
+}
+
+/// Several DB parameter groups on one instance: PASS only when each forces TLS.
+fn judge_groups(
+    list: &[ParameterGroupUse],
+    groups: &std::collections::BTreeMap<String, crate::evidence::Fact<Vec<DbParameter>>>,
+    param: &str,
+    on: &[&str],
+) -> Result<Verdict, Unknown> {
+    if list.is_empty() {
+        return Err(Unknown::new(
+            UnknownReason::ParseError,
+            INSTANCES,
+            "the description names no DB parameter group",
+        ));
+    }
+    let mut passes = Vec::new();
+    for g in list {
+        let v = judge_group(g, "parameter group", read_group(groups, g, PARAMETERS)?, param, on);
+        if v.status != crate::vocabulary::Status::Pass {
+            return Ok(v);
+        }
+        passes.push(v.message);
+    }
+    Ok(Verdict::pass(passes.join("; ")))
+}
+
+/// Whether one group forces TLS through `param`.
+pub(crate) fn judge_group(
+    group: &ParameterGroupUse,
+    what: &str,
+    params: &[DbParameter],
+    param: &str,
+    on: &[&str],
+) -> Verdict {
+    let name = &group.name;
+    let default = if group.is_default() {
+        format!("; an engine default group cannot be changed, so attach a custom {what} that sets it")
+    } else {
+        String::new()
+    };
+    let value = params.iter().find(|p| p.name == param).and_then(|p| p.value.as_deref());
+    let Some(value) = value else {
+        return Verdict::fail(format!(
+            "the {what} `{name}` leaves `{param}` unset, so clients may connect without TLS{default}"
+        ));
+    };
+    if !on.iter().any(|v| v.eq_ignore_ascii_case(value.trim())) {
+        return Verdict::fail(format!(
+            "the {what} `{name}` sets `{param}` = {value}, so clients may connect without TLS{default}"
+        ));
+    }
+    let is_static = params
+        .iter()
+        .find(|p| p.name == param)
+        .and_then(|p| p.apply_type.as_deref())
+        .is_some_and(|t| t.eq_ignore_ascii_case("static"));
+    if is_static && group.status.as_deref() == Some("pending-reboot") {
+        return Verdict::fail(format!(
+            "the {what} `{name}` sets `{param}` = {value}, but that static setting waits for a reboot (`pending-reboot`), so TLS is not forced yet"
+        ));
+    }
+    Verdict::pass(format!(
+        "the {what} `{name}` sets `{param}` = {value}: connections without TLS are refused"
+    ))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Snapshots
+
+/// Judge every manual DB snapshot and DB cluster snapshot. A snapshot counts as PHI when it is
+/// tagged so, or when the database it was taken from is (tags are copied only on request).
+fn each_snapshot(
+    ctx: &Context<'_>,
+    judge: impl Fn(&RdsSnapshot) -> Result<Verdict, Unknown>,
+) -> Vec<Outcome> {
+    let regions = section!(ctx.regions(&ctx.snapshot.services.rds, "RDS", "RDS"));
+    let mut out = Vec::new();
+    for region in regions {
+        let data = match &region.data {
+            Ok(d) => *d,
+            Err(u) => {
+                out.push(Outcome::error(ctx.region_resource(region.name), PhiMark::Account, u.clone()));
+                continue;
+            }
+        };
+        let source_tags = |id: &str| {
+            let instance = data.instances.known().and_then(|l| l.iter().find(|i| i.id == id)).map(|i| &i.tags);
+            instance.or_else(|| data.clusters.known().and_then(|l| l.iter().find(|c| c.id == id)).map(|c| &c.tags))
+        };
+        for (list, kind) in [
+            (&data.snapshots, "AwsRdsDbSnapshot"),
+            (&data.cluster_snapshots, "AwsRdsDbClusterSnapshot"),
+        ] {
+            let snaps = match list.get() {
+                Ok(s) => s,
+                Err(u) => {
+                    out.push(Outcome::error(ctx.region_resource(region.name), PhiMark::Account, u));
+                    continue;
+                }
+            };
+            for s in snaps {
+                let mut phi = PhiMark::of_known(&ctx.scope.phi, &s.tags);
+                if phi == PhiMark::NotTagged {
+                    if let Some(tags) = s.source.as_deref().and_then(source_tags) {
+                        if ctx.scope.phi.matches(tags) {
+                            phi = PhiMark::Tagged;
+                        }
+                    }
+                }
+                let res = Resource::regional(ctx, &s.arn, &s.id, kind, region.name, &phi);
+                out.push(Outcome::from_result(res, phi, judge(s)));
+            }
+        }
+    }
+    if out.is_empty() {
+        return none_found(ctx, "manual RDS snapshots");
+    }
+    out
+}
+
+fn snapshot_not_public(ctx: &Context<'_>) -> Vec<Outcome> {
+    each_snapshot(ctx, |s| {
+        let accounts = s.restore.get()?;
+        Ok(if accounts.iter().any(|a| a.eq_ignore_ascii_case("all")) {
+            Verdict::fail(
+                "public: its `restore` attribute includes `all`, so any AWS account can copy it and restore the database",
+            )
+        } else if accounts.is_empty() {
+            Verdict::pass("not shared with any other account")
+        } else {
+            Verdict::pass(format!("shared only with account {}", accounts.join(", ")))
+        })
+    })
+}
+
+fn snapshot_encrypted(ctx: &Context<'_>) -> Vec<Outcome> {
+    each_snapshot(ctx, |s| {
+        Ok(if s.encrypted {
+            match &s.kms_key_id {
+                Some(k) => Verdict::pass(format!("encrypted with the KMS key `{}`", key_label(ctx, k))),
+                None => Verdict::pass("encrypted"),
+            }
+        } else {
+            Verdict::fail(
+                "not encrypted: anyone it is shared with, or who can copy it, reads the data in clear",
+            )
+        })
     })
 }

@@ -155,35 +155,36 @@ fn scp_guardrail() {
 #[test]
 fn data_stores_must_be_classified() {
     const ID: &str = "scope.resources_classified";
-    // Baseline: a bucket, a table, an RDS instance, a file system, a queue, a topic, a data
-    // stream, a Firehose stream and a bucket the tagging API lists, all tagged.
+    // Baseline: a bucket, a table, an RDS instance, a Redshift cluster, an ElastiCache group, an
+    // OpenSearch domain, a file system, a queue, a topic, a data stream, a Firehose stream and a
+    // bucket the tagging API lists, all tagged.
     let s = snapshot_with(vec![bucket("b")]);
-    assert_eq!(statuses(&s, ID), vec![Pass; 9]);
+    assert_eq!(statuses(&s, ID), vec![Pass; 12]);
     let mut untagged = bucket("c");
     untagged.tags = Fact::Known(Default::default());
     let mut unknown = bucket("d");
     unknown.tags = denied("s3:GetBucketTagging");
     let s = snapshot_with(vec![untagged, unknown]);
-    assert_eq!(statuses(&s, ID), [vec![Fail, Error], vec![Pass; 8]].concat());
+    assert_eq!(statuses(&s, ID), [vec![Fail, Error], vec![Pass; 11]].concat());
     let mut s = snapshot_with(vec![]);
     s.services.scope = one_region("us-east-1", TaggingRegion {
         resources: Fact::Known(vec![tagged_other("arn:aws:sqs:us-east-1:111122223333:q")]),
     });
-    assert_eq!(statuses(&s, ID), [vec![Pass; 7], vec![Fail]].concat());
+    assert_eq!(statuses(&s, ID), [vec![Pass; 10], vec![Fail]].concat());
     // A failed tagging listing is ERROR, not a silent gap.
     let mut s = snapshot_with(vec![]);
     s.services.scope = one_region("us-west-2", TaggingRegion {
         resources: denied("tag:GetResources"),
     });
-    assert_eq!(statuses(&s, ID), [vec![Pass; 7], vec![Error]].concat());
+    assert_eq!(statuses(&s, ID), [vec![Pass; 10], vec![Error]].concat());
     s.services.scope = one_region("us-east-1", TaggingRegion { resources: denied("tag:GetResources") });
-    assert_eq!(statuses(&s, ID), [vec![Pass; 7], vec![Error]].concat());
+    assert_eq!(statuses(&s, ID), [vec![Pass; 10], vec![Error]].concat());
     let mut s = snapshot_with(vec![]);
     at(&mut s.services.dynamodb, "us-east-1").tables = denied("dynamodb:ListTables");
     sect(&mut s.services.s3).buckets = Fact::Known(vec![]);
     // The table listing failed (ERROR for its region); the table is still judged from the
     // tagged inventory, and the other services' stores as usual.
-    assert_eq!(statuses(&s, ID), [vec![Error], vec![Pass; 8]].concat());
+    assert_eq!(statuses(&s, ID), [vec![Error], vec![Pass; 11]].concat());
     assert_eq!(statuses_in(&s, ID, &no_phi_scope()), vec![NotApplicable]);
 }
 
