@@ -110,6 +110,12 @@ services! {
     ec2 => Regional<ec2::evidence::Ec2Region>;
     /// AWS Secrets Manager: secrets' rotation, encryption and resource policies.
     secretsmanager => Regional<secretsmanager::evidence::SecretsManagerRegion>;
+    /// Elastic Load Balancing v2: application, network and gateway load balancers.
+    elbv2 => Regional<elbv2::evidence::Elbv2Region>;
+    /// Elastic Load Balancing: Classic Load Balancers.
+    elb => Regional<elb::evidence::ElbRegion>;
+    /// AWS Certificate Manager: certificates' expiry, keys and managed renewal.
+    acm => Regional<acm::evidence::AcmRegion>;
     /// The BAA, from AWS Artifact and the scope file.
     baa => baa::evidence::Artifact;
     /// AWS Organizations: accounts, OUs and service control policies.
