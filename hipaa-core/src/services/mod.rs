@@ -116,6 +116,14 @@ services! {
     elb => Regional<elb::evidence::ElbRegion>;
     /// AWS Certificate Manager: certificates' expiry, keys and managed renewal.
     acm => Regional<acm::evidence::AcmRegion>;
+    /// Amazon API Gateway: REST APIs, their stages, methods and custom domains.
+    apigw => Regional<apigw::evidence::ApigwRegion>;
+    /// Amazon API Gateway: HTTP and WebSocket APIs, their stages and custom domains.
+    apigwv2 => Regional<apigwv2::evidence::Apigwv2Region>;
+    /// Amazon CloudFront: distributions (a global service, read once).
+    cloudfront => cloudfront::evidence::CloudFrontEvidence;
+    /// AWS WAF: web ACLs, REGIONAL per region and CLOUDFRONT once.
+    wafv2 => wafv2::evidence::Wafv2Evidence;
     /// The BAA, from AWS Artifact and the scope file.
     baa => baa::evidence::Artifact;
     /// AWS Organizations: accounts, OUs and service control policies.
