@@ -20,10 +20,11 @@ mod with_ec2 {
     use crate::ledger::Ledger;
     use crate::regional::{client_in, each_region};
     use futures::stream::{self, StreamExt};
-    use hipaa_core::evidence::{Tags, Unknown};
+    use hipaa_core::evidence::{Fact, Tags, Unknown};
     use hipaa_core::services::ec2::evidence::{
         AclEntry, EbsSnapshot, Image, Instance, IpRule, NetworkAcl, SecurityGroup, Volume,
     };
+    use std::collections::{BTreeMap, BTreeSet};
 
     const STAGE: &str = "ec2";
 
@@ -35,16 +36,18 @@ mod with_ec2 {
                 let client = client_in!(aws_sdk_ec2, &scan.config, region);
                 let (instances, groups, by_default, volumes, acls, snapshots, images) = tokio::join!(
                     l.ticked(STAGE, instances(l, &client, &region)),
-                    l.ticked(STAGE, security_groups(l, &client, &region)),
+                    l.ticked(STAGE, groups_and_prefix_lists(l, &client, &region)),
                     l.ticked(STAGE, encryption_by_default(l, &client, &region)),
                     l.ticked(STAGE, volumes(l, &client, &region)),
                     l.ticked(STAGE, network_acls(l, &client, &region)),
                     l.ticked(STAGE, snapshots(l, &client, &region)),
                     l.ticked(STAGE, images(l, &client, &region)),
                 );
+                let (groups, prefix_lists) = groups;
                 Ec2Region {
                     instances: instances.into(),
                     security_groups: groups.into(),
+                    prefix_lists,
                     ebs_encryption_by_default: by_default.into(),
                     volumes: volumes.into(),
                     network_acls: acls.into(),
@@ -155,6 +158,57 @@ mod with_ec2 {
             }
         }
         out.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(out)
+    }
+
+    /// The security groups, then the entries of every managed prefix list their inbound rules
+    /// name (one read per list, bounded like every other fan-out).
+    async fn groups_and_prefix_lists(
+        l: &Ledger<'_>,
+        client: &aws_sdk_ec2::Client,
+        region: &str,
+    ) -> (
+        Result<Vec<SecurityGroup>, Unknown>,
+        BTreeMap<String, Fact<Vec<String>>>,
+    ) {
+        let groups = security_groups(l, client, region).await;
+        let ids: BTreeSet<String> = groups
+            .iter()
+            .flatten()
+            .flat_map(|g| g.ingress.iter())
+            .flat_map(|r| r.prefix_lists.iter().cloned())
+            .collect();
+        let lists = stream::iter(ids)
+            .map(|id| async move {
+                let entries = prefix_list_entries(l, client, &id).await;
+                (id, entries.into())
+            })
+            .buffer_unordered(8)
+            .collect()
+            .await;
+        (groups, lists)
+    }
+
+    async fn prefix_list_entries(
+        l: &Ledger<'_>,
+        client: &aws_sdk_ec2::Client,
+        id: &str,
+    ) -> Result<Vec<String>, Unknown> {
+        const OP: &str = "ec2:GetManagedPrefixListEntries";
+        let mut pages = client
+            .get_managed_prefix_list_entries()
+            .prefix_list_id(id)
+            .into_paginator()
+            .send();
+        let mut out = Vec::new();
+        while let Some(page) = l.page(OP, id, pages.next()).await? {
+            for e in page.entries() {
+                let Some(cidr) = e.cidr() else {
+                    return Err(l.parse_error(OP, id, "a prefix list entry without its CIDR"));
+                };
+                out.push(cidr.to_string());
+            }
+        }
         Ok(out)
     }
 

@@ -3,6 +3,9 @@
 //!
 //! The list below is where a collector is registered, one name each.
 
+mod acm;
+mod apigw;
+mod apigwv2;
 mod baa;
 mod backup;
 mod cloudtrail;
@@ -11,6 +14,8 @@ mod config;
 mod dynamodb;
 mod ec2;
 mod efs;
+mod elb;
+mod elbv2;
 mod guardduty;
 mod iam;
 mod kms;
@@ -61,6 +66,6 @@ collectors! {
     early: [iam];
     regional: [
         s3, kms, cloudtrail, config, guardduty, securityhub, cloudwatch, vpc, ec2, backup,
-        dynamodb, rds, efs, secretsmanager, baa, org, scope,
+        dynamodb, rds, efs, secretsmanager, elbv2, elb, acm, apigw, apigwv2, baa, org, scope,
     ];
 }
