@@ -21,14 +21,10 @@ mod with_transit {
     use crate::ledger::Ledger;
     use crate::regional::{client_in, each_region};
     use aws_sdk_apigatewayv2::Client;
-    use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
-    use aws_smithy_runtime_api::client::result::SdkError;
-    use aws_smithy_types::error::metadata::ProvideErrorMetadata;
     use futures::stream::{self, StreamExt};
     use hipaa_core::evidence::{Fact, Tags, Unknown};
     use hipaa_core::services::apigwv2::evidence::{Api, DomainName, Stage};
     use std::collections::HashMap;
-    use std::future::Future;
 
     const STAGE: &str = "apigatewayv2";
 
@@ -51,34 +47,6 @@ mod with_transit {
         )
     }
 
-    /// Every page of a call that pages by `NextToken`; the same token twice is a broken answer.
-    async fn pages<O, E, Fut>(
-        l: &Ledger<'_>,
-        op: &str,
-        resource: &str,
-        call: impl Fn(Option<String>) -> Fut,
-        next: impl Fn(&O) -> Option<&str>,
-    ) -> Result<Vec<O>, Unknown>
-    where
-        Fut: Future<Output = Result<O, SdkError<E, HttpResponse>>>,
-        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    {
-        let mut out = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
-            let page = l.must(op, resource, call(token.clone())).await?;
-            let following = next(&page).filter(|t| !t.is_empty()).map(str::to_string);
-            out.push(page);
-            match following {
-                Some(t) if token.as_deref() == Some(t.as_str()) => {
-                    return Err(l.parse_error(op, resource, "the same page token twice"))
-                }
-                Some(t) => token = Some(t),
-                None => return Ok(out),
-            }
-        }
-    }
-
     fn tags(map: Option<&HashMap<String, String>>) -> Tags {
         map.map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
             .unwrap_or_default()
@@ -90,14 +58,14 @@ mod with_transit {
         region: &str,
     ) -> Result<Vec<Api>, Unknown> {
         const OP: &str = "apigatewayv2:GetApis";
-        let pages = pages(
-            l,
-            OP,
-            region,
-            |t| client.get_apis().set_next_token(t).send(),
-            |o| o.next_token(),
-        )
-        .await?;
+        let pages = l
+            .token_pages(
+                OP,
+                region,
+                |t| client.get_apis().set_next_token(t).send(),
+                |o| o.next_token(),
+            )
+            .await?;
         let mut listed = Vec::new();
         for a in pages.iter().flat_map(|p| p.items()) {
             let (Some(id), Some(name)) = (a.api_id(), a.name()) else {
@@ -127,14 +95,14 @@ mod with_transit {
 
     async fn stages(l: &Ledger<'_>, client: &Client, api: &str) -> Result<Vec<Stage>, Unknown> {
         const OP: &str = "apigatewayv2:GetStages";
-        let pages = pages(
-            l,
-            OP,
-            api,
-            |t| client.get_stages().api_id(api).set_next_token(t).send(),
-            |o| o.next_token(),
-        )
-        .await?;
+        let pages = l
+            .token_pages(
+                OP,
+                api,
+                |t| client.get_stages().api_id(api).set_next_token(t).send(),
+                |o| o.next_token(),
+            )
+            .await?;
         let mut out = Vec::new();
         for s in pages.iter().flat_map(|p| p.items()) {
             let Some(name) = s.stage_name() else {
@@ -160,14 +128,14 @@ mod with_transit {
         region: &str,
     ) -> Result<Vec<DomainName>, Unknown> {
         const OP: &str = "apigatewayv2:GetDomainNames";
-        let pages = pages(
-            l,
-            OP,
-            region,
-            |t| client.get_domain_names().set_next_token(t).send(),
-            |o| o.next_token(),
-        )
-        .await?;
+        let pages = l
+            .token_pages(
+                OP,
+                region,
+                |t| client.get_domain_names().set_next_token(t).send(),
+                |o| o.next_token(),
+            )
+            .await?;
         let mut out = Vec::new();
         for d in pages.iter().flat_map(|p| p.items()) {
             let Some(name) = d.domain_name() else {

@@ -420,6 +420,57 @@ mod with_ec2 {
         use hipaa_core::NoProgress;
 
         #[tokio::test]
+        async fn prefix_lists_named_by_inbound_rules_are_read_and_a_denied_one_stays_unknown() {
+            use aws_sdk_ec2::operation::get_managed_prefix_list_entries::GetManagedPrefixListEntriesOutput;
+            use aws_sdk_ec2::types::{IpPermission, PrefixListEntry, PrefixListId};
+            let groups = mock!(aws_sdk_ec2::Client::describe_security_groups).then_output(|| {
+                DescribeSecurityGroupsOutput::builder()
+                    .security_groups(
+                        Ec2Group::builder()
+                            .group_id("sg-1")
+                            .group_name("app")
+                            .ip_permissions(
+                                IpPermission::builder()
+                                    .ip_protocol("tcp")
+                                    .from_port(22)
+                                    .to_port(22)
+                                    .prefix_list_ids(
+                                        PrefixListId::builder().prefix_list_id("pl-open").build(),
+                                    )
+                                    .prefix_list_ids(
+                                        PrefixListId::builder().prefix_list_id("pl-secret").build(),
+                                    )
+                                    .build(),
+                            )
+                            .build(),
+                    )
+                    .build()
+            });
+            let open = mock!(aws_sdk_ec2::Client::get_managed_prefix_list_entries)
+                .match_requests(|r| r.prefix_list_id() == Some("pl-open"))
+                .then_output(|| {
+                    GetManagedPrefixListEntriesOutput::builder()
+                        .entries(PrefixListEntry::builder().cidr("0.0.0.0/0").build())
+                        .build()
+                });
+            let secret = mock!(aws_sdk_ec2::Client::get_managed_prefix_list_entries)
+                .match_requests(|r| r.prefix_list_id() == Some("pl-secret"))
+                .then_http_response(|| {
+                    crate::collect::mocks::ec2_error("UnauthorizedOperation", "no")
+                });
+            let client =
+                crate::collect::mocks::mocked_rules!(aws_sdk_ec2, [&groups, &open, &secret]);
+            let l = Ledger::new(4, &NoProgress);
+            let (groups, lists) = groups_and_prefix_lists(&l, &client, "us-east-1").await;
+            assert_eq!(groups.unwrap().len(), 1);
+            assert_eq!(lists["pl-open"], Fact::Known(vec!["0.0.0.0/0".to_string()]));
+            assert_eq!(
+                lists["pl-secret"].clone().get().unwrap_err().reason,
+                UnknownReason::AccessDenied
+            );
+        }
+
+        #[tokio::test]
         async fn a_security_group_without_its_name_is_a_parse_error() {
             let rule = mock!(aws_sdk_ec2::Client::describe_security_groups).then_output(|| {
                 DescribeSecurityGroupsOutput::builder()

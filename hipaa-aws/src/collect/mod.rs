@@ -8,6 +8,7 @@ mod apigw;
 mod apigwv2;
 mod baa;
 mod backup;
+mod cloudfront;
 mod cloudtrail;
 mod cloudwatch;
 mod config;
@@ -28,6 +29,7 @@ mod scope;
 mod secretsmanager;
 mod securityhub;
 mod vpc;
+mod wafv2;
 
 use crate::scan::Scan;
 use hipaa_core::services::Services;
@@ -66,6 +68,6 @@ collectors! {
     early: [iam];
     regional: [
         s3, kms, cloudtrail, config, guardduty, securityhub, cloudwatch, vpc, ec2, backup,
-        dynamodb, rds, efs, secretsmanager, elbv2, elb, acm, apigw, apigwv2, baa, org, scope,
+        dynamodb, rds, efs, secretsmanager, elbv2, elb, acm, apigw, apigwv2, cloudfront, wafv2, baa, org, scope,
     ];
 }
