@@ -270,7 +270,7 @@ fn methods_authorized(ctx: &Context<'_>) -> Vec<Outcome> {
                         let public = doc.public_statements();
                         Ok(if public.is_empty() {
                             Verdict::pass(format!(
-                                "{listed} need no authorization, but the resource policy admits only the callers it names"
+                                "methods without authorization ({listed}) are reachable only by the callers the resource policy names"
                             ))
                         } else {
                             let labels: Vec<&str> = public.iter().map(|g| g.statement.as_str()).collect();

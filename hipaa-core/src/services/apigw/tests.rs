@@ -110,7 +110,7 @@ fn open_methods_fail_unless_a_key_or_the_resource_policy_restricts_them() {
     assert!(m.contains("GET /patients") && !m.contains("OPTIONS") && !m.contains("/status"), "{m}");
     // A policy that admits only a VPC endpoint restricts them.
     api(&mut s).policy = Some(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"*","Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1"}}}]}"#.into());
-    assert!(only(&s, AUTH, Pass).message.contains("resource policy admits only"));
+    assert!(only(&s, AUTH, Pass).message.contains("only by the callers the resource policy names"));
     // The same, with its quotes escaped as API Gateway returns it.
     api(&mut s).policy = Some(r#"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"execute-api:Invoke\",\"Resource\":\"*\"}]}"#.into());
     assert!(only(&s, AUTH, Fail).message.contains("lets everyone in (statement #0)"));

@@ -174,7 +174,7 @@ fn origin_https(ctx: &Context<'_>) -> Vec<Outcome> {
                 OriginKind::Custom { .. } | OriginKind::S3 => {
                     if !plain_viewers.is_empty() {
                         bad.push(format!(
-                            "the origin `{}` gets the viewer's protocol, and {} allow plain HTTP",
+                            "the origin `{}` gets the viewer's protocol, and plain HTTP is allowed for {}",
                             o.domain_name,
                             plain_viewers.join(", ")
                         ));
