@@ -48,9 +48,11 @@ macro_rules! collectors {
             }
         }
 
-        /// Run every other collector, all at once (the ledger bounds the calls in flight).
+        /// Run every other collector, all at once (the ledger bounds the calls in flight). Each
+        /// collector's future is boxed: joined inline, their state machines add up to more than
+        /// a test thread's 2 MiB stack.
         pub(crate) async fn regional(scan: &Scan<'_>) -> Services {
-            let ($($name,)*) = tokio::join!($($name::collect(scan),)*);
+            let ($($name,)*) = tokio::join!($(Box::pin($name::collect(scan)),)*);
             Services {
                 $($name,)*
                 ..Services::default()
