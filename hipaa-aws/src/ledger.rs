@@ -167,6 +167,35 @@ impl<'a> Ledger<'a> {
         }
     }
 
+    /// Every page of a call that pages by a token of its own (no SDK paginator), one counted
+    /// call each; an answer that hands back the token it was given is broken, not endless.
+    pub(crate) async fn token_pages<O, E, Fut>(
+        &self,
+        op: &str,
+        resource: &str,
+        call: impl Fn(Option<String>) -> Fut,
+        next: impl Fn(&O) -> Option<&str>,
+    ) -> Result<Vec<O>, Unknown>
+    where
+        Fut: Future<Output = Result<O, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        let mut out = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let page = self.must(op, resource, call(token.clone())).await?;
+            let following = next(&page).filter(|t| !t.is_empty()).map(str::to_string);
+            out.push(page);
+            match following {
+                Some(t) if token.as_deref() == Some(t.as_str()) => {
+                    return Err(self.parse_error(op, resource, "the same page token twice"))
+                }
+                Some(t) => token = Some(t),
+                None => return Ok(out),
+            }
+        }
+    }
+
     /// The ledger as recorded in the snapshot.
     pub(crate) fn log(&self) -> ReadLog {
         let calls = self

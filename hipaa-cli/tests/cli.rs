@@ -102,6 +102,51 @@ fn controls_can_be_filtered() {
 }
 
 #[test]
+fn transmission_security_is_answered_by_automated_transit_controls() {
+    let json = |args: &[&str]| -> serde_json::Value {
+        serde_json::from_slice(&hipaa(args).stdout).expect("json")
+    };
+    let controls = json(&["controls", "--format", "json"]);
+    let automated: Vec<&str> = controls
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter(|c| c["check"] == "automated")
+        .filter_map(|c| c["id"].as_str())
+        .collect();
+    let specs = json(&["citations", "--format", "json"]);
+    for citation in ["164.312(e)(1)", "164.312(e)(2)(i)", "164.312(e)(2)(ii)"] {
+        let spec = specs
+            .as_array()
+            .expect("array")
+            .iter()
+            .find(|s| s["citation"] == citation)
+            .expect("the citation is listed");
+        let transit: Vec<&str> = spec["controls"]
+            .as_array()
+            .expect("controls")
+            .iter()
+            .filter_map(|c| c.as_str())
+            .filter(|id| automated.contains(id))
+            .filter(|id| {
+                ["elbv2.", "elb.", "acm.", "apigw", "cloudfront."]
+                    .iter()
+                    .any(|p| id.starts_with(p))
+            })
+            .collect();
+        assert!(transit.len() >= 3, "{citation}: {transit:?}");
+    }
+    let o = hipaa(&["controls", "--category", "encryption-in-transit"]);
+    assert!(
+        stdout(&o).contains("elbv2.tls_policy") && stdout(&o).contains("cloudfront.viewer_https")
+    );
+    let o = hipaa(&["controls", "--category", "network"]);
+    assert!(
+        stdout(&o).contains("elbv2.waf_attached") && stdout(&o).contains("wafv2.web_acl_has_rules")
+    );
+}
+
+#[test]
 fn evaluate_reads_a_saved_snapshot() {
     // The demo snapshot is a real recorded snapshot; evaluate it from disk.
     let snap =

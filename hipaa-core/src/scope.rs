@@ -257,6 +257,10 @@ pub struct Thresholds {
     pub backup_max_interval_hours: u32,
     /// RDS automated backups must be kept at least this long (1-35 days).
     pub rds_backup_retention_min_days: u32,
+    /// ACM certificates in use must stay valid at least this many more days
+    /// (`acm.cert_not_expiring`); ACM renews the certificates it issued 60 days ahead, so one
+    /// inside the window has a renewal that is not happening (default 30).
+    pub cert_expiry_min_days: u32,
 }
 
 impl Default for Thresholds {
@@ -272,6 +276,7 @@ impl Default for Thresholds {
             backup_retention_min_days: 35,
             backup_max_interval_hours: 24,
             rds_backup_retention_min_days: 7,
+            cert_expiry_min_days: 30,
         }
     }
 }

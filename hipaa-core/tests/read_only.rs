@@ -23,6 +23,14 @@ const IAM_NAME: &[(&str, &str)] = &[
         "s3control:GetPublicAccessBlock",
         "s3:GetAccountPublicAccessBlock",
     ),
+    // API Gateway grants reads by HTTP verb, REST and HTTP/WebSocket APIs alike.
+    ("apigateway:GetRestApis", "apigateway:GET"),
+    ("apigateway:GetStages", "apigateway:GET"),
+    ("apigateway:GetResources", "apigateway:GET"),
+    ("apigateway:GetDomainNames", "apigateway:GET"),
+    ("apigatewayv2:GetApis", "apigateway:GET"),
+    ("apigatewayv2:GetStages", "apigateway:GET"),
+    ("apigatewayv2:GetDomainNames", "apigateway:GET"),
 ];
 
 fn demo_calls() -> BTreeSet<String> {

@@ -20,10 +20,11 @@ mod with_ec2 {
     use crate::ledger::Ledger;
     use crate::regional::{client_in, each_region};
     use futures::stream::{self, StreamExt};
-    use hipaa_core::evidence::{Tags, Unknown};
+    use hipaa_core::evidence::{Fact, Tags, Unknown};
     use hipaa_core::services::ec2::evidence::{
         AclEntry, EbsSnapshot, Image, Instance, IpRule, NetworkAcl, SecurityGroup, Volume,
     };
+    use std::collections::{BTreeMap, BTreeSet};
 
     const STAGE: &str = "ec2";
 
@@ -35,16 +36,18 @@ mod with_ec2 {
                 let client = client_in!(aws_sdk_ec2, &scan.config, region);
                 let (instances, groups, by_default, volumes, acls, snapshots, images) = tokio::join!(
                     l.ticked(STAGE, instances(l, &client, &region)),
-                    l.ticked(STAGE, security_groups(l, &client, &region)),
+                    l.ticked(STAGE, groups_and_prefix_lists(l, &client, &region)),
                     l.ticked(STAGE, encryption_by_default(l, &client, &region)),
                     l.ticked(STAGE, volumes(l, &client, &region)),
                     l.ticked(STAGE, network_acls(l, &client, &region)),
                     l.ticked(STAGE, snapshots(l, &client, &region)),
                     l.ticked(STAGE, images(l, &client, &region)),
                 );
+                let (groups, prefix_lists) = groups;
                 Ec2Region {
                     instances: instances.into(),
                     security_groups: groups.into(),
+                    prefix_lists,
                     ebs_encryption_by_default: by_default.into(),
                     volumes: volumes.into(),
                     network_acls: acls.into(),
@@ -155,6 +158,57 @@ mod with_ec2 {
             }
         }
         out.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(out)
+    }
+
+    /// The security groups, then the entries of every managed prefix list their inbound rules
+    /// name (one read per list, bounded like every other fan-out).
+    async fn groups_and_prefix_lists(
+        l: &Ledger<'_>,
+        client: &aws_sdk_ec2::Client,
+        region: &str,
+    ) -> (
+        Result<Vec<SecurityGroup>, Unknown>,
+        BTreeMap<String, Fact<Vec<String>>>,
+    ) {
+        let groups = security_groups(l, client, region).await;
+        let ids: BTreeSet<String> = groups
+            .iter()
+            .flatten()
+            .flat_map(|g| g.ingress.iter())
+            .flat_map(|r| r.prefix_lists.iter().cloned())
+            .collect();
+        let lists = stream::iter(ids)
+            .map(|id| async move {
+                let entries = prefix_list_entries(l, client, &id).await;
+                (id, entries.into())
+            })
+            .buffer_unordered(8)
+            .collect()
+            .await;
+        (groups, lists)
+    }
+
+    async fn prefix_list_entries(
+        l: &Ledger<'_>,
+        client: &aws_sdk_ec2::Client,
+        id: &str,
+    ) -> Result<Vec<String>, Unknown> {
+        const OP: &str = "ec2:GetManagedPrefixListEntries";
+        let mut pages = client
+            .get_managed_prefix_list_entries()
+            .prefix_list_id(id)
+            .into_paginator()
+            .send();
+        let mut out = Vec::new();
+        while let Some(page) = l.page(OP, id, pages.next()).await? {
+            for e in page.entries() {
+                let Some(cidr) = e.cidr() else {
+                    return Err(l.parse_error(OP, id, "a prefix list entry without its CIDR"));
+                };
+                out.push(cidr.to_string());
+            }
+        }
         Ok(out)
     }
 
@@ -364,6 +418,57 @@ mod with_ec2 {
         use aws_smithy_mocks::mock;
         use hipaa_core::evidence::UnknownReason;
         use hipaa_core::NoProgress;
+
+        #[tokio::test]
+        async fn prefix_lists_named_by_inbound_rules_are_read_and_a_denied_one_stays_unknown() {
+            use aws_sdk_ec2::operation::get_managed_prefix_list_entries::GetManagedPrefixListEntriesOutput;
+            use aws_sdk_ec2::types::{IpPermission, PrefixListEntry, PrefixListId};
+            let groups = mock!(aws_sdk_ec2::Client::describe_security_groups).then_output(|| {
+                DescribeSecurityGroupsOutput::builder()
+                    .security_groups(
+                        Ec2Group::builder()
+                            .group_id("sg-1")
+                            .group_name("app")
+                            .ip_permissions(
+                                IpPermission::builder()
+                                    .ip_protocol("tcp")
+                                    .from_port(22)
+                                    .to_port(22)
+                                    .prefix_list_ids(
+                                        PrefixListId::builder().prefix_list_id("pl-open").build(),
+                                    )
+                                    .prefix_list_ids(
+                                        PrefixListId::builder().prefix_list_id("pl-secret").build(),
+                                    )
+                                    .build(),
+                            )
+                            .build(),
+                    )
+                    .build()
+            });
+            let open = mock!(aws_sdk_ec2::Client::get_managed_prefix_list_entries)
+                .match_requests(|r| r.prefix_list_id() == Some("pl-open"))
+                .then_output(|| {
+                    GetManagedPrefixListEntriesOutput::builder()
+                        .entries(PrefixListEntry::builder().cidr("0.0.0.0/0").build())
+                        .build()
+                });
+            let secret = mock!(aws_sdk_ec2::Client::get_managed_prefix_list_entries)
+                .match_requests(|r| r.prefix_list_id() == Some("pl-secret"))
+                .then_http_response(|| {
+                    crate::collect::mocks::ec2_error("UnauthorizedOperation", "no")
+                });
+            let client =
+                crate::collect::mocks::mocked_rules!(aws_sdk_ec2, [&groups, &open, &secret]);
+            let l = Ledger::new(4, &NoProgress);
+            let (groups, lists) = groups_and_prefix_lists(&l, &client, "us-east-1").await;
+            assert_eq!(groups.unwrap().len(), 1);
+            assert_eq!(lists["pl-open"], Fact::Known(vec!["0.0.0.0/0".to_string()]));
+            assert_eq!(
+                lists["pl-secret"].clone().get().unwrap_err().reason,
+                UnknownReason::AccessDenied
+            );
+        }
 
         #[tokio::test]
         async fn a_security_group_without_its_name_is_a_parse_error() {

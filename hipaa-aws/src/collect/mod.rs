@@ -4,8 +4,12 @@
 //! The list below is where a collector is registered, one name each.
 
 mod accessanalyzer;
+mod acm;
+mod apigw;
+mod apigwv2;
 mod baa;
 mod backup;
+mod cloudfront;
 mod cloudtrail;
 mod cloudwatch;
 mod config;
@@ -14,6 +18,8 @@ mod ec2;
 mod efs;
 mod elasticache;
 mod firehose;
+mod elb;
+mod elbv2;
 mod guardduty;
 mod iam;
 mod inspector2;
@@ -34,6 +40,7 @@ mod sns;
 mod sqs;
 mod ssm;
 mod vpc;
+mod wafv2;
 
 use crate::scan::Scan;
 use hipaa_core::services::Services;
@@ -52,9 +59,11 @@ macro_rules! collectors {
             }
         }
 
-        /// Run every other collector, all at once (the ledger bounds the calls in flight).
+        /// Run every other collector, all at once (the ledger bounds the calls in flight). Each
+        /// collector's future is boxed: joined inline, their state machines add up to more than
+        /// a test thread's 2 MiB stack.
         pub(crate) async fn regional(scan: &Scan<'_>) -> Services {
-            let ($($name,)*) = tokio::join!($($name::collect(scan),)*);
+            let ($($name,)*) = tokio::join!($(Box::pin($name::collect(scan)),)*);
             Services {
                 $($name,)*
                 ..Services::default()
@@ -73,6 +82,7 @@ collectors! {
     regional: [
         s3, kms, cloudtrail, config, guardduty, securityhub, cloudwatch, vpc, ec2, backup,
         dynamodb, rds, redshift, elasticache, opensearch, efs, secretsmanager, sqs, sns, kinesis,
-        firehose, baa, org, scope, inspector2, ssm, macie, accessanalyzer,
+        firehose, elbv2, elb, acm, apigw, apigwv2, cloudfront, wafv2, baa, org, scope, inspector2,
+        ssm, macie, accessanalyzer,
     ];
 }

@@ -132,6 +132,20 @@ services! {
     kinesis => Regional<kinesis::evidence::KinesisRegion>;
     /// Amazon Data Firehose: Firehose streams' encryption.
     firehose => Regional<firehose::evidence::FirehoseRegion>;
+    /// Elastic Load Balancing v2: application, network and gateway load balancers.
+    elbv2 => Regional<elbv2::evidence::Elbv2Region>;
+    /// Elastic Load Balancing: Classic Load Balancers.
+    elb => Regional<elb::evidence::ElbRegion>;
+    /// AWS Certificate Manager: certificates' expiry, keys and managed renewal.
+    acm => Regional<acm::evidence::AcmRegion>;
+    /// Amazon API Gateway: REST APIs, their stages, methods and custom domains.
+    apigw => Regional<apigw::evidence::ApigwRegion>;
+    /// Amazon API Gateway: HTTP and WebSocket APIs, their stages and custom domains.
+    apigwv2 => Regional<apigwv2::evidence::Apigwv2Region>;
+    /// Amazon CloudFront: distributions (a global service, read once).
+    cloudfront => cloudfront::evidence::CloudFrontEvidence;
+    /// AWS WAF: web ACLs, REGIONAL per region and CLOUDFRONT once.
+    wafv2 => wafv2::evidence::Wafv2Evidence;
     /// The BAA, from AWS Artifact and the scope file.
     baa => baa::evidence::Artifact;
     /// AWS Organizations: accounts, OUs and service control policies.

@@ -3,6 +3,7 @@
 
 use crate::evidence::{Fact, Tags, Unknown, UnknownReason};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// One region's EC2 workloads.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -27,6 +28,11 @@ pub struct Ec2Region {
     /// AMIs the account owns (`DescribeImages`).
     #[serde(default = "not_in_snapshot")]
     pub images: Fact<Vec<Image>>,
+    /// The CIDR ranges of each managed prefix list an inbound security-group rule names
+    /// (`GetManagedPrefixListEntries`), by prefix list id. A list named by a rule but missing
+    /// here was never read (a snapshot written before these reads): unknown, never empty.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub prefix_lists: BTreeMap<String, Fact<Vec<String>>>,
 }
 
 /// A network ACL: numbered allow and deny entries, evaluated lowest number first.
@@ -190,6 +196,7 @@ impl Ec2Region {
             network_acls: not_in_snapshot(),
             snapshots: not_in_snapshot(),
             images: not_in_snapshot(),
+            prefix_lists: BTreeMap::new(),
         }
     }
 }

@@ -5,12 +5,13 @@
 //! data (`ports.toml` beside this file).
 
 use super::evidence::{AclEntry, Ec2Region, EbsSnapshot, Image, Instance, IpRule, NetworkAcl, SecurityGroup, Volume};
-use crate::evidence::{RegionEvidence, Unknown, UnknownReason};
+use crate::evidence::{Fact, RegionEvidence, Unknown, UnknownReason};
 use crate::rules::{
     each_listed, each_region, none_found, section, Context, Outcome, PhiMark, Resource, RuleFn,
     Verdict,
 };
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 pub(crate) fn rules() -> Vec<RuleFn> {
@@ -152,14 +153,47 @@ fn protocol(r: &IpRule) -> &str {
     }
 }
 
-/// The internet-wide sources of a rule: 0.0.0.0/0 and ::/0.
-fn internet(r: &IpRule) -> Vec<&str> {
-    r.ipv4
+/// The entries of the managed prefix lists of one region, by id.
+type PrefixLists = BTreeMap<String, Fact<Vec<String>>>;
+
+/// Whether a CIDR range is the whole internet.
+fn everywhere(cidr: &str) -> bool {
+    matches!(cidr, "0.0.0.0/0" | "::/0")
+}
+
+/// The internet-wide sources of a rule: 0.0.0.0/0, ::/0, and the managed prefix lists that hold
+/// either. A prefix list the rule names whose entries could not be read is returned beside them.
+fn internet(r: &IpRule, lists: &PrefixLists) -> (Vec<String>, Option<Unknown>) {
+    let mut out: Vec<String> = r
+        .ipv4
         .iter()
-        .filter(|c| c.as_str() == "0.0.0.0/0")
-        .chain(r.ipv6.iter().filter(|c| c.as_str() == "::/0"))
-        .map(String::as_str)
-        .collect()
+        .chain(r.ipv6.iter())
+        .filter(|c| everywhere(c))
+        .cloned()
+        .collect();
+    let mut unknown = None;
+    for id in &r.prefix_lists {
+        match lists.get(id) {
+            Some(Fact::Known(cidrs)) => {
+                if let Some(c) = cidrs.iter().find(|c| everywhere(c)) {
+                    out.push(format!("the prefix list `{id}` (which holds {c})"));
+                }
+            }
+            Some(Fact::Unknown(u)) => {
+                unknown.get_or_insert_with(|| u.clone());
+            }
+            None => {
+                unknown.get_or_insert_with(|| {
+                    Unknown::new(
+                        UnknownReason::NotCollected,
+                        "ec2:GetManagedPrefixListEntries",
+                        format!("the entries of the prefix list `{id}` were not read"),
+                    )
+                });
+            }
+        }
+    }
+    (out, unknown)
 }
 
 /// Whether a rule lets this protocol and port through (a range that includes the port counts).
@@ -203,11 +237,12 @@ fn sg_resource(ctx: &Context<'_>, region: &str, sg: &SecurityGroup, phi: &PhiMar
     }
 }
 
-/// Judge every security group of every scanned region.
+/// Judge every security group of every scanned region, with its region's prefix lists.
 fn each_sg(
     ctx: &Context<'_>,
-    judge: impl Fn(&SecurityGroup) -> Result<Verdict, Unknown>,
+    judge: impl Fn(&SecurityGroup, &PrefixLists) -> Result<Verdict, Unknown>,
 ) -> Vec<Outcome> {
+    static NONE: PrefixLists = BTreeMap::new();
     let regions = section!(regions(ctx));
     each_listed(
         ctx,
@@ -215,22 +250,39 @@ fn each_sg(
         "security groups",
         |r| &r.security_groups,
         |region, sg| {
+            let lists = ctx
+                .snapshot
+                .services
+                .ec2
+                .as_ref()
+                .and_then(|s| s.get(region))
+                .map_or(&NONE, |r| &r.prefix_lists);
             let phi = PhiMark::of_known(&ctx.scope.phi, &sg.tags);
-            Outcome::from_result(sg_resource(ctx, region, sg, &phi), phi, judge(sg))
+            Outcome::from_result(sg_resource(ctx, region, sg, &phi), phi, judge(sg, lists))
         },
     )
 }
 
 /// PASS when no inbound rule opens one of the targets to the internet; FAIL naming each port,
-/// source and rule otherwise.
-fn judge_targets(sg: &SecurityGroup, targets: &[Target], what: &str) -> Verdict {
+/// source and rule otherwise; ERROR when only an unreadable prefix list could open one.
+fn judge_targets(
+    sg: &SecurityGroup,
+    lists: &PrefixLists,
+    targets: &[Target],
+    what: &str,
+) -> Result<Verdict, Unknown> {
     let mut hits: Vec<String> = Vec::new();
+    let mut unknown = None;
     for (proto, port, service) in targets {
         for r in &sg.ingress {
             if !opens(r, proto, *port) {
                 continue;
             }
-            for src in internet(r) {
+            let (sources, unread) = internet(r, lists);
+            if let Some(u) = unread {
+                unknown.get_or_insert(u);
+            }
+            for src in sources {
                 let hit = format!(
                     "{proto} port {port} ({service}) is open to {src} by the inbound rule `{}`",
                     describe(r)
@@ -241,21 +293,27 @@ fn judge_targets(sg: &SecurityGroup, targets: &[Target], what: &str) -> Verdict 
             }
         }
     }
-    if hits.is_empty() {
-        Verdict::pass(format!("no inbound rule opens {what} to the internet"))
-    } else {
-        Verdict::fail(hits.join("; "))
+    match (hits.is_empty(), unknown) {
+        (false, _) => Ok(Verdict::fail(hits.join("; "))),
+        (true, Some(u)) => Err(u),
+        (true, None) => Ok(Verdict::pass(format!(
+            "no inbound rule opens {what} to the internet"
+        ))),
     }
 }
 
 fn sg_no_ssh_from_internet(ctx: &Context<'_>) -> Vec<Outcome> {
     let targets = admin_targets("ec2.sg_no_ssh_from_internet");
-    each_sg(ctx, |sg| Ok(judge_targets(sg, targets.as_ref().map_err(Clone::clone)?, "SSH")))
+    each_sg(ctx, |sg, lists| {
+        judge_targets(sg, lists, targets.as_ref().map_err(Clone::clone)?, "SSH")
+    })
 }
 
 fn sg_no_rdp_from_internet(ctx: &Context<'_>) -> Vec<Outcome> {
     let targets = admin_targets("ec2.sg_no_rdp_from_internet");
-    each_sg(ctx, |sg| Ok(judge_targets(sg, targets.as_ref().map_err(Clone::clone)?, "RDP")))
+    each_sg(ctx, |sg, lists| {
+        judge_targets(sg, lists, targets.as_ref().map_err(Clone::clone)?, "RDP")
+    })
 }
 
 fn sg_no_db_ports_from_internet(ctx: &Context<'_>) -> Vec<Outcome> {
@@ -265,25 +323,32 @@ fn sg_no_db_ports_from_internet(ctx: &Context<'_>) -> Vec<Outcome> {
             .map(|d| ("tcp".to_string(), d.port, d.service.clone()))
             .collect()
     });
-    each_sg(ctx, |sg| {
+    each_sg(ctx, |sg, lists| {
         let t = targets.as_ref().map_err(Clone::clone)?;
-        Ok(judge_targets(sg, t, "a database or cache port"))
+        judge_targets(sg, lists, t, "a database or cache port")
     })
 }
 
 fn sg_no_all_traffic_from_internet(ctx: &Context<'_>) -> Vec<Outcome> {
-    each_sg(ctx, |sg| {
+    each_sg(ctx, |sg, lists| {
         let mut hits: Vec<String> = Vec::new();
+        let mut unknown = None;
         for r in sg.ingress.iter().filter(|r| opens_everything(r)) {
-            for src in internet(r) {
+            let (sources, unread) = internet(r, lists);
+            if let Some(u) = unread {
+                unknown.get_or_insert(u);
+            }
+            for src in sources {
                 hits.push(format!("the inbound rule `{}` admits {src}", describe(r)));
             }
         }
-        Ok(if hits.is_empty() {
-            Verdict::pass("no inbound rule admits all traffic from the internet")
-        } else {
-            Verdict::fail(hits.join("; "))
-        })
+        match (hits.is_empty(), unknown) {
+            (false, _) => Ok(Verdict::fail(hits.join("; "))),
+            (true, Some(u)) => Err(u),
+            (true, None) => Ok(Verdict::pass(
+                "no inbound rule admits all traffic from the internet",
+            )),
+        }
     })
 }
 

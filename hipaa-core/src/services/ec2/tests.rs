@@ -60,6 +60,41 @@ fn the_compliant_fixture_passes_every_network_control() {
 }
 
 #[test]
+fn prefix_lists_that_hold_the_internet_count_and_unreadable_ones_are_errors() {
+    let mut s = snapshot_with(vec![]);
+    let mut r = rule("tcp", Some((22, 22)), &[], &[]);
+    r.prefix_lists = vec!["pl-open".into()];
+    app(&mut s).ingress.push(r);
+    // Never read (a snapshot from before these reads): ERROR where the rule could open the port.
+    assert_eq!(statuses(&s, SSH), vec![Pass, Error]);
+    assert_eq!(statuses(&s, RDP), vec![Pass, Pass]);
+    let lists = &mut region(&mut s).prefix_lists;
+    lists.insert("pl-open".into(), Fact::Known(vec!["10.0.0.0/8".into(), "::/0".into()]));
+    let m = &messages(&s, SSH)[1];
+    assert_eq!(m.0, Fail);
+    assert!(m.1.contains("open to the prefix list `pl-open` (which holds ::/0) by the inbound rule `tcp 22`"), "{}", m.1);
+    region(&mut s).prefix_lists.insert("pl-open".into(), Fact::Known(vec!["10.0.0.0/8".into()]));
+    assert_eq!(statuses(&s, SSH), vec![Pass, Pass]);
+    region(&mut s).prefix_lists.insert("pl-open".into(), denied("ec2:GetManagedPrefixListEntries"));
+    let o = &outcomes(&s, SSH)[1];
+    assert_eq!(o.status, Error);
+    assert!(o.message.contains("ec2:GetManagedPrefixListEntries"), "{}", o.message);
+    // A source known to be the internet decides, whatever the unreadable list holds.
+    app(&mut s).ingress.push(rule("tcp", Some((22, 22)), &["0.0.0.0/0"], &[]));
+    assert_eq!(statuses(&s, SSH), vec![Pass, Fail]);
+    // Every protocol from an unreadable list: ERROR for all traffic (and for every port).
+    let mut s = snapshot_with(vec![]);
+    let mut all = rule("-1", None, &[], &[]);
+    all.prefix_lists = vec!["pl-x".into()];
+    app(&mut s).ingress.push(all);
+    region(&mut s).prefix_lists.insert("pl-x".into(), denied("ec2:GetManagedPrefixListEntries"));
+    assert_eq!(statuses(&s, ALL), vec![Pass, Error]);
+    assert_eq!(statuses(&s, DB), vec![Pass, Error]);
+    region(&mut s).prefix_lists.insert("pl-x".into(), Fact::Known(vec!["0.0.0.0/0".into()]));
+    assert_eq!(statuses(&s, ALL), vec![Pass, Fail]);
+}
+
+#[test]
 fn ssh_open_to_the_internet_fails_naming_port_source_and_rule() {
     let mut s = snapshot_with(vec![]);
     // A range that includes 22, from anywhere over IPv6.
@@ -381,6 +416,7 @@ pub fn fixture() -> crate::evidence::Regional<Ec2Region> {
                 public: false,
                 tags: Tags::new(),
             }]),
+            prefix_lists: Default::default(),
         },
     )]
     .into_iter()
