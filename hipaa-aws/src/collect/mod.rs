@@ -10,10 +10,14 @@ mod cloudwatch;
 mod config;
 mod dynamodb;
 mod ec2;
+mod ecr;
+mod ecs;
 mod efs;
+mod eks;
 mod guardduty;
 mod iam;
 mod kms;
+mod lambda;
 #[cfg(test)]
 pub(crate) mod mocks;
 mod org;
@@ -61,6 +65,7 @@ collectors! {
     early: [iam];
     regional: [
         s3, kms, cloudtrail, config, guardduty, securityhub, cloudwatch, vpc, ec2, backup,
-        dynamodb, rds, efs, secretsmanager, baa, org, scope,
+        dynamodb, rds, efs, secretsmanager, lambda, ecr, ecs, eks,
+        baa, org, scope,
     ];
 }

@@ -34,7 +34,8 @@ pub struct ClusterDetail {
     pub endpoint_private_access: bool,
     /// The CIDR blocks allowed to reach the public endpoint.
     pub public_access_cidrs: Vec<String>,
-    /// The KMS key that envelope-encrypts Kubernetes secrets; absent when off.
+    /// The customer-managed KMS key that envelope-encrypts Kubernetes secrets (and, from 1.28,
+    /// all Kubernetes API data); absent when none is configured.
     pub secrets_key_arn: Option<String>,
     /// The control-plane log types that are enabled (`api`, `audit`, `authenticator`, ...).
     pub enabled_log_types: Vec<String>,

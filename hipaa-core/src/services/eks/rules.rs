@@ -89,14 +89,19 @@ fn private_endpoint(ctx: &Context<'_>) -> Vec<Outcome> {
 
 fn secrets_encryption(ctx: &Context<'_>) -> Vec<Outcome> {
     each_cluster(ctx, |d| {
-        Ok(match &d.secrets_key_arn {
-            Some(k) => Verdict::pass(format!(
+        if let Some(k) = &d.secrets_key_arn {
+            return Ok(Verdict::pass(format!(
                 "Kubernetes secrets are envelope-encrypted with the KMS key `{k}`"
-            )),
-            None => Verdict::fail(
-                "Kubernetes secrets are not envelope-encrypted with KMS: whoever can read etcd or its backups reads them",
-            ),
-        })
+            )));
+        }
+        // From 1.28 EKS envelope-encrypts all Kubernetes API data by default, under a key AWS
+        // owns; before that, secrets without a configured key are not envelope-encrypted.
+        let default_encryption = minor(&d.version).is_some_and(|v| v >= (1, 28));
+        Ok(Verdict::fail(if default_encryption {
+            "no customer-managed KMS key is configured: Kubernetes secrets are envelope-encrypted only under EKS's default AWS owned key, which no key policy of yours governs"
+        } else {
+            "Kubernetes secrets are not envelope-encrypted with KMS: whoever can read etcd or its backups reads them"
+        }))
     })
 }
 

@@ -50,7 +50,9 @@ fn public_endpoints() {
 fn secrets_and_logging() {
     let mut s = base();
     detail(&mut s).secrets_key_arn = None;
-    only(&s, SECRETS, Fail);
+    assert!(only(&s, SECRETS, Fail).message.contains("AWS owned key"));
+    detail(&mut s).version = "1.27".into();
+    assert!(only(&s, SECRETS, Fail).message.contains("not envelope-encrypted"));
     detail(&mut s).enabled_log_types = vec!["api".into(), "scheduler".into()];
     let m = only(&s, LOGGING, Fail).message;
     assert!(m.ends_with("off for audit, authenticator"), "{m}");
