@@ -4,8 +4,9 @@
 //! Layout: `config` (options and the shared `SdkConfig`), `ledger` (every call counted and
 //! classified), `clients` (every SDK client, built with the interceptors it must carry),
 //! `wellformed` (cut-short XML answers refused), `scan` (one scan of one account), `account`
-//! (identity and regions), `regional` (the region loop), and `collect/<service>.rs`, one
-//! collector per service folder of `hipaa-core/src/services/`.
+//! (identity and regions), `regional` (the region loop), `env_vars` (environment variable values
+//! dropped where the API returns them), and `collect/<service>.rs`, one collector per service
+//! folder of `hipaa-core/src/services/`.
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
@@ -13,6 +14,8 @@ mod account;
 mod clients;
 mod collect;
 mod config;
+#[cfg(feature = "workloads")]
+mod env_vars;
 mod error;
 mod ledger;
 mod regional;

@@ -40,7 +40,8 @@ fn demo_calls() -> BTreeSet<String> {
 }
 
 /// Reads that would return data rather than configuration: object contents, secret values,
-/// parameter values, log events. None may ever be called (rule 2 of DEVELOPERS.md).
+/// parameter values, log events, function code, container images. None may ever be called
+/// (rule 2 of DEVELOPERS.md).
 const CONTENT_READS: &[&str] = &[
     "s3:GetObject",
     "secretsmanager:GetSecretValue",
@@ -55,6 +56,10 @@ const CONTENT_READS: &[&str] = &[
     "dynamodb:Scan",
     "dynamodb:Query",
     "kms:Decrypt",
+    "lambda:GetFunction",
+    "lambda:InvokeFunction",
+    "ecr:BatchGetImage",
+    "ecr:GetDownloadUrlForLayer",
 ];
 
 #[test]

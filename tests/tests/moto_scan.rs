@@ -400,3 +400,114 @@ s3.put_bucket_encryption(Bucket='phi-unencrypted', ServerSideEncryptionConfigura
         before.summary.totals.fail - fixed.len()
     );
 }
+
+/// Rule 2: Lambda's `ListFunctions` and ECS's `DescribeTaskDefinition` answer with environment
+/// variable values; none may reach the snapshot, any report format, stdout or stderr.
+#[test]
+fn no_environment_value_reaches_any_output() {
+    let moto = Moto::start();
+    moto.seed(1);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or_default();
+    let marker = format!("envmark{}q{nanos}", std::process::id());
+    // A function and a task definition whose every value is the marker, read back from moto so
+    // the test fails loudly if the values were not stored (it would then prove nothing).
+    let plant = format!(
+        r#"import io, zipfile, boto3
+kw = dict(endpoint_url='{url}', region_name='us-east-1', aws_access_key_id='testing', aws_secret_access_key='testing')
+buf = io.BytesIO()
+with zipfile.ZipFile(buf, 'w') as z:
+    z.writestr('index.py', 'def handler(e, c):\n    return 1\n')
+env = {{'DB_PASSWORD': '{m}', 'PLAIN_SETTING': '{m}'}}
+lam = boto3.client('lambda', **kw)
+lam.create_function(FunctionName='marker-fn', Runtime='python3.13', Handler='index.handler',
+    Role='arn:aws:iam::123456789012:role/app-reader', Code={{'ZipFile': buf.getvalue()}},
+    Environment={{'Variables': env}})
+assert lam.get_function_configuration(FunctionName='marker-fn')['Environment']['Variables'] == env
+ecs = boto3.client('ecs', **kw)
+ecs.register_task_definition(family='marker-td', containerDefinitions=[{{'name': 'app',
+    'image': 'busybox', 'memory': 128,
+    'environment': [{{'name': k, 'value': v}} for k, v in env.items()]}}])
+got = ecs.describe_task_definition(taskDefinition='marker-td')['taskDefinition']
+assert all(e['value'] == '{m}' for e in got['containerDefinitions'][0]['environment'])
+print('planted')
+"#,
+        url = moto.url,
+        m = marker
+    );
+    let out = Command::new(hipaa_e2e::python())
+        .args(["-c", &plant])
+        .output()
+        .expect("python runs");
+    assert!(
+        out.status.success() && String::from_utf8_lossy(&out.stdout).contains("planted"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let dir = std::env::temp_dir().join(format!("hipaa-e2e-marker-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let formats = [
+        "table", "json", "markdown", "html", "csv", "sarif", "ocsf", "asff", "junit",
+    ];
+    for format in formats {
+        let snapshot = dir.join(format!("snapshot-{format}.json"));
+        let report = dir.join(format!("report-{format}"));
+        let mut cmd = Command::new(hipaa_bin());
+        cmd.args(["scan", "--endpoint-url", &moto.url, "--format", format])
+            .args(["--no-progress", "--max-attempts", "2", "--all"])
+            .args(["--region", "us-east-1"])
+            .arg("--save-snapshot")
+            .arg(&snapshot)
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env_remove("AWS_PROFILE");
+        // Half the formats to a file with -o, half to stdout.
+        if format.len() % 2 == 0 {
+            cmd.arg("--output").arg(&report);
+        }
+        let out = cmd.output().expect("hipaa runs");
+        // 3: failures found; 4: also incomplete (only us-east-1 is scanned, to keep nine scans
+        // short, so controls about us-west-2 resources such as the replica bucket are ERROR).
+        assert!(
+            matches!(out.status.code(), Some(3 | 4)),
+            "{format}: {:?} {}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut texts = vec![
+            ("stdout", out.stdout.clone()),
+            ("stderr", out.stderr.clone()),
+            (
+                "snapshot",
+                std::fs::read(&snapshot).expect("snapshot saved"),
+            ),
+        ];
+        if let Ok(bytes) = std::fs::read(&report) {
+            texts.push(("report file", bytes));
+        }
+        let report_text = texts
+            .iter()
+            .filter(|(name, _)| *name == "stdout" || *name == "report file")
+            .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+            .collect::<String>();
+        assert!(
+            report_text.contains("marker-fn") && report_text.contains("marker-td"),
+            "{format}: the planted resources are not in the report"
+        );
+        for (what, bytes) in &texts {
+            assert!(
+                !String::from_utf8_lossy(bytes).contains(&marker),
+                "{format}: an environment value reached the {what}"
+            );
+        }
+        // The evidence kept the names, and judged them.
+        let snap = String::from_utf8_lossy(&texts[2].1).into_owned();
+        assert!(snap.contains("\"DB_PASSWORD\"") && snap.contains("\"PLAIN_SETTING\""));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -15,16 +15,20 @@ mod cloudwatch;
 mod config;
 mod dynamodb;
 mod ec2;
+mod ecr;
+mod ecs;
 mod efs;
+mod eks;
 mod elasticache;
-mod firehose;
 mod elb;
 mod elbv2;
+mod firehose;
 mod guardduty;
 mod iam;
 mod inspector2;
 mod kinesis;
 mod kms;
+mod lambda;
 mod macie;
 #[cfg(test)]
 pub(crate) mod mocks;
@@ -83,6 +87,6 @@ collectors! {
         s3, kms, cloudtrail, config, guardduty, securityhub, cloudwatch, vpc, ec2, backup,
         dynamodb, rds, redshift, elasticache, opensearch, efs, secretsmanager, sqs, sns, kinesis,
         firehose, elbv2, elb, acm, apigw, apigwv2, cloudfront, wafv2, baa, org, scope, inspector2,
-        ssm, macie, accessanalyzer,
+        ssm, macie, accessanalyzer, lambda, ecr, ecs, eks,
     ];
 }

@@ -28,6 +28,13 @@ pub fn resource(arn: &str) -> Option<&str> {
 /// The last path segment of an ARN: table name, instance id, file system id, bucket name (the
 /// whole text when it is not an ARN).
 pub fn short_id(arn: &str) -> String {
+    // An ECS task definition is known by family and revision (`web:3`), not the revision alone.
+    if let (Some("ecs"), Some(td)) = (
+        service(arn),
+        resource(arn).and_then(|r| r.strip_prefix("task-definition/")),
+    ) {
+        return td.to_string();
+    }
     let id = resource(arn)
         .and_then(|r| r.rsplit([':', '/']).find(|s| !s.is_empty()))
         .unwrap_or(arn);
@@ -66,6 +73,10 @@ pub fn resource_kind(arn: &str) -> &'static str {
             "AwsKinesisFirehoseDeliveryStream"
         }
         Some("secretsmanager") => "AwsSecretsManagerSecret",
+        Some("lambda") if rest.starts_with("function:") => "AwsLambdaFunction",
+        Some("ecr") if rest.starts_with("repository/") => "AwsEcrRepository",
+        Some("ecs") if rest.starts_with("task-definition/") => "AwsEcsTaskDefinition",
+        Some("eks") if rest.starts_with("cluster/") => "AwsEksCluster",
         _ => "AwsResource",
     }
 }
@@ -117,6 +128,14 @@ mod tests {
         assert_eq!(resource_kind(secret), "AwsSecretsManagerSecret");
         // Only Secrets Manager's suffix is dropped.
         assert_eq!(short_id("arn:aws:s3:::logs-abcdef"), "logs-abcdef");
+        let td = "arn:aws:ecs:us-east-1:1:task-definition/claims-worker:2";
+        assert_eq!(short_id(td), "claims-worker:2");
+        assert_eq!(resource_kind(td), "AwsEcsTaskDefinition");
+        let f = "arn:aws:lambda:us-east-1:1:function:intake";
+        assert_eq!(
+            (short_id(f).as_str(), resource_kind(f)),
+            ("intake", "AwsLambdaFunction")
+        );
     }
 
     #[test]

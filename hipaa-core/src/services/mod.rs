@@ -146,6 +146,14 @@ services! {
     cloudfront => cloudfront::evidence::CloudFrontEvidence;
     /// AWS WAF: web ACLs, REGIONAL per region and CLOUDFRONT once.
     wafv2 => wafv2::evidence::Wafv2Evidence;
+    /// AWS Lambda: functions' invokers, runtimes and environment variables (names only).
+    lambda => Regional<lambda::evidence::LambdaRegion>;
+    /// Amazon ECR: repositories' scanning, tag immutability, encryption and policies.
+    ecr => Regional<ecr::evidence::EcrRegion>;
+    /// Amazon ECS: the latest revision of each task definition, container by container.
+    ecs => Regional<ecs::evidence::EcsRegion>;
+    /// Amazon EKS: clusters' endpoints, secrets encryption, logging and version.
+    eks => Regional<eks::evidence::EksRegion>;
     /// The BAA, from AWS Artifact and the scope file.
     baa => baa::evidence::Artifact;
     /// AWS Organizations: accounts, OUs and service control policies.
