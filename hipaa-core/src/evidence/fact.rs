@@ -19,6 +19,9 @@ pub enum UnknownReason {
     ServiceError,
     /// The read was never attempted (e.g. the listing it depends on failed).
     NotCollected,
+    /// Infrastructure code does not fix the value: it depends on a parameter without a default,
+    /// an imported value, a condition, a data source or a value Terraform computes at apply.
+    UnknownUntilApply,
 }
 
 impl UnknownReason {
@@ -32,6 +35,7 @@ impl UnknownReason {
             UnknownReason::Unreachable => "unreachable",
             UnknownReason::ServiceError => "service error",
             UnknownReason::NotCollected => "not collected",
+            UnknownReason::UnknownUntilApply => "unknown until apply",
         }
     }
 }
@@ -64,7 +68,12 @@ impl Unknown {
 
 impl fmt::Display for Unknown {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} failed ({})", self.operation, self.reason.name())?;
+        if self.reason == UnknownReason::UnknownUntilApply {
+            // Nothing failed: the code leaves the value open until it is deployed.
+            write!(f, "`{}` is unknown until apply", self.operation)?;
+        } else {
+            write!(f, "{} failed ({})", self.operation, self.reason.name())?;
+        }
         if !self.detail.is_empty() {
             write!(f, ": {}", self.detail)?;
         }

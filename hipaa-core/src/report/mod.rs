@@ -57,6 +57,9 @@ pub struct Finding {
     /// For an attested MANUAL control: the attestation (active, or expired when the status is MANUAL again).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attestation: Option<crate::attest::Attestation>,
+    /// For infrastructure code: where the resource is defined (file, line, column).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<crate::evidence::Location>,
 }
 
 /// A waiver from the scope and whether it is still in force.

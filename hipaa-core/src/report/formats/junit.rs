@@ -41,6 +41,10 @@ pub(super) fn render(r: &Report) -> String {
                 xml_escape(control),
                 xml_escape(name)
             );
+            // Infrastructure code: CI test reports link the case to its file and line.
+            if let Some(l) = &f.location {
+                let _ = write!(o, " file=\"{}\" line=\"{}\"", xml_escape(&l.file), l.line);
+            }
             let text = format!("{} [{}; {}]", f.message, f.severity, f.citations.join(", "));
             match f.status {
                 Status::Pass | Status::Inherited => {
