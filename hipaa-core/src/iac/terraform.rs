@@ -142,12 +142,13 @@ pub fn source(doc: &Node, path: &str, options: &Options) -> Result<Source> {
             })
             .and_then(|r| r.get("expressions"));
         let mut refs = BTreeMap::new();
+        let mut raw = BTreeMap::new();
         let mut configured = BTreeSet::new();
         if let Some(e) = expressions {
             for (k, _, _) in e.entries() {
                 configured.insert(k.clone());
             }
-            collect_refs(e, String::new(), &module_address, &mut refs);
+            collect_refs(e, String::new(), &module_address, &mut refs, &mut raw);
         }
         let after = change.get("after");
         let unknown = change.get("after_unknown");
@@ -156,7 +157,26 @@ pub fn source(doc: &Node, path: &str, options: &Options) -> Result<Source> {
             region: &region,
             account: &account,
         };
-        let props = merge(after, unknown, "", &refs, &place);
+        let mut props = merge(
+            after,
+            unknown,
+            "",
+            &Refs {
+                to: &refs,
+                raw: &raw,
+            },
+            &place,
+        );
+        // An argument the configuration does not set, which the provider computes at apply, is
+        // the provider's (AWS's) default: it reads as not set, so each service applies that
+        // default, rather than as a value the code leaves open.
+        if let Val::Map(m) = &mut props {
+            for (k, v) in m.iter_mut() {
+                if matches!(v, Val::Open(_)) && !configured.contains(k) && !refs.contains_key(k) {
+                    *v = Val::Null;
+                }
+            }
+        }
         let location = dirs
             .get(&module_path)
             .and_then(|d| finder.find(&here.join(d), kind, name))
@@ -249,7 +269,13 @@ fn index_modules<'a>(
 
 /// The attributes' references, by attribute path (`bucket`, `rule.apply_….kms_master_key_id`),
 /// as resource addresses in the referring module instance (`module.phi.aws_s3_bucket.b`).
-fn collect_refs(e: &Node, path: String, module: &str, out: &mut BTreeMap<String, Vec<String>>) {
+fn collect_refs(
+    e: &Node,
+    path: String,
+    module: &str,
+    out: &mut BTreeMap<String, Vec<String>>,
+    raw: &mut BTreeMap<String, Vec<String>>,
+) {
     for (k, _, v) in e.entries() {
         let here = if path.is_empty() {
             k.clone()
@@ -261,6 +287,13 @@ fn collect_refs(e: &Node, path: String, module: &str, out: &mut BTreeMap<String,
             ..
         }) = v.get("references")
         {
+            raw.insert(
+                here.clone(),
+                list.iter()
+                    .filter_map(Node::as_str)
+                    .map(str::to_string)
+                    .collect(),
+            );
             let mut targets: Vec<String> = Vec::new();
             for r in list.iter().filter_map(Node::as_str) {
                 if let Some(t) = resource_ref(r, module) {
@@ -278,11 +311,11 @@ fn collect_refs(e: &Node, path: String, module: &str, out: &mut BTreeMap<String,
         match &v.value {
             Value::Seq(blocks) => {
                 for b in blocks {
-                    collect_refs(b, here.clone(), module, out);
+                    collect_refs(b, here.clone(), module, out, raw);
                 }
             }
             Value::Map(_) if v.get("references").is_none() && v.get("constant_value").is_none() => {
-                collect_refs(v, here.clone(), module, out)
+                collect_refs(v, here.clone(), module, out, raw)
             }
             _ => {}
         }
@@ -319,11 +352,18 @@ fn resource_ref(r: &str, module: &str) -> Option<String> {
 
 /// Planned values with computed parts open (or, where the configuration names a resource, a
 /// reference to it).
+/// What the configuration's references say about an attribute: the resources it links to, and
+/// every reference as written (for the reason a value is open).
+struct Refs<'a> {
+    to: &'a BTreeMap<String, Vec<String>>,
+    raw: &'a BTreeMap<String, Vec<String>>,
+}
+
 fn merge(
     after: Option<&Node>,
     unknown: Option<&Node>,
     path: &str,
-    refs: &BTreeMap<String, Vec<String>>,
+    refs: &Refs<'_>,
     at: &names::Place<'_>,
 ) -> Val {
     if let Some(Node {
@@ -400,8 +440,14 @@ fn merge(
 
 /// A value Terraform computes at apply: a reference when the configuration names the resource
 /// it comes from, open otherwise.
-fn computed(path: &str, refs: &BTreeMap<String, Vec<String>>, at: &names::Place<'_>) -> Val {
-    if let Some(t) = refs.get(path).and_then(|t| t.first()) {
+fn computed(path: &str, refs: &Refs<'_>, at: &names::Place<'_>) -> Val {
+    let raw = refs.raw.get(path).map(Vec::as_slice).unwrap_or_default();
+    // A value that is exactly another resource's attribute links to it.
+    let direct = raw.len() <= 2
+        && raw
+            .iter()
+            .all(|r| !r.contains("each.") && !r.contains("count."));
+    if let Some(t) = refs.to.get(path).and_then(|t| t.first()).filter(|_| direct) {
         let ty = t.rsplit('.').nth(1).unwrap_or_default();
         let attr = path.rsplit('.').next().unwrap_or(path);
         let text = if attr.ends_with("arn") || attr.ends_with("_arn") {
@@ -415,11 +461,18 @@ fn computed(path: &str, refs: &BTreeMap<String, Vec<String>>, at: &names::Place<
             text,
         };
     }
-    Val::Open(if path.is_empty() {
-        "Terraform computes it at apply".into()
-    } else {
-        format!("Terraform computes `{path}` at apply")
-    })
+    if let Some(d) = raw.iter().find(|r| r.starts_with("data.")) {
+        let name = d.splitn(4, '.').take(3).collect::<Vec<_>>().join(".");
+        return Val::Open(format!(
+            "it comes from data source `{name}`, which Terraform reads only at apply"
+        ));
+    }
+    if let Some(r) = raw.iter().max_by_key(|r| r.len()) {
+        return Val::Open(format!(
+            "it depends on `{r}`, which Terraform computes at apply"
+        ));
+    }
+    Val::Open("Terraform computes it at apply".into())
 }
 
 /// The region the `aws` provider is configured with, when the plan says.
