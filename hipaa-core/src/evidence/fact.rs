@@ -25,7 +25,33 @@ pub enum UnknownReason {
 }
 
 impl UnknownReason {
-    /// The snake-case name used in reports.
+    /// Every reason, in declaration order.
+    pub const ALL: [UnknownReason; 8] = [
+        UnknownReason::AccessDenied,
+        UnknownReason::Throttled,
+        UnknownReason::RegionDisabled,
+        UnknownReason::ParseError,
+        UnknownReason::Unreachable,
+        UnknownReason::ServiceError,
+        UnknownReason::NotCollected,
+        UnknownReason::UnknownUntilApply,
+    ];
+
+    /// The name the report JSON uses (`access_denied`, `unknown_until_apply`).
+    pub fn label(self) -> &'static str {
+        match self {
+            UnknownReason::AccessDenied => "access_denied",
+            UnknownReason::Throttled => "throttled",
+            UnknownReason::RegionDisabled => "region_disabled",
+            UnknownReason::ParseError => "parse_error",
+            UnknownReason::Unreachable => "unreachable",
+            UnknownReason::ServiceError => "service_error",
+            UnknownReason::NotCollected => "not_collected",
+            UnknownReason::UnknownUntilApply => "unknown_until_apply",
+        }
+    }
+
+    /// The words used in messages (`access denied`).
     pub fn name(self) -> &'static str {
         match self {
             UnknownReason::AccessDenied => "access denied",
@@ -128,5 +154,19 @@ impl<T> From<Result<T, Unknown>> for Fact<T> {
             Ok(v) => Fact::Known(v),
             Err(u) => Fact::Unknown(u),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_are_the_json_names() {
+        for r in UnknownReason::ALL {
+            assert_eq!(serde_json::to_value(r).unwrap(), r.label());
+        }
+        let u = Unknown::new(UnknownReason::UnknownUntilApply, "BucketEncryption", "parameter `K` has no default");
+        assert_eq!(u.to_string(), "`BucketEncryption` is unknown until apply: parameter `K` has no default");
     }
 }
