@@ -194,7 +194,11 @@ impl PyFinding {
     /// For infrastructure code: where the resource is defined (`file`, `line`, `column`).
     #[getter]
     fn location<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        self.0.location.as_ref().map(|l| to_python(py, l)).transpose()
+        self.0
+            .location
+            .as_ref()
+            .map(|l| to_python(py, l))
+            .transpose()
     }
     /// The finding as in the report JSON (nested dicts).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {

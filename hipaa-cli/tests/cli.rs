@@ -462,8 +462,14 @@ fn iac_judges_a_template_with_the_scan_exit_codes() {
     // Values unknown until apply make the result incomplete, as failed reads make a scan.
     assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
     let out = stdout(&o);
-    assert!(out.contains("LOCATION") && out.contains("template.yaml:91"), "{out}");
-    assert!(out.contains("s3.bucket_acl_not_public") && out.contains("Public"), "{out}");
+    assert!(
+        out.contains("LOCATION") && out.contains("template.yaml:91"),
+        "{out}"
+    );
+    assert!(
+        out.contains("s3.bucket_acl_not_public") && out.contains("Public"),
+        "{out}"
+    );
     // With every parameter given, nothing is left open; the failures decide.
     let o = hipaa(&[
         "iac",
@@ -482,16 +488,24 @@ fn iac_judges_a_template_with_the_scan_exit_codes() {
         .iter()
         .filter(|f| f["status"] == "ERROR")
         .collect();
-    assert!(errors.iter().all(|f| f["reason"] == "unknown_until_apply"), "{errors:?}");
+    assert!(
+        errors.iter().all(|f| f["reason"] == "unknown_until_apply"),
+        "{errors:?}"
+    );
     let public = v["findings"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|f| f["control_id"] == "s3.bucket_policy_not_public" && f["resource"]["id"] == "Public")
+        .find(|f| {
+            f["control_id"] == "s3.bucket_policy_not_public" && f["resource"]["id"] == "Public"
+        })
         .unwrap();
     assert_eq!(public["status"], "FAIL");
     assert_eq!(public["location"]["line"], 91);
-    assert!(v["snapshot"]["source"].as_str().unwrap().starts_with("cloudformation "));
+    assert!(v["snapshot"]["source"]
+        .as_str()
+        .unwrap()
+        .starts_with("cloudformation "));
 }
 
 #[test]
@@ -506,9 +520,18 @@ fn iac_sarif_points_at_the_template_line() {
         .find(|r| r["ruleId"] == "s3.bucket_acl_not_public")
         .unwrap();
     let loc = &acl["locations"][0]["physicalLocation"];
-    assert!(loc["artifactLocation"]["uri"].as_str().unwrap().ends_with("terraform/module/main.tf"), "{loc}");
+    assert!(
+        loc["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("terraform/module/main.tf"),
+        "{loc}"
+    );
     assert_eq!(loc["region"]["startLine"], 8);
-    assert_eq!(acl["locations"][0]["logicalLocations"][0]["name"], "aws_s3_bucket.scratch");
+    assert_eq!(
+        acl["locations"][0]["logicalLocations"][0]["name"],
+        "aws_s3_bucket.scratch"
+    );
 }
 
 #[test]
@@ -518,13 +541,23 @@ fn iac_waivers_match_a_logical_id_or_address() {
         "iac-scope.toml",
         "[[waivers]]\ncontrol = \"s3.bucket_acl_not_public\"\nresource = \"aws_s3_bucket.scratch\"\njustification = \"public website\"\nowner = \"web\"\nexpires = \"2099-01-01\"\n",
     );
-    let o = hipaa(&["iac", &t, "--scope", scope.to_str().unwrap(), "--format", "json"]);
+    let o = hipaa(&[
+        "iac",
+        &t,
+        "--scope",
+        scope.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
     let acl = v["findings"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|f| f["control_id"] == "s3.bucket_acl_not_public" && f["resource"]["id"] == "aws_s3_bucket.scratch")
+        .find(|f| {
+            f["control_id"] == "s3.bucket_acl_not_public"
+                && f["resource"]["id"] == "aws_s3_bucket.scratch"
+        })
         .unwrap();
     assert_eq!(acl["status"], "WAIVED", "{acl}");
 }

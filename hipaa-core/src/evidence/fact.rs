@@ -166,7 +166,14 @@ mod tests {
         for r in UnknownReason::ALL {
             assert_eq!(serde_json::to_value(r).unwrap(), r.label());
         }
-        let u = Unknown::new(UnknownReason::UnknownUntilApply, "BucketEncryption", "parameter `K` has no default");
-        assert_eq!(u.to_string(), "`BucketEncryption` is unknown until apply: parameter `K` has no default");
+        let u = Unknown::new(
+            UnknownReason::UnknownUntilApply,
+            "BucketEncryption",
+            "parameter `K` has no default",
+        );
+        assert_eq!(
+            u.to_string(),
+            "`BucketEncryption` is unknown until apply: parameter `K` has no default"
+        );
     }
 }
