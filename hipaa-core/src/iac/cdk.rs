@@ -22,17 +22,49 @@ fn bad(path: &Path, message: impl Into<String>) -> Error {
     }
 }
 
-/// Every stack of a cloud assembly directory, nested stacks included.
-pub fn sources(dir: &Path, options: &Options) -> Result<Vec<Source>> {
+/// Every stack of a cloud assembly directory, nested stacks included. When the assembly holds
+/// more than one template (or `several` inputs are read at once), logical ids carry their
+/// stack's name (`Prod.Bucket`), since CDK gives the same construct the same id in every stack.
+pub fn sources(dir: &Path, options: &Options, several: bool) -> Result<Vec<Source>> {
     let mut out = Vec::new();
-    assembly(dir, options, 0, &mut out)?;
+    let qualify = several || templates(dir, 0) > 1;
+    assembly(dir, options, 0, qualify, &mut out)?;
     if out.is_empty() {
         return Err(bad(dir, "the cloud assembly has no CloudFormation stack"));
     }
     Ok(out)
 }
 
-fn assembly(dir: &Path, options: &Options, depth: usize, out: &mut Vec<Source>) -> Result<()> {
+/// How many templates an assembly holds (stacks, nested stacks and nested assemblies).
+fn templates(dir: &Path, depth: usize) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .filter_map(std::result::Result::ok)
+        .map(|e| e.path())
+        .map(|p| {
+            let name = p
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .to_string();
+            if p.is_dir() && depth < MAX_NESTING {
+                templates(&p, depth + 1)
+            } else {
+                usize::from(name.ends_with(".template.json"))
+            }
+        })
+        .sum()
+}
+
+fn assembly(
+    dir: &Path,
+    options: &Options,
+    depth: usize,
+    qualify: bool,
+    out: &mut Vec<Source>,
+) -> Result<()> {
     let manifest_path = dir.join("manifest.json");
     if !manifest_path.is_file() {
         return Err(bad(
@@ -68,23 +100,20 @@ fn assembly(dir: &Path, options: &Options, depth: usize, out: &mut Vec<Source>) 
                     .to_string();
                 let (account, region) =
                     environment(a.get("environment").and_then(Node::as_str), options);
-                stack_template(
-                    &dir.join(file),
-                    stack,
+                let stack = Stack {
+                    name: stack,
                     account,
                     region,
-                    BTreeMap::new(),
-                    options,
-                    0,
-                    out,
-                )?;
+                    qualify,
+                };
+                stack_template(&dir.join(file), &stack, BTreeMap::new(), options, 0, out)?;
             }
             Some("cdk:cloud-assembly") if depth < MAX_NESTING => {
                 if let Some(sub) = props
                     .and_then(|p| p.get("directoryName"))
                     .and_then(Node::as_str)
                 {
-                    assembly(&dir.join(sub), options, depth + 1, out)?;
+                    assembly(&dir.join(sub), options, depth + 1, qualify, out)?;
                 }
             }
             _ => {}
@@ -115,12 +144,43 @@ fn environment(env: Option<&str>, options: &Options) -> (String, String) {
     (account, region)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn stack_template(
-    file: &Path,
-    stack: String,
+/// The file of a nested stack's template: named by the asset metadata the CDK CLI records,
+/// else found by CDK's naming (`<Parent><Construct><hash>.nested.template.json`).
+fn nested_template(parent: &Path, stack: &str, r: &Node) -> Option<String> {
+    let meta = r.get("Metadata");
+    if let Some(p) = meta
+        .and_then(|m| m.get("aws:asset:path"))
+        .and_then(Node::as_str)
+    {
+        return Some(p.to_string());
+    }
+    let path = meta
+        .and_then(|m| m.get("aws:cdk:path"))
+        .and_then(Node::as_str)?;
+    let construct = path.split('/').rev().nth(1)?.strip_suffix(".NestedStack")?;
+    let prefix = format!("{}{construct}", stack.replace(['/', '.', '-'], ""));
+    let dir = parent.parent()?;
+    let mut found: Vec<String> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(std::result::Result::ok)
+        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+        .filter(|n| n.starts_with(&prefix) && n.ends_with(".nested.template.json"))
+        .collect();
+    found.sort();
+    (found.len() == 1).then(|| found.remove(0))
+}
+
+/// A stack of the assembly: its name and where it deploys.
+struct Stack {
+    name: String,
     account: String,
     region: String,
+    qualify: bool,
+}
+
+fn stack_template(
+    file: &Path,
+    stack: &Stack,
     params: BTreeMap<String, Val>,
     options: &Options,
     depth: usize,
@@ -130,11 +190,12 @@ fn stack_template(
     let text = crate::audit::read_text(file)?;
     let doc = cloudformation::parse(&text, &shown)?;
     let deploy = Deploy {
-        stack: stack.clone(),
-        account: account.clone(),
-        region: region.clone(),
+        stack: stack.name.clone(),
+        account: stack.account.clone(),
+        region: stack.region.clone(),
         params,
         options,
+        qualify: stack.qualify,
     };
     let source = cloudformation::source(&doc, &shown, &deploy)?;
     // Nested stacks: the template CDK wrote beside this one, with the parameters this one passes.
@@ -144,24 +205,28 @@ fn stack_template(
             if r.get("Type").and_then(Node::as_str) != Some("AWS::CloudFormation::Stack") {
                 continue;
             }
-            let Some(asset) = r
-                .get("Metadata")
-                .and_then(|m| m.get("aws:asset:path"))
-                .and_then(Node::as_str)
-            else {
+            let Some(asset) = nested_template(file, &stack.name, r) else {
                 continue;
+            };
+            let asset = asset.as_str();
+            let own = if stack.qualify {
+                format!("{}.{id}", stack.name)
+            } else {
+                id.clone()
             };
             let passed = source
                 .resources
                 .iter()
-                .find(|x| x.id == *id)
+                .find(|x| x.id == own)
                 .map(|x| match x.props.get("Parameters") {
                     Val::Map(m) => m.iter().cloned().collect(),
                     _ => BTreeMap::new(),
                 })
                 .unwrap_or_default();
             let dir = file.parent().unwrap_or(Path::new("."));
-            nested.push((dir.join(asset), format!("{stack}/{id}"), passed));
+            // The nested stack is known by its template's name (`ParentTables6DFAC984`).
+            let name = asset.split('.').next().unwrap_or(id).to_string();
+            nested.push((dir.join(asset), name, passed));
         }
     }
     out.push(source);
@@ -172,16 +237,13 @@ fn stack_template(
         ) {
             continue;
         }
-        stack_template(
-            &path,
+        let child = Stack {
             name,
-            account.clone(),
-            region.clone(),
-            passed,
-            options,
-            depth + 1,
-            out,
-        )?;
+            account: stack.account.clone(),
+            region: stack.region.clone(),
+            qualify: stack.qualify,
+        };
+        stack_template(&path, &child, passed, options, depth + 1, out)?;
     }
     Ok(())
 }

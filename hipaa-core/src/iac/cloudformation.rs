@@ -22,6 +22,8 @@ pub struct Deploy<'a> {
     pub params: BTreeMap<String, Val>,
     /// The caller's options.
     pub options: &'a Options,
+    /// Whether logical ids carry the stack's name (`Prod.Bucket`): one load holds several stacks.
+    pub qualify: bool,
 }
 
 /// Parse a template's text; JSON when it starts with `{`, YAML otherwise.
@@ -101,7 +103,7 @@ pub fn source(doc: &Node, path: &str, deploy: &Deploy<'_>) -> Result<Source> {
         account: &deploy.account,
     };
     let params = parameters(doc, path, deploy)?;
-    let scope = Scope::new(
+    let mut scope = Scope::new(
         params,
         doc.get("Mappings"),
         doc.get("Conditions"),
@@ -109,6 +111,12 @@ pub fn source(doc: &Node, path: &str, deploy: &Deploy<'_>) -> Result<Source> {
         place,
         deploy.stack.clone(),
     );
+    scope.prefix = deploy.qualify.then(|| deploy.stack.clone());
+    scope.properties = resources
+        .entries()
+        .iter()
+        .filter_map(|(id, _, r)| Some((id.clone(), r.get("Properties")?)))
+        .collect();
     let mut out = Vec::new();
     for (id, pos, r) in resources.entries() {
         let maybe = match r.get("Condition").and_then(Node::as_str) {
@@ -140,7 +148,7 @@ pub fn source(doc: &Node, path: &str, deploy: &Deploy<'_>) -> Result<Source> {
             }
         };
         out.push(Res {
-            id: id.clone(),
+            id: scope.id(id),
             kind: kinds.get(id).cloned().unwrap_or_default(),
             props,
             location: Some(Location {
@@ -149,7 +157,7 @@ pub fn source(doc: &Node, path: &str, deploy: &Deploy<'_>) -> Result<Source> {
                 column: pos.column,
             }),
             maybe,
-            base: id.clone(),
+            base: scope.id(id),
             key: None,
             refs: BTreeMap::new(),
             configured: Default::default(),
@@ -235,6 +243,7 @@ mod tests {
             region: "r".into(),
             params: BTreeMap::new(),
             options: o,
+            qualify: false,
         }
     }
 

@@ -24,6 +24,12 @@ pub struct Scope<'a> {
     pub place: Place<'a>,
     /// The stack's name (a stand-in for `AWS::StackName`).
     pub stack: String,
+    /// Resource properties, for the attributes that repeat one (`Fn::GetAtt Vpc.CidrBlock`).
+    pub properties: BTreeMap<String, &'a Node>,
+    /// Put before every logical id when one load holds several stacks (`Prod.Bucket`), so the
+    /// same construct in two stacks stays two resources.
+    pub prefix: Option<String>,
+    mirrors: RefCell<usize>,
     decided: RefCell<BTreeMap<String, Result<bool, String>>>,
     deciding: RefCell<Vec<String>>,
 }
@@ -61,8 +67,19 @@ impl<'a> Scope<'a> {
             resources,
             place,
             stack,
+            properties: BTreeMap::new(),
+            prefix: None,
+            mirrors: RefCell::new(0),
             decided: RefCell::new(BTreeMap::new()),
             deciding: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// A logical id as resources of this load are known (with the stack before it, when needed).
+    pub fn id(&self, logical: &str) -> String {
+        match &self.prefix {
+            Some(p) => format!("{p}.{logical}"),
+            None => logical.to_string(),
         }
     }
 
@@ -159,9 +176,9 @@ impl<'a> Scope<'a> {
                 }
                 match self.resources.get(name) {
                     Some(kind) => Val::Ref {
-                        target: name.to_string(),
+                        target: self.id(name),
                         attr: None,
-                        text: cfn_ref(kind, name, place),
+                        text: cfn_ref(kind, &self.id(name), place),
                     },
                     None => Val::Open(format!(
                         "`{name}` is not a parameter or resource of this template"
@@ -188,12 +205,38 @@ impl<'a> Scope<'a> {
             {
                 Val::Open(format!("`{res}.{attr}` is computed by `{kind}` at deploy"))
             }
-            Some(kind) => Val::Ref {
-                text: cfn_get_att(kind, &res, &attr, &self.place),
-                target: res,
-                attr: Some(attr),
-            },
+            Some(kind) => {
+                if let Some(v) = self.mirrored(kind, &res, &attr) {
+                    return v;
+                }
+                Val::Ref {
+                    text: cfn_get_att(kind, &self.id(&res), &attr, &self.place),
+                    target: self.id(&res),
+                    attr: Some(attr),
+                }
+            }
         }
+    }
+
+    /// An attribute that is one of the resource's own properties, when the template sets it to
+    /// a plain value (a VPC's `CidrBlock`).
+    fn mirrored(&self, kind: &str, res: &str, attr: &str) -> Option<Val> {
+        const MIRRORS: &[(&str, &str)] = &[
+            ("AWS::EC2::VPC", "CidrBlock"),
+            ("AWS::EC2::Subnet", "CidrBlock"),
+        ];
+        if !MIRRORS.contains(&(kind, attr)) {
+            return None;
+        }
+        let node = self.properties.get(res)?.get(attr)?;
+        // A property that refers back to its own attribute must not loop.
+        if *self.mirrors.borrow() > 8 {
+            return None;
+        }
+        *self.mirrors.borrow_mut() += 1;
+        let v = self.eval(node);
+        *self.mirrors.borrow_mut() -= 1;
+        v.filter(|v| matches!(v, Val::Str(_)))
     }
 
     /// Text put together from parts: plain when every part is, open when any part is, known in

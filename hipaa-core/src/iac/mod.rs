@@ -111,9 +111,11 @@ const CONVERTERS: &[fn(&[Source], &mut Converted)] = &[
 /// Read one or more files or `cdk.out` directories, each in the format it is written in, into
 /// one snapshot.
 pub fn load(paths: &[PathBuf], options: &Options) -> Result<Snapshot> {
+    // With several inputs, a logical id names its stack too (`Prod.Bucket`).
+    let several = paths.len() > 1;
     let inputs = paths
         .iter()
-        .map(|p| read(p, None, options))
+        .map(|p| read(p, None, options, several))
         .collect::<Result<Vec<_>>>()?;
     Ok(build(inputs, options))
 }
@@ -121,23 +123,33 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Snapshot> {
 /// Read a CloudFormation template (YAML or JSON) or a `cdk.out` directory; a Terraform plan
 /// is refused.
 pub fn load_template(path: &Path, options: &Options) -> Result<Snapshot> {
-    let input = read(path, Some(&[Format::CloudFormation, Format::Cdk]), options)?;
+    let input = read(
+        path,
+        Some(&[Format::CloudFormation, Format::Cdk]),
+        options,
+        false,
+    )?;
     Ok(build(vec![input], options))
 }
 
 /// Read a Terraform plan (`terraform show -json PLANFILE`); anything else is refused.
 pub fn load_plan(path: &Path, options: &Options) -> Result<Snapshot> {
-    let input = read(path, Some(&[Format::TerraformPlan]), options)?;
+    let input = read(path, Some(&[Format::TerraformPlan]), options, false)?;
     Ok(build(vec![input], options))
 }
 
 /// Convert a template or plan given as text; `path` names it in findings and errors.
 pub fn from_text(text: &str, path: &str, options: &Options) -> Result<Snapshot> {
-    let input = from_file_text(text, path, None, options)?;
+    let input = from_file_text(text, path, None, options, false)?;
     Ok(build(vec![input], options))
 }
 
-fn read(path: &Path, allowed: Option<&[Format]>, options: &Options) -> Result<Input> {
+fn read(
+    path: &Path,
+    allowed: Option<&[Format]>,
+    options: &Options,
+    several: bool,
+) -> Result<Input> {
     let shown = path.display().to_string();
     let refuse = |found: Format| Error::Template {
         path: shown.clone(),
@@ -155,7 +167,7 @@ fn read(path: &Path, allowed: Option<&[Format]>, options: &Options) -> Result<In
         return Ok(Input {
             format: Format::Cdk,
             path: shown,
-            sources: cdk::sources(path, options)?,
+            sources: cdk::sources(path, options, several)?,
         });
     }
     let text = match crate::audit::read_text(path) {
@@ -183,11 +195,12 @@ fn read(path: &Path, allowed: Option<&[Format]>, options: &Options) -> Result<In
                     },
                     allowed,
                     options,
+                    several,
                 );
             }
         }
     }
-    from_file_text(&text, &shown, allowed, options)
+    from_file_text(&text, &shown, allowed, options, several)
 }
 
 fn from_file_text(
@@ -195,6 +208,7 @@ fn from_file_text(
     path: &str,
     allowed: Option<&[Format]>,
     options: &Options,
+    several: bool,
 ) -> Result<Input> {
     let doc = cloudformation::parse(text, path)?;
     let format = if terraform::is_plan(&doc) {
@@ -252,6 +266,7 @@ fn from_file_text(
                     .unwrap_or_else(|| names::REGION_AT_DEPLOY.into()),
                 params: BTreeMap::new(),
                 options,
+                qualify: several,
             };
             vec![cloudformation::source(&doc, path, &deploy)?]
         }

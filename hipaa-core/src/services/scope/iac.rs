@@ -19,7 +19,8 @@ pub(crate) fn convert(sources: &[Source], out: &mut Converted) {
         },
         |src, region| {
             let mut list = Vec::new();
-            for r in &src.resources {
+            // The Resource Groups Tagging API does not list IAM principals and policies.
+            for r in src.resources.iter().filter(|r| !r.kind.starts_with("AWS::IAM::") && !r.kind.starts_with("aws_iam_")) {
                 let (k, v) = match (r.props.get("Tags"), r.props.get("tags"), r.props.get("FileSystemTags")) {
                     (t, _, _) if !t.is_null() => ("Tags", t),
                     (_, t, _) if !t.is_null() => ("tags", t),

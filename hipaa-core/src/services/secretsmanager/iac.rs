@@ -13,6 +13,8 @@ use crate::iac::{any_of, by_region};
 const SECRETS: &[&str] = &["AWS::SecretsManager::Secret", "aws_secretsmanager_secret"];
 const ROTATIONS: &[&str] = &["AWS::SecretsManager::RotationSchedule", "aws_secretsmanager_secret_rotation"];
 const POLICIES: &[&str] = &["AWS::SecretsManager::ResourcePolicy", "aws_secretsmanager_secret_policy"];
+/// Ties a secret to a database; its `Ref` is the secret's ARN, so rotation may name it instead.
+const ATTACHMENT: &str = "AWS::SecretsManager::SecretTargetAttachment";
 
 /// The Secrets Manager section from every secret of the code.
 pub(crate) fn convert(sources: &[Source], out: &mut Converted) {
@@ -37,8 +39,13 @@ pub(crate) fn convert(sources: &[Source], out: &mut Converted) {
 /// The separate resource of `kinds` attached to `secret` through `path`.
 fn attached<'a>(src: &'a Source, secret: &Res, kinds: &[&str], path: &str) -> Result<Option<&'a Res>, Unknown> {
     let mut open = None;
+    let through = [SECRETS, &[ATTACHMENT]].concat();
     for r in src.of(kinds) {
-        match src.link(r, &[path], SECRETS, |_| None) {
+        let target = match src.link(r, &[path], &through, |_| None) {
+            Link::To(a) if a.kind == ATTACHMENT => src.link(a, &["SecretId"], SECRETS, |_| None),
+            other => other,
+        };
+        match target {
             Link::To(s) if s.id == secret.id => return Ok(Some(r)),
             Link::Open(u) => open = Some(u),
             _ => {}
