@@ -173,7 +173,7 @@ fn finding_rows(list: &[&Finding], remediation: bool) -> String {
             f.severity,
             esc(&f.control_id),
             esc(&f.title),
-            esc(f.resource.name.as_deref().unwrap_or(&f.resource.id)),
+            esc(f.resource_label()),
             esc(&f.resource.kind),
             f.location
                 .as_ref()

@@ -73,7 +73,7 @@ pub(super) fn render(r: &Report) -> String {
                 "| {} | `{}` | `{}`{} | {} | {} |",
                 f.severity,
                 f.control_id,
-                cell(f.resource.name.as_deref().unwrap_or(&f.resource.id)),
+                cell(f.resource_label()),
                 at(f),
                 f.citations.join(", "),
                 cell(&f.message)
@@ -118,7 +118,7 @@ pub(super) fn render(r: &Report) -> String {
             f.status,
             f.severity,
             f.control_id,
-            cell(f.resource.name.as_deref().unwrap_or(&f.resource.id)),
+            cell(f.resource_label()),
             at(f),
             f.owner,
             cell(&f.message)

@@ -62,6 +62,17 @@ pub struct Finding {
     pub location: Option<crate::evidence::Location>,
 }
 
+impl Finding {
+    /// The resource as reports show it: for infrastructure code its logical id or address (what
+    /// the author wrote), else its readable name when the id is opaque (a KMS alias, a Name tag).
+    pub fn resource_label(&self) -> &str {
+        match (&self.location, &self.resource.name) {
+            (None, Some(name)) => name,
+            _ => &self.resource.id,
+        }
+    }
+}
+
 /// A waiver from the scope and whether it is still in force.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WaiverState {

@@ -113,7 +113,7 @@ pub(super) fn render(r: &Report, opts: &TableOptions) -> String {
             paint(f.status, &fit(f.status.label(), ws), opts.color),
             fit(f.severity.name(), wv),
             fit(&f.control_id, wc),
-            fit(f.resource.name.as_deref().unwrap_or(&f.resource.id), wr),
+            fit(f.resource_label(), wr),
             location,
             fit(&f.message, wm).trim_end()
         );

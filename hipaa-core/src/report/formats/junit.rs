@@ -34,7 +34,7 @@ pub(super) fn render(r: &Report) -> String {
             count(Status::Manual) + count(Status::NotApplicable) + count(Status::Waived)
         );
         for f in list {
-            let name = f.resource.name.as_deref().unwrap_or(&f.resource.id);
+            let name = f.resource_label();
             let _ = write!(
                 o,
                 "    <testcase classname=\"{}\" name=\"{}\"",

@@ -72,7 +72,7 @@ fn event(r: &Report, f: &Finding) -> Value {
         "remediation": {"desc": f.remediation.console},
         "resources": [{
             "uid": f.resource.arn,
-            "name": f.resource.name.as_deref().unwrap_or(&f.resource.id),
+            "name": f.resource_label(),
             "type": f.resource.kind,
             "region": f.resource.region,
             "cloud_partition": f.resource.arn.split(':').nth(1).unwrap_or("aws")

@@ -66,10 +66,10 @@ pub(super) fn render(r: &Report) -> String {
                 "ruleIndex": index.get(f.control_id.as_str()).copied().unwrap_or(0),
                 "kind": kind,
                 "level": lvl,
-                "message": {"text": format!("{}: {text}", f.resource.name.as_deref().unwrap_or(&f.resource.id))},
+                "message": {"text": format!("{}: {text}", f.resource_label())},
                 "locations": [{
                     "logicalLocations": [{
-                        "name": f.resource.name.as_deref().unwrap_or(&f.resource.id),
+                        "name": f.resource_label(),
                         "fullyQualifiedName": f.resource.arn,
                         "kind": "resource"
                     }]
