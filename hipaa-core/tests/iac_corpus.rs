@@ -222,3 +222,28 @@ fn bad_inputs_are_named_errors() {
         .contains("CloudFormation template"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn deep_values_and_transforms_are_handled() {
+    // Nesting just under the parser's limit converts without exhausting the stack.
+    let mut value = "\"x\"".to_string();
+    for _ in 0..120 {
+        value = format!("{{\"A\": {value}}}");
+    }
+    let text = format!("{{\"Resources\": {{\"B\": {{\"Type\": \"AWS::S3::Bucket\", \"Properties\": {{\"Tags\": [{{\"Key\": \"k\", \"Value\": \"v\"}}], \"X\": {value}}}}}}}}}");
+    let snapshot = iac::from_text(&text, "deep.json", &options()).unwrap();
+    Engine::bundled()
+        .unwrap()
+        .evaluate(&snapshot, &Scope::default())
+        .unwrap();
+    // A transform expands resources at deploy: the user is told they are not judged.
+    let sam = "Transform: AWS::Serverless-2016-10-31\nResources:\n  F:\n    Type: AWS::Serverless::SimpleTable\n";
+    iac::from_text(sam, "sam.yaml", &options()).unwrap();
+    let notices = hipaa_core::notice::take();
+    assert!(
+        notices
+            .iter()
+            .any(|n| n.contains("sam.yaml") && n.contains("AWS::Serverless-2016-10-31")),
+        "{notices:?}"
+    );
+}

@@ -30,18 +30,22 @@ pub struct Deploy<'a> {
 pub fn parse(text: &str, path: &str) -> Result<Node> {
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     let parsed = if trimmed.starts_with('{') {
-        parse_json(trimmed).map_err(|e| {
-            // Positions count from the trimmed text; put back the lines trimmed off.
-            let skipped = text.len() - trimmed.len();
-            let lines = u32::try_from(text[..skipped].matches('\n').count()).unwrap_or(0);
-            super::node::SyntaxError {
-                pos: super::node::Pos {
-                    line: e.pos.line + lines,
-                    column: e.pos.column,
-                },
-                message: e.message,
-            }
-        })
+        parse_json(trimmed)
+            .map_err(|e| {
+                // Positions count from the trimmed text; put back the lines trimmed off.
+                let skipped = text.len() - trimmed.len();
+                let lines = u32::try_from(text[..skipped].matches('\n').count()).unwrap_or(0);
+                super::node::SyntaxError {
+                    pos: super::node::Pos {
+                        line: e.pos.line + lines,
+                        column: e.pos.column,
+                    },
+                    message: e.message,
+                }
+            })
+            // YAML flow style also starts with `{`: a document that is YAML but not JSON is read
+            // as YAML; one that is neither is reported as JSON.
+            .or_else(|json| parse_yaml(text).map_err(|_| json))
     } else {
         parse_yaml(text)
     };
@@ -117,6 +121,20 @@ pub fn source(doc: &Node, path: &str, deploy: &Deploy<'_>) -> Result<Source> {
         .iter()
         .filter_map(|(id, _, r)| Some((id.clone(), r.get("Properties")?)))
         .collect();
+    if let Some(t) = doc.get("Transform") {
+        let names: Vec<String> = match &t.value {
+            Value::Seq(items) => items
+                .iter()
+                .filter_map(|i| i.as_str().map(str::to_string))
+                .collect(),
+            _ => t.as_str().map(str::to_string).into_iter().collect(),
+        };
+        for name in names.iter().filter(|n| *n != "AWS::LanguageExtensions") {
+            crate::notice::say(format!(
+                "template `{path}` uses the transform `{name}`: what it expands at deploy (such as `AWS::Serverless::*` resources) is not judged; judge the processed template (`aws cloudformation get-template --template-stage Processed`, or `sam build` output) too"
+            ));
+        }
+    }
     let mut out = Vec::new();
     for (id, pos, r) in resources.entries() {
         let maybe = match r.get("Condition").and_then(Node::as_str) {

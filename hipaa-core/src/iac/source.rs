@@ -39,6 +39,28 @@ pub struct Res {
     pub configured: std::collections::BTreeSet<String>,
 }
 
+impl Res {
+    /// The tags the resource will carry: CloudFormation's `Tags` (or `cfn_key` for types that
+    /// name them otherwise, such as `FileSystemTags`); for Terraform `tags_all`, which adds the
+    /// provider's `default_tags`, else `tags`. Unknown when a key or value is open.
+    pub fn tags(&self, cfn_key: &str) -> Result<crate::evidence::Tags, Unknown> {
+        if self.kind.starts_with("AWS::") || self.kind.contains("::") {
+            return self.props.get(cfn_key).tags(cfn_key);
+        }
+        match self.props.get("tags_all") {
+            Val::Null => self.props.get("tags").tags("tags"),
+            all => all.tags("tags_all"),
+        }
+    }
+
+    /// Whether the resource has tags at all (for the tagged inventory).
+    pub fn has_tags(&self, cfn_key: &str) -> bool {
+        ["tags_all", "tags", cfn_key]
+            .iter()
+            .any(|k| !self.props.get(k).is_null())
+    }
+}
+
 /// The resources of one template or plan, and what stands in for the deploy's account and region.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Source {

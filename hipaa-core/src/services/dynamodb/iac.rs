@@ -56,7 +56,7 @@ fn table(src: &Source, r: &Res, out: &mut Converted) -> DynamoTable {
                 None => Ok(false),
             })
     };
-    let tags = if src.is_cfn() { replica.get("Tags").tags("Tags") } else { p.get("tags").tags("tags") };
+    let tags = if r.kind == "AWS::DynamoDB::GlobalTable" { replica.get("Tags").tags("Tags") } else { r.tags("Tags") };
     DynamoTable {
         name: r.id.clone(),
         arn,

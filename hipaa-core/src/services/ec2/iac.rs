@@ -76,9 +76,8 @@ pub(crate) fn convert(sources: &[Source], out: &mut Converted) {
     out.services.ec2 = Some(section);
 }
 
-fn tags_of(src: &Source, r: &Res, arn: &str, out: &mut Converted) -> Tags {
-    let (k, v) = if src.is_cfn() { ("Tags", r.props.get("Tags")) } else { ("tags", r.props.get("tags")) };
-    out.or_open(r, arn, &["*"], v.tags(k), Tags::new())
+fn tags_of(r: &Res, arn: &str, out: &mut Converted) -> Tags {
+    out.or_open(r, arn, &["*"], r.tags("Tags"), Tags::new())
 }
 
 /// A port: `-1` (every port) reads as none.
@@ -267,7 +266,7 @@ fn security_groups(src: &Source, out: &mut Converted) -> Vec<SecurityGroup> {
         };
         let name = out.or_open(g, &arn, SG_CONTROLS, name, None).unwrap_or_else(|| g.id.clone());
         let vpc_id = p.get(if cfn { "VpcId" } else { "vpc_id" }).name("VpcId").ok().flatten();
-        let tags = tags_of(src, g, &arn, out);
+        let tags = tags_of(g, &arn, out);
         groups.push(SecurityGroup {
             id: g.id.clone(),
             name,
@@ -303,7 +302,7 @@ fn volume(src: &Source, r: &Res, default_on: &Fact<bool>, out: &mut Converted) -
     };
     let encrypted = out.or_open(r, &arn, &["ec2.ebs_volume_encrypted"], encrypted, false);
     let kms_key_id = p.get(kn).name(kn).ok().flatten();
-    let tags = tags_of(src, r, &arn, out);
+    let tags = tags_of(r, &arn, out);
     Volume {
         id: r.id.clone(),
         encrypted,
@@ -423,7 +422,7 @@ fn network_acls(src: &Source, out: &mut Converted) -> Vec<NetworkAcl> {
         for u in unknown {
             out.open(a, &arn, controls, u);
         }
-        let tags = tags_of(src, a, &arn, out);
+        let tags = tags_of(a, &arn, out);
         acls.push(NetworkAcl {
             id: a.id.clone(),
             vpc_id: a.props.get(if cfn { "VpcId" } else { "vpc_id" }).name("VpcId").ok().flatten(),
@@ -493,7 +492,7 @@ fn instance(src: &Source, r: &Res, out: &mut Converted) -> Instance {
         }
     })();
     let public = out.or_open(r, &arn, &["ec2.phi_instance_no_public_ip"], public, true);
-    let tags = tags_of(src, r, &arn, out);
+    let tags = tags_of(r, &arn, out);
     Instance {
         id: r.id.clone(),
         vpc_id: None,

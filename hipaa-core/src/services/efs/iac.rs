@@ -34,7 +34,7 @@ fn file_system(src: &Source, r: &Res, out: &mut Converted) -> FileSystem {
     out.add(r, &arn);
     let p = &r.props;
     let cfn = src.is_cfn();
-    let (en, tn) = if cfn { ("Encrypted", "FileSystemTags") } else { ("encrypted", "tags") };
+    let en = if cfn { "Encrypted" } else { "encrypted" };
     let encrypted = out.or_open(r, &arn, &["efs.encrypted"], p.get(en).boolean(en).map(|b| b.unwrap_or(false)), false);
     let backup_enabled = if cfn {
         p.at(&["BackupPolicy", "Status"]).text("BackupPolicy.Status").map(|s| s.as_deref() == Some("ENABLED"))
@@ -55,7 +55,7 @@ fn file_system(src: &Source, r: &Res, out: &mut Converted) -> FileSystem {
         }
         found
     };
-    let tags = out.or_open(r, &arn, &["*"], p.get(tn).tags(tn), Default::default());
+    let tags = out.or_open(r, &arn, &["*"], r.tags("FileSystemTags"), Default::default());
     FileSystem {
         id: r.id.clone(),
         arn,

@@ -113,7 +113,7 @@ fn key(src: &Source, r: &Res, out: &mut Converted) -> KmsKey {
             _ => {}
         }
     }
-    let tags = if cfn { p.get("Tags").tags("Tags") } else { p.get("tags").tags("tags") };
+    let tags = r.tags("Tags");
     KmsKey {
         id: r.id.clone(),
         arn,

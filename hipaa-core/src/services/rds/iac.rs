@@ -89,7 +89,7 @@ fn instance(src: &Source, r: &Res, out: &mut Converted) -> RdsInstance {
     };
     let storage_encrypted = out.or_open(r, &arn, &["rds.storage_encrypted"], encrypted, false);
     let backup = out.or_open(r, &arn, &["rds.backup_retention"], retention, 0);
-    let tags = out.or_open(r, &arn, &["*"], k("Tags", "tags").tags("Tags"), Default::default());
+    let tags = out.or_open(r, &arn, &["*"], r.tags("Tags"), Default::default());
     RdsInstance {
         id: r.id.clone(),
         arn,

@@ -89,8 +89,7 @@ fn bucket(src: &Source, r: &Res, out: &mut Converted) -> Bucket {
     let arn = src.arn(r);
     out.add(r, &arn);
     let cfn = src.dialect == Dialect::CloudFormation;
-    let p = &r.props;
-    let tags = if cfn { p.get("Tags").tags("Tags") } else { p.get("tags").tags("tags") };
+    let tags = r.tags("Tags");
     let b = Bucket {
         name: r.id.clone(),
         arn: arn.clone(),

@@ -21,16 +21,12 @@ pub(crate) fn convert(sources: &[Source], out: &mut Converted) {
             let mut list = Vec::new();
             // The Resource Groups Tagging API does not list IAM principals and policies.
             for r in src.resources.iter().filter(|r| !r.kind.starts_with("AWS::IAM::") && !r.kind.starts_with("aws_iam_")) {
-                let (k, v) = match (r.props.get("Tags"), r.props.get("tags"), r.props.get("FileSystemTags")) {
-                    (t, _, _) if !t.is_null() => ("Tags", t),
-                    (_, t, _) if !t.is_null() => ("tags", t),
-                    (_, _, t) => ("FileSystemTags", t),
-                };
-                if v.is_null() {
+                let cfn_key = if r.kind == "AWS::EFS::FileSystem" { "FileSystemTags" } else { "Tags" };
+                if !r.has_tags(cfn_key) {
                     continue;
                 }
                 let arn = src.arn(r);
-                match v.tags(k) {
+                match r.tags(cfn_key) {
                     Ok(tags) if tags.is_empty() => {}
                     Ok(tags) => list.push(TaggedResource { arn, tags }),
                     Err(u) => out.open(r, &arn, &["*"], u),

@@ -105,8 +105,7 @@ fn secret(src: &Source, r: &Res, out: &mut Converted) -> Secret {
         Ok(None) => Ok(None),
         Err(u) => Err(u),
     };
-    let tn = if cfn { "Tags" } else { "tags" };
-    let tags = out.or_open(r, &arn, &["*"], p.get(tn).tags(tn), Default::default());
+    let tags = out.or_open(r, &arn, &["*"], r.tags("Tags"), Default::default());
     Secret {
         arn,
         name: r.id.clone(),

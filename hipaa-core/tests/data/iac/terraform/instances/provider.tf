@@ -8,4 +8,9 @@ provider "aws" {
   skip_metadata_api_check     = true
   skip_region_validation      = true
   s3_use_path_style           = true
+
+  # Tags every resource gets: the plan's `tags_all`, which the converter reads.
+  default_tags {
+    tags = { DataClass = "PHI", Owner = "records-team" }
+  }
 }
