@@ -2,7 +2,7 @@
 
 use crate::catalog::{Catalog, CheckKind, Control};
 use crate::error::{Error, Result};
-use crate::evidence::Snapshot;
+use crate::evidence::{Snapshot, Unknown, UnknownReason};
 use crate::registry::Registry;
 use crate::report::{Finding, Report, WaiverState};
 use crate::rules::{builtin, Check, Context, Outcome, PhiMark};
@@ -355,6 +355,20 @@ fn from_code(control: &Control, outcomes: Vec<Outcome>, snapshot: &Snapshot) -> 
                 return o;
             }
             if o.status == Status::Error {
+                // Evidence the code does not hold (a key it does not define) is the live
+                // account's: unknown until the code is applied there, not a failed read.
+                if let Some(u) = o
+                    .unknown
+                    .as_ref()
+                    .filter(|u| u.reason == UnknownReason::NotCollected)
+                {
+                    let u = Unknown::new(
+                        UnknownReason::UnknownUntilApply,
+                        u.operation.clone(),
+                        u.detail.clone(),
+                    );
+                    return Outcome::error(o.resource, o.phi, u);
+                }
                 return o;
             }
             let open = snapshot

@@ -68,6 +68,7 @@ class Compliant extends cdk.Stack {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
       encryptionKey: key,
+      deletionProtection: true,
     })
     phi(table)
 
@@ -79,9 +80,33 @@ class Compliant extends cdk.Stack {
       storageEncrypted: true,
       storageEncryptionKey: key,
       backupRetention: cdk.Duration.days(14),
+      multiAz: true,
+      deletionProtection: true,
+      iamAuthentication: true,
+      autoMinorVersionUpgrade: true,
+      cloudwatchLogsExports: ['postgresql'],
       credentials: rds.Credentials.fromGeneratedSecret('app', { encryptionKey: key }),
     })
     phi(db)
+    const aurora = new rds.DatabaseCluster(this, 'Claims', {
+      engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_4 }),
+      vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      writer: rds.ClusterInstance.provisioned('Writer', { publiclyAccessible: false }),
+      readers: [rds.ClusterInstance.provisioned('Reader', { publiclyAccessible: false })],
+      storageEncrypted: true,
+      storageEncryptionKey: key,
+      backup: { retention: cdk.Duration.days(14) },
+      deletionProtection: true,
+      iamAuthentication: true,
+      cloudwatchLogsExports: ['postgresql'],
+      credentials: rds.Credentials.fromGeneratedSecret('claims', { encryptionKey: key }),
+    })
+    phi(aurora)
+    aurora.secret.addRotationSchedule('Rotation', {
+      hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser({ vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } }),
+      automaticallyAfter: cdk.Duration.days(30),
+    })
     db.secret.addRotationSchedule('Rotation', {
       hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser({ vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } }),
       automaticallyAfter: cdk.Duration.days(30),
@@ -183,6 +208,15 @@ class NonCompliant extends cdk.Stack {
       vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
       storageEncrypted: false,
       backupRetention: cdk.Duration.days(0),
+      autoMinorVersionUpgrade: false,
+    })
+    new rds.DatabaseCluster(this, 'Reports', {
+      engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_4 }),
+      vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+      writer: rds.ClusterInstance.provisioned('Writer', { publiclyAccessible: true, autoMinorVersionUpgrade: false }),
+      storageEncrypted: false,
+      deletionProtection: false,
     })
 
     new efs.FileSystem(this, 'Shared', { vpc, encrypted: false, enableAutomaticBackups: false })

@@ -93,10 +93,10 @@ struct Input {
 }
 
 /// The converters, one per service that has resource types a template can describe. Adding a
-/// service's template mapping is one file, `services/<service>/iac.rs`, and one line here.
+/// service's template mapping is one file, `services/<service>/iac.rs`, and one line here. KMS
+/// comes last: it lists the AWS-managed keys the others found in use.
 const CONVERTERS: &[fn(&[Source], &mut Converted)] = &[
     crate::services::s3::iac::convert,
-    crate::services::kms::iac::convert,
     crate::services::cloudtrail::iac::convert,
     crate::services::cloudwatch::iac::convert,
     crate::services::rds::iac::convert,
@@ -106,6 +106,7 @@ const CONVERTERS: &[fn(&[Source], &mut Converted)] = &[
     crate::services::secretsmanager::iac::convert,
     crate::services::backup::iac::convert,
     crate::services::scope::iac::convert,
+    crate::services::kms::iac::convert,
 ];
 
 /// Read one or more files or `cdk.out` directories, each in the format it is written in, into

@@ -207,6 +207,9 @@ pub struct Converted {
     pub services: Services,
     /// Every resource that became evidence, with its stand-in ARN and open facts.
     pub resources: Vec<TemplateResource>,
+    /// The AWS-managed keys the code uses without naming them (`aws/rds`), as (region, alias,
+    /// stand-in ARN); the KMS section lists them so the rules can tell them from customer keys.
+    pub aws_keys: Vec<(String, String, String)>,
 }
 
 impl Converted {
@@ -216,7 +219,25 @@ impl Converted {
             now,
             services: Services::default(),
             resources: Vec::new(),
+            aws_keys: Vec::new(),
         }
+    }
+
+    /// The stand-in ARN of the AWS-managed key a service uses when the code names none
+    /// (`aws/rds`, `aws/dynamodb`), recorded for the KMS section.
+    pub fn aws_managed_key(&mut self, src: &Source, alias: &str) -> String {
+        let arn = format!(
+            "arn:{}:kms:{}:{}:key/{}",
+            src.partition,
+            src.region,
+            src.account,
+            alias.replace('/', "-")
+        );
+        let entry = (src.region.clone(), alias.to_string(), arn.clone());
+        if !self.aws_keys.contains(&entry) {
+            self.aws_keys.push(entry);
+        }
+        arn
     }
 
     /// Record that `res` became evidence under `arn`; a resource that may not be created at all

@@ -179,7 +179,7 @@ pub fn source(doc: &Node, path: &str, options: &Options) -> Result<Source> {
         }
         let location = dirs
             .get(&module_path)
-            .and_then(|d| finder.find(&here.join(d), kind, name))
+            .and_then(|d| finder.find(&tidy(&here.join(d)), kind, name))
             .or_else(|| {
                 Some(Location {
                     file: path.to_string(),
@@ -516,6 +516,13 @@ fn caller_account(doc: &Node) -> Option<String> {
                 .as_str()
                 .map(str::to_string)
         })
+}
+
+/// A path without its `.` parts (`plans/./modules/phi` → `plans/modules/phi`).
+fn tidy(p: &Path) -> std::path::PathBuf {
+    p.components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect()
 }
 
 /// Finds `resource "TYPE" "NAME"` in the `.tf` files of a module directory.

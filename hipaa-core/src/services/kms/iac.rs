@@ -27,12 +27,12 @@ fn default_policy(partition: &str, account: &str) -> String {
     .to_string()
 }
 
-/// The KMS section from every key of the code.
+/// The KMS section from every key of the code, and the AWS-managed keys other services use.
 pub(crate) fn convert(sources: &[Source], out: &mut Converted) {
-    if !any_of(sources, KEYS) {
+    if !any_of(sources, KEYS) && out.aws_keys.is_empty() {
         return;
     }
-    let section = by_region(
+    let mut section = by_region(
         sources,
         || KmsRegion {
             keys: Fact::Known(Vec::new()),
@@ -47,7 +47,39 @@ pub(crate) fn convert(sources: &[Source], out: &mut Converted) {
             }
         },
     );
+    for (region, alias, arn) in out.aws_keys.clone() {
+        if let Some(KmsRegion {
+            keys: Fact::Known(list),
+        }) = section.get_mut(&region)
+        {
+            if !list.iter().any(|k| k.arn == arn) {
+                list.push(aws_managed(&region, &alias, &arn));
+            }
+        }
+    }
     out.services.kms = Some(section);
+}
+
+/// An AWS-managed key (`aws/rds`): AWS creates it on first use and rotates it; the controls
+/// of customer-managed keys pass it by, and the ones that name a key see whose it is.
+fn aws_managed(region: &str, alias: &str, arn: &str) -> KmsKey {
+    KmsKey {
+        id: arn.rsplit('/').next().unwrap_or(alias).to_string(),
+        arn: arn.to_string(),
+        region: region.to_string(),
+        aliases: Fact::Known(vec![format!("alias/{alias}")]),
+        metadata: Fact::Known(KeyMetadata {
+            manager: KeyManager::Aws,
+            state: "Enabled".into(),
+            spec: "SYMMETRIC_DEFAULT".into(),
+            origin: "AWS_KMS".into(),
+            description: format!("the AWS-managed key {alias}"),
+            deletion_date: None,
+        }),
+        rotation_enabled: Fact::Known(Some(true)),
+        policy: Fact::Known("{\"Version\":\"2012-10-17\",\"Statement\":[]}".into()),
+        tags: Fact::Known(Default::default()),
+    }
 }
 
 fn key(src: &Source, r: &Res, out: &mut Converted) -> KmsKey {
