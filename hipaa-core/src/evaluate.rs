@@ -354,30 +354,22 @@ fn from_code(control: &Control, outcomes: Vec<Outcome>, snapshot: &Snapshot) -> 
                 }
                 return o;
             }
-            if o.status == Status::Error {
-                // Evidence the code does not hold (a key it does not define) is the live
-                // account's: unknown until the code is applied there, not a failed read.
-                if let Some(u) = o
-                    .unknown
-                    .as_ref()
-                    .filter(|u| u.reason == UnknownReason::NotCollected)
-                {
-                    let u = Unknown::new(
-                        UnknownReason::UnknownUntilApply,
-                        u.operation.clone(),
-                        u.detail.clone(),
-                    );
-                    return Outcome::error(o.resource, o.phi, u);
-                }
-                return o;
-            }
             let open = snapshot
                 .provenance
                 .template_resource(&o.resource.arn, &o.resource.id)
                 .and_then(|r| r.open.iter().find(|f| f.affects(&control.id)));
-            match open {
-                Some(f) => Outcome::error(o.resource, o.phi, f.unknown.clone()),
-                None => o,
+            if let Some(f) = open {
+                // Whatever the rule made of the stand-in value, the fact is open.
+                return Outcome::error(o.resource, o.phi, f.unknown.clone());
+            }
+            // Evidence the code does not hold (a key it does not define) is the live account's:
+            // unknown until the code is applied there, not a failed read.
+            match o.unknown.as_ref() {
+                Some(u) if u.reason == UnknownReason::NotCollected => {
+                    let u = Unknown::new(UnknownReason::UnknownUntilApply, u.operation.clone(), u.detail.clone());
+                    Outcome::error(o.resource, o.phi, u)
+                }
+                _ => o,
             }
         })
         .collect()
