@@ -572,3 +572,37 @@ fn iac_bad_input_is_exit_1_naming_the_file_and_line() {
     let o = hipaa(&["iac", "x.yaml", "--parameter", "novalue"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 }
+
+#[test]
+fn iac_saved_evidence_evaluates_to_the_same_findings() {
+    let t = iac_data("cloudformation/network/template.yaml");
+    let snap = temp("iac-snapshot.json", "");
+    let o = hipaa(&[
+        "iac",
+        &t,
+        "--format",
+        "json",
+        "--save-snapshot",
+        snap.to_str().unwrap(),
+    ]);
+    let direct: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let o = hipaa(&["evaluate", snap.to_str().unwrap(), "--format", "json"]);
+    let again: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let keys = |v: &serde_json::Value| {
+        let mut k: Vec<String> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {} {} {}",
+                    f["control_id"], f["resource"]["id"], f["status"], f["location"]
+                )
+            })
+            .collect();
+        k.sort();
+        k
+    };
+    assert_eq!(keys(&direct), keys(&again));
+    assert!(keys(&again).iter().any(|k| k.contains("template.yaml")));
+}

@@ -366,7 +366,11 @@ fn from_code(control: &Control, outcomes: Vec<Outcome>, snapshot: &Snapshot) -> 
             // unknown until the code is applied there, not a failed read.
             match o.unknown.as_ref() {
                 Some(u) if u.reason == UnknownReason::NotCollected => {
-                    let u = Unknown::new(UnknownReason::UnknownUntilApply, u.operation.clone(), u.detail.clone());
+                    let u = Unknown::new(
+                        UnknownReason::UnknownUntilApply,
+                        u.operation.clone(),
+                        u.detail.clone(),
+                    );
                     Outcome::error(o.resource, o.phi, u)
                 }
                 _ => o,
