@@ -29,6 +29,7 @@ COMPARED = {
     "kms.key_usable",
     "kms.key_policy_not_public",
     "kms.key_policy_no_wildcard_grant",
+    "kms.no_unconditioned_cross_account",
     "s3.default_encryption",
     "s3.default_encryption_kms",
     "s3.bucket_policy_not_public",
