@@ -247,6 +247,21 @@ export interface CitationSummary {
   counts: Counts
 }
 
+/** What infrastructure code alone does not say, and the scope to judge it under. */
+export interface CodeOptions {
+  /** The scope: an object with the scope file's fields, or the path of a TOML scope file. */
+  scope?: ScopeFile | string
+  /**
+   * CloudFormation parameter values by name; a parameter without a default that is not given
+   * here is unknown until apply, and what depends on it is ERROR.
+   */
+  parameters?: Record<string, string>
+  /** The region the code deploys to, where the code does not say. */
+  region?: string
+  /** The account the code deploys to, where the code does not say. */
+  account?: string
+}
+
 /** How much of the evidence could actually be read. */
 export interface Completeness {
   /** API reads attempted. */
@@ -358,6 +373,18 @@ export type ErrorCode = 'HIPAA_CONFIG' | 'HIPAA_AWS_ACCESS' | 'HIPAA_BAD_INPUT' 
  */
 export declare function evaluate(snapshot: Snapshot, scope?: ScopeFile | string): Report
 
+/**
+ * Judge a Terraform plan (`terraform show -json PLANFILE`) before it is applied, with the
+ * controls of a live scan; the report works with `gate()`.
+ */
+export declare function evaluatePlan(path: string, options?: CodeOptions): Report
+
+/**
+ * Judge a CloudFormation template (YAML or JSON) or a CDK output directory (`cdk.out`) before
+ * it is deployed, with the controls of a live scan; the report works with `gate()`.
+ */
+export declare function evaluateTemplate(path: string, options?: CodeOptions): Report
+
 /** One control judged on one resource. */
 export interface Finding {
   /** Control id, e.g. `s3.default_encryption`. */
@@ -386,6 +413,8 @@ export interface Finding {
   waiver?: number
   /** For an attested MANUAL control: the attestation (active, or expired when MANUAL again). */
   attestation?: Attestation
+  /** For infrastructure code: where the resource is defined. */
+  location?: Location
 }
 
 /**
@@ -420,6 +449,16 @@ export declare function loadReport(path: string): Report
 
 /** Read a snapshot file written by `snapshot()` or `hipaa snapshot`. */
 export declare function loadSnapshot(path: string): Snapshot
+
+/** Where a resource is defined in infrastructure code. */
+export interface Location {
+  /** The file, as given (a template, a `.tf` file or a plan). */
+  file: string
+  /** 1-based line. */
+  line: number
+  /** 1-based column. */
+  column: number
+}
 
 /** One file of an evidence bundle and its digest. */
 export interface ManifestEntry {
@@ -744,7 +783,7 @@ export interface TrendPoint {
 }
 
 /** Why a read failed (the class of an ERROR finding). */
-export type UnknownReason = 'access_denied' | 'throttled' | 'region_disabled' | 'parse_error' | 'unreachable' | 'service_error' | 'not_collected'
+export type UnknownReason = 'access_denied' | 'throttled' | 'region_disabled' | 'parse_error' | 'unreachable' | 'service_error' | 'not_collected' | 'unknown_until_apply'
 
 /**
  * Check an evidence bundle (`hipaa verify`): the manifest against its digest and every file

@@ -773,7 +773,7 @@ if (
   }
 }
 
-const { Report, Snapshot, BaaStatus, Category, CheckKind, citations, controls, demo, diff, ErrorCode, evaluate, gate, loadReport, loadSnapshot, Owner, ReportFormat, Requirement, riskRegister, risksCsv, Safeguard, scan, ScopeMode, Severity, snapshot, SpecKind, Status, trend, UnknownReason, verifyBundle, writeBundle } = nativeBinding
+const { Report, Snapshot, BaaStatus, Category, CheckKind, citations, controls, demo, diff, ErrorCode, evaluate, evaluatePlan, evaluateTemplate, gate, loadReport, loadSnapshot, Owner, ReportFormat, Requirement, riskRegister, risksCsv, Safeguard, scan, ScopeMode, Severity, snapshot, SpecKind, Status, trend, UnknownReason, verifyBundle, writeBundle } = nativeBinding
 export { Report }
 export { Snapshot }
 export { BaaStatus }
@@ -785,6 +785,8 @@ export { demo }
 export { diff }
 export { ErrorCode }
 export { evaluate }
+export { evaluatePlan }
+export { evaluateTemplate }
 export { gate }
 export { loadReport }
 export { loadSnapshot }

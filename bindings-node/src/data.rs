@@ -127,6 +127,29 @@ pub struct Finding {
     pub waiver: Option<u32>,
     /// For an attested MANUAL control: the attestation (active, or expired when MANUAL again).
     pub attestation: Option<Attestation>,
+    /// For infrastructure code: where the resource is defined.
+    pub location: Option<Location>,
+}
+
+/// Where a resource is defined in infrastructure code.
+#[napi(object)]
+pub struct Location {
+    /// The file, as given (a template, a `.tf` file or a plan).
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
+}
+
+impl From<&hipaa_core::Location> for Location {
+    fn from(l: &hipaa_core::Location) -> Self {
+        Location {
+            file: l.file.clone(),
+            line: l.line,
+            column: l.column,
+        }
+    }
 }
 
 impl From<&hipaa_core::Finding> for Finding {
@@ -145,6 +168,7 @@ impl From<&hipaa_core::Finding> for Finding {
             reason,
             waiver,
             attestation,
+            location,
         } = f;
         Finding {
             control_id: control_id.clone(),
@@ -160,6 +184,7 @@ impl From<&hipaa_core::Finding> for Finding {
             reason: reason.map(Into::into),
             waiver: waiver.map(count),
             attestation: attestation.as_ref().map(Into::into),
+            location: location.as_ref().map(Into::into),
         }
     }
 }

@@ -105,6 +105,41 @@ pub fn evaluate(
     run().map_err(Failure::into_napi)
 }
 
+/// Judge a CloudFormation template (YAML or JSON) or a CDK output directory (`cdk.out`) before
+/// it is deployed, with the controls of a live scan; the report works with `gate()`.
+#[napi(ts_args_type = "path: string, options?: CodeOptions")]
+pub fn evaluate_template(
+    path: Unknown<'_>,
+    options: Option<Unknown<'_>>,
+) -> napi::Result<Report, ErrorCode> {
+    evaluate_code(path, options, hipaa_core::iac::load_template)
+}
+
+/// Judge a Terraform plan (`terraform show -json PLANFILE`) before it is applied, with the
+/// controls of a live scan; the report works with `gate()`.
+#[napi(ts_args_type = "path: string, options?: CodeOptions")]
+pub fn evaluate_plan(
+    path: Unknown<'_>,
+    options: Option<Unknown<'_>>,
+) -> napi::Result<Report, ErrorCode> {
+    evaluate_code(path, options, hipaa_core::iac::load_plan)
+}
+
+fn evaluate_code(
+    path: Unknown<'_>,
+    options: Option<Unknown<'_>>,
+    load: fn(&Path, &hipaa_core::iac::Options) -> hipaa_core::Result<hipaa_core::Snapshot>,
+) -> napi::Result<Report, ErrorCode> {
+    let run = || -> Result<Report, Failure> {
+        let path = string_arg(path, "path")?;
+        let request = crate::options::CodeRequest::parse(options)?;
+        let (scope, engine) = request.scope.engine()?;
+        let snapshot = load(Path::new(&path), &request.options)?;
+        Ok(Report::new(engine.evaluate(&snapshot, &scope)?))
+    };
+    run().map_err(Failure::into_napi)
+}
+
 /// The bundled sample environment's report (recorded from the project's moto fixture).
 #[napi]
 pub fn demo() -> napi::Result<Report, ErrorCode> {

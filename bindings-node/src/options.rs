@@ -87,11 +87,73 @@ pub struct BundleOptions {
 const BUNDLE_OPTIONS: &[(&str, Kind)] =
     &[("scope", Kind::Scope), ("attestationsFile", Kind::String)];
 
+/// What infrastructure code alone does not say, and the scope to judge it under.
+#[napi(object, object_to_js = false)]
+pub struct CodeOptions {
+    /// The scope: an object with the scope file's fields, or the path of a TOML scope file.
+    #[napi(ts_type = "ScopeFile | string")]
+    pub scope: Option<serde_json::Value>,
+    /// CloudFormation parameter values by name; a parameter without a default that is not given
+    /// here is unknown until apply, and what depends on it is ERROR.
+    #[napi(ts_type = "Record<string, string>")]
+    pub parameters: Option<std::collections::HashMap<String, String>>,
+    /// The region the code deploys to, where the code does not say.
+    pub region: Option<String>,
+    /// The account the code deploys to, where the code does not say.
+    pub account: Option<String>,
+}
+
+/// Each option of [`CodeOptions`] and the JavaScript type it takes.
+const CODE_OPTIONS: &[(&str, Kind)] = &[
+    ("scope", Kind::Scope),
+    ("parameters", Kind::StringMap),
+    ("region", Kind::String),
+    ("account", Kind::String),
+];
+
+/// A checked `evaluateTemplate` or `evaluatePlan` call.
+pub struct CodeRequest {
+    /// The converter's options.
+    pub options: hipaa_core::iac::Options,
+    /// The scope.
+    pub scope: ScopeInput,
+}
+
+impl CodeRequest {
+    /// Check the options object.
+    pub fn parse(value: Option<Unknown<'_>>) -> Result<CodeRequest> {
+        let what = "template options";
+        let given = match &value {
+            Some(v) => check_options(v, CODE_OPTIONS, what)?,
+            None => false,
+        };
+        let o = match value {
+            Some(v) if given => convert::<CodeOptions>(v, what)?,
+            _ => CodeOptions {
+                scope: None,
+                parameters: None,
+                region: None,
+                account: None,
+            },
+        };
+        Ok(CodeRequest {
+            options: hipaa_core::iac::Options {
+                parameters: o.parameters.unwrap_or_default().into_iter().collect(),
+                region: o.region,
+                account: o.account,
+                ..hipaa_core::iac::Options::default()
+            },
+            scope: ScopeInput::from_value(o.scope)?,
+        })
+    }
+}
+
 /// The JavaScript type an option takes (`null` and `undefined` always mean "not set").
 #[derive(Debug, Clone, Copy)]
 enum Kind {
     String,
     Strings,
+    StringMap,
     Number,
     Bool,
     Function,
@@ -104,6 +166,10 @@ impl Kind {
         match self {
             Kind::String => t == Some(ValueType::String),
             Kind::Strings => Vec::<String>::from_unknown(v).is_ok(),
+            Kind::StringMap => {
+                t == Some(ValueType::Object)
+                    && std::collections::HashMap::<String, String>::from_unknown(v).is_ok()
+            }
             Kind::Number => t == Some(ValueType::Number),
             Kind::Bool => t == Some(ValueType::Boolean),
             Kind::Function => t == Some(ValueType::Function),
@@ -115,6 +181,7 @@ impl Kind {
         match self {
             Kind::String => "a string",
             Kind::Strings => "an array of strings",
+            Kind::StringMap => "an object of strings",
             Kind::Number => "a number",
             Kind::Bool => "a boolean",
             Kind::Function => "a function",

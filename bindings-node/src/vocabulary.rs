@@ -196,6 +196,8 @@ pub enum UnknownReason {
     ServiceError,
     /// The read was never attempted.
     NotCollected,
+    /// Infrastructure code leaves the value open until it is deployed.
+    UnknownUntilApply,
 }
 
 impl From<hipaa_core::UnknownReason> for UnknownReason {
@@ -209,6 +211,7 @@ impl From<hipaa_core::UnknownReason> for UnknownReason {
             R::Unreachable => UnknownReason::Unreachable,
             R::ServiceError => UnknownReason::ServiceError,
             R::NotCollected => UnknownReason::NotCollected,
+            R::UnknownUntilApply => UnknownReason::UnknownUntilApply,
         }
     }
 }

@@ -28,7 +28,7 @@ async function rejects(fn, code, message) {
 describe('module formats', () => {
   test('CommonJS and ES module export the same API', () => {
     const cjs = require('../index.js')
-    const names = ['scan', 'snapshot', 'loadSnapshot', 'loadReport', 'evaluate', 'demo', 'controls', 'citations', 'gate', 'diff', 'trend', 'riskRegister', 'risksCsv', 'writeBundle', 'verifyBundle', 'Report', 'Snapshot']
+    const names = ['scan', 'snapshot', 'loadSnapshot', 'loadReport', 'evaluate', 'evaluateTemplate', 'evaluatePlan', 'demo', 'controls', 'citations', 'gate', 'diff', 'trend', 'riskRegister', 'risksCsv', 'writeBundle', 'verifyBundle', 'Report', 'Snapshot']
     for (const n of names) {
       assert.equal(typeof cjs[n], 'function', `CommonJS lacks ${n}`)
       assert.equal(hipaa[n], cjs[n], `ES module's ${n} differs`)
@@ -43,7 +43,7 @@ describe('declarations', () => {
       .replace(/\/\*[\s\S]*?\*\//g, '')
       .replace(/\/\/.*$/gm, '')
     assert.doesNotMatch(code, /\bany\b/)
-    for (const name of ['scan', 'snapshot', 'loadSnapshot', 'loadReport', 'evaluate', 'demo', 'controls', 'citations', 'gate', 'diff', 'trend', 'riskRegister', 'risksCsv', 'writeBundle', 'verifyBundle']) {
+    for (const name of ['scan', 'snapshot', 'loadSnapshot', 'loadReport', 'evaluate', 'evaluateTemplate', 'evaluatePlan', 'demo', 'controls', 'citations', 'gate', 'diff', 'trend', 'riskRegister', 'risksCsv', 'writeBundle', 'verifyBundle']) {
       assert.match(code, new RegExp(`export declare function ${name}\\(`), name)
     }
   })

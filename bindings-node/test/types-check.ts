@@ -6,6 +6,8 @@ import {
   demo,
   diff,
   evaluate,
+  evaluatePlan,
+  evaluateTemplate,
   gate,
   loadReport,
   loadSnapshot,
@@ -19,6 +21,9 @@ import {
   type BundleManifest,
   type BundleOptions,
   type BundleVerification,
+  type CodeOptions,
+  type Location,
+  type UnknownReason,
   type Change,
   type CitationEntry,
   type Control,
@@ -130,6 +135,20 @@ function audit(): void {
   void [added, was, since, expiring, rate, fails, severity, due, impact, csv, digests, tampered, v.manifest_intact, manifest.created_at]
 }
 
+/** Before `cdk deploy`: judge the synthesized templates, point at the template lines. */
+function beforeDeploy(dir: string): number {
+  const options: CodeOptions = { scope: { regions: ['us-east-1'] }, parameters: { KeyArn: 'arn:aws:kms:us-east-1:111122223333:key/k' } }
+  const report = evaluateTemplate(dir, options)
+  const plan = evaluatePlan('plan.json', { region: 'us-east-1' })
+  const open: UnknownReason[] = report.findings.flatMap((f: Finding) => (f.reason ? [f.reason] : []))
+  const lines: string[] = report.findings.flatMap((f) => {
+    const at: Location | undefined = f.location
+    return at ? [`${at.file}:${at.line}:${at.column} ${f.control_id}`] : []
+  })
+  void [open.includes('unknown_until_apply'), lines, plan.complete]
+  return gate(report, { failOn: 'high' }).exitCode
+}
+
 function onError(e: unknown): ErrorCode | undefined {
   const code = (e as { code?: unknown }).code
   return code === 'HIPAA_CONFIG' || code === 'HIPAA_AWS_ACCESS' || code === 'HIPAA_BAD_INPUT' ? code : undefined
@@ -155,5 +174,7 @@ writeBundle('b.zip', loadSnapshot('s.json'), { attestations_file: 'a.toml' })
 diff(demo(), loadSnapshot('s.json'))
 // @ts-expect-error: trend takes an array of reports
 trend(demo())
+// @ts-expect-error: parameter values are strings
+evaluateTemplate('cdk.out', { parameters: { Count: 3 } })
 
-void [deployGate, offline, catalog, audit, onError]
+void [deployGate, offline, catalog, audit, onError, beforeDeploy]

@@ -38,6 +38,8 @@ fn hipaa_aws_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scan::evaluate, m)?)?;
     m.add_function(wrap_pyfunction!(snapshot::load_snapshot, m)?)?;
     m.add_function(wrap_pyfunction!(snapshot::demo_snapshot, m)?)?;
+    m.add_function(wrap_pyfunction!(snapshot::load_template, m)?)?;
+    m.add_function(wrap_pyfunction!(snapshot::load_plan, m)?)?;
     m.add_function(wrap_pyfunction!(report::load_report, m)?)?;
     m.add_function(wrap_pyfunction!(report::demo, m)?)?;
     m.add_function(wrap_pyfunction!(catalog::controls, m)?)?;

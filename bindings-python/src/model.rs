@@ -191,6 +191,15 @@ impl PyFinding {
     fn waiver(&self) -> Option<usize> {
         self.0.waiver
     }
+    /// For infrastructure code: where the resource is defined (`file`, `line`, `column`).
+    #[getter]
+    fn location<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        self.0
+            .location
+            .as_ref()
+            .map(|l| to_python(py, l))
+            .transpose()
+    }
     /// The finding as in the report JSON (nested dicts).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_python(py, &self.0)
@@ -472,7 +481,8 @@ pub(crate) const OWNERS: [Owner; 3] = [Owner::Aws, Owner::Customer, Owner::Share
 pub(crate) type Vocabulary = HashMap<&'static str, Vec<&'static str>>;
 
 /// The closed vocabularies, from the core: `status` in report order (worst first), `severity`
-/// from least to most severe, `category` in catalog order, `owner`.
+/// from least to most severe, `category` in catalog order, `owner`, and the `reason` of an
+/// ERROR finding.
 #[pyfunction]
 pub fn vocabulary() -> Vocabulary {
     HashMap::from([
@@ -483,5 +493,9 @@ pub fn vocabulary() -> Vocabulary {
         ),
         ("category", Category::ALL.iter().map(|c| c.name()).collect()),
         ("owner", OWNERS.iter().map(|o| o.name()).collect()),
+        (
+            "reason",
+            UnknownReason::ALL.iter().map(|r| r.label()).collect(),
+        ),
     ])
 }

@@ -142,10 +142,10 @@ impl PyReport {
         &self,
         py: Python<'py>,
     ) -> PyResult<(Bound<'py, PyDict>, crate::model::Vocabulary)> {
-        Ok((
-            crate::table::columns(py, &self.inner.findings)?,
-            crate::model::vocabulary(),
-        ))
+        // Only the coded columns: `reason` stays text in the table.
+        let mut vocabulary = crate::model::vocabulary();
+        vocabulary.retain(|name, _| ["category", "owner", "severity", "status"].contains(name));
+        Ok((crate::table::columns(py, &self.inner.findings)?, vocabulary))
     }
 
     /// The names of the flat columns, in order.

@@ -108,6 +108,49 @@ pub fn load_snapshot(py: Python<'_>, path: PathBuf) -> PyResult<PySnapshot> {
     Ok(PySnapshot::new(loaded.map_err(core_error)?))
 }
 
+/// What infrastructure code alone does not say, as converter options.
+fn code_options(
+    parameters: Option<std::collections::BTreeMap<String, String>>,
+    region: Option<String>,
+    account: Option<String>,
+) -> hipaa_core::iac::Options {
+    hipaa_core::iac::Options {
+        parameters: parameters.unwrap_or_default(),
+        region,
+        account,
+        ..hipaa_core::iac::Options::default()
+    }
+}
+
+/// The evidence of a CloudFormation template (YAML or JSON) or a CDK output directory.
+#[pyfunction]
+#[pyo3(signature = (path, parameters=None, region=None, account=None))]
+pub fn load_template(
+    py: Python<'_>,
+    path: PathBuf,
+    parameters: Option<std::collections::BTreeMap<String, String>>,
+    region: Option<String>,
+    account: Option<String>,
+) -> PyResult<PySnapshot> {
+    let options = code_options(parameters, region, account);
+    let loaded = py.detach(|| hipaa_core::iac::load_template(&path, &options));
+    Ok(PySnapshot::new(loaded.map_err(core_error)?))
+}
+
+/// The evidence of a Terraform plan (`terraform show -json PLANFILE`).
+#[pyfunction]
+#[pyo3(signature = (path, region=None, account=None))]
+pub fn load_plan(
+    py: Python<'_>,
+    path: PathBuf,
+    region: Option<String>,
+    account: Option<String>,
+) -> PyResult<PySnapshot> {
+    let options = code_options(None, region, account);
+    let loaded = py.detach(|| hipaa_core::iac::load_plan(&path, &options));
+    Ok(PySnapshot::new(loaded.map_err(core_error)?))
+}
+
 /// The bundled sample environment's evidence (recorded from the moto fixture).
 #[pyfunction]
 pub fn demo_snapshot() -> PyResult<PySnapshot> {

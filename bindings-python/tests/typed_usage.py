@@ -77,9 +77,23 @@ def audit(snap: Snapshot) -> bool:
     return ok
 
 
+def before_deploy() -> int:
+    report = hipaa_aws.evaluate_template("cdk.out", scope="scope.toml", parameters={"KeyArn": "arn:aws:kms:…"})
+    plan = hipaa_aws.evaluate_plan("plan.json", region="us-east-1")
+    for f in report.failed(severity="high"):
+        at = f.location
+        if at is not None:
+            line: int = at["line"]
+            print(f"{at['file']}:{line}", f.control_id, f.resource.id)
+    reasons: list[str] = [f.reason for f in plan if f.reason is not None]
+    print(reasons, "unknown_until_apply" in hipaa_aws.vocabulary()["reason"])
+    return report.exit_code(fail_on="high")
+
+
 def mistakes(report: Report, f: Finding) -> None:
     f.status = "PASS"  # type: ignore[misc]
     report.failed(severity=3)  # type: ignore[arg-type]
     hipaa_aws.scan(concurrency="many")  # type: ignore[arg-type]
     n: str = report.exit_code()  # type: ignore[assignment]
     print(n, f.resource.tags)  # type: ignore[attr-defined]
+    hipaa_aws.evaluate_template("t.yaml", parameters={"Count": 3})  # type: ignore[dict-item]

@@ -24,6 +24,10 @@ pub enum Command {
     Snapshot(SnapshotArgs),
     /// Evaluate a saved snapshot offline.
     Evaluate(EvaluateArgs),
+    /// Judge infrastructure code before it is deployed: CloudFormation templates (YAML or JSON),
+    /// CDK output (`cdk.out`) and Terraform plans (`terraform show -json PLANFILE`), with the
+    /// controls of a live scan.
+    Iac(IacArgs),
     /// Convert a saved report (JSON) to another format.
     Report(ReportFileArgs),
     /// What changed between two saved reports: new failures, fixed, still failing, newly unknown.
@@ -238,6 +242,54 @@ pub struct EvaluateArgs {
     pub snapshot: PathBuf,
     #[command(flatten)]
     pub report: ReportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct IacArgs {
+    /// Templates, `cdk.out` directories or plan JSON files; the format of each is detected.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub code: CodeArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
+    /// Also save the evidence converted from the code to this file (for `hipaa evaluate`).
+    #[arg(long)]
+    pub save_snapshot: Option<PathBuf>,
+}
+
+/// What infrastructure code alone does not say.
+#[derive(Debug, Args)]
+pub struct CodeArgs {
+    /// A CloudFormation parameter value, NAME=VALUE; repeatable (a parameter without a default
+    /// and without a value here is unknown until apply).
+    #[arg(long = "parameter", value_name = "NAME=VALUE", value_parser = parse_parameter)]
+    pub parameters: Vec<(String, String)>,
+    /// The region the code deploys to, where the code does not say.
+    #[arg(long = "deploy-region", value_name = "REGION")]
+    pub region: Option<String>,
+    /// The account the code deploys to, where the code does not say.
+    #[arg(long = "deploy-account", value_name = "ACCOUNT_ID")]
+    pub account: Option<String>,
+}
+
+impl CodeArgs {
+    /// The converter options these arguments give.
+    pub fn options(&self) -> hipaa_core::iac::Options {
+        hipaa_core::iac::Options {
+            parameters: self.parameters.iter().cloned().collect(),
+            region: self.region.clone(),
+            account: self.account.clone(),
+            ..hipaa_core::iac::Options::default()
+        }
+    }
+}
+
+fn parse_parameter(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
+        _ => Err(format!("expected NAME=VALUE, got `{s}`")),
+    }
 }
 
 #[derive(Debug, Args)]

@@ -87,6 +87,22 @@ fn run(cli: Cli) -> Res<i32> {
             )?;
             Ok(report.exit_code(a.report.fail_on))
         }
+        Command::Iac(a) => {
+            let (Inputs { scope, .. }, engine) = inputs_for(&a.report)?;
+            let snapshot = hipaa_core::iac::load(&a.paths, &a.code.options())?;
+            if let Some(path) = &a.save_snapshot {
+                write_file(path, &snapshot.to_json())?;
+            }
+            let report = engine.evaluate(&snapshot, &scope)?;
+            emit(
+                &report,
+                a.report.format,
+                a.report.output.as_deref(),
+                a.report.all,
+                &scope.remediation_days,
+            )?;
+            Ok(report.exit_code(a.report.fail_on))
+        }
         Command::Report(a) => {
             let report = audit::load_report(&a.report)?;
             emit(

@@ -491,3 +491,163 @@ expires = 2099-01-01
         .iter()
         .all(|f| f["control_id"] != "guardduty.enabled"));
 }
+
+fn iac_data(rel: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../hipaa-core/tests/data/iac")
+        .join(rel)
+        .display()
+        .to_string()
+}
+
+#[test]
+fn iac_judges_a_template_with_the_scan_exit_codes() {
+    let t = iac_data("cloudformation/short-forms/template.yaml");
+    let o = hipaa(&["iac", &t]);
+    // Values unknown until apply make the result incomplete, as failed reads make a scan.
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("LOCATION") && out.contains("template.yaml:91"),
+        "{out}"
+    );
+    assert!(
+        out.contains("s3.bucket_acl_not_public") && out.contains("Public"),
+        "{out}"
+    );
+    // With every parameter given, nothing is left open; the failures decide.
+    let o = hipaa(&[
+        "iac",
+        &t,
+        "--parameter",
+        "SharedKeyArn=arn:aws:kms:us-east-1:111122223333:key/shared",
+        "--fail-on",
+        "critical",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let errors: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "ERROR")
+        .collect();
+    assert!(
+        errors.iter().all(|f| f["reason"] == "unknown_until_apply"),
+        "{errors:?}"
+    );
+    let public = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| {
+            f["control_id"] == "s3.bucket_policy_not_public" && f["resource"]["id"] == "Public"
+        })
+        .unwrap();
+    assert_eq!(public["status"], "FAIL");
+    assert_eq!(public["location"]["line"], 91);
+    assert!(v["snapshot"]["source"]
+        .as_str()
+        .unwrap()
+        .starts_with("cloudformation "));
+}
+
+#[test]
+fn iac_sarif_points_at_the_template_line() {
+    let t = iac_data("terraform/module/plan.json");
+    let o = hipaa(&["iac", &t, "--format", "sarif"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("sarif");
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    let acl = results
+        .iter()
+        .find(|r| r["ruleId"] == "s3.bucket_acl_not_public")
+        .unwrap();
+    let loc = &acl["locations"][0]["physicalLocation"];
+    assert!(
+        loc["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("terraform/module/main.tf"),
+        "{loc}"
+    );
+    assert_eq!(loc["region"]["startLine"], 8);
+    assert_eq!(
+        acl["locations"][0]["logicalLocations"][0]["name"],
+        "aws_s3_bucket.scratch"
+    );
+}
+
+#[test]
+fn iac_waivers_match_a_logical_id_or_address() {
+    let t = iac_data("terraform/module/plan.json");
+    let scope = temp(
+        "iac-scope.toml",
+        "[[waivers]]\ncontrol = \"s3.bucket_acl_not_public\"\nresource = \"aws_s3_bucket.scratch\"\njustification = \"public website\"\nowner = \"web\"\nexpires = \"2099-01-01\"\n",
+    );
+    let o = hipaa(&[
+        "iac",
+        &t,
+        "--scope",
+        scope.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let acl = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| {
+            f["control_id"] == "s3.bucket_acl_not_public"
+                && f["resource"]["id"] == "aws_s3_bucket.scratch"
+        })
+        .unwrap();
+    assert_eq!(acl["status"], "WAIVED", "{acl}");
+}
+
+#[test]
+fn iac_bad_input_is_exit_1_naming_the_file_and_line() {
+    let bad = temp("broken.yaml", "Resources:\n  B:\n    Type: [\n");
+    let o = hipaa(&["iac", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(e.contains("broken.yaml") && e.contains("line 4"), "{e}");
+    let o = hipaa(&["iac", "x.yaml", "--parameter", "novalue"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}
+
+#[test]
+fn iac_saved_evidence_evaluates_to_the_same_findings() {
+    let t = iac_data("cloudformation/network/template.yaml");
+    let snap = temp("iac-snapshot.json", "");
+    let o = hipaa(&[
+        "iac",
+        &t,
+        "--format",
+        "json",
+        "--save-snapshot",
+        snap.to_str().unwrap(),
+    ]);
+    let direct: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let o = hipaa(&["evaluate", snap.to_str().unwrap(), "--format", "json"]);
+    let again: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let keys = |v: &serde_json::Value| {
+        let mut k: Vec<String> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {} {} {}",
+                    f["control_id"], f["resource"]["id"], f["status"], f["location"]
+                )
+            })
+            .collect();
+        k.sort();
+        k
+    };
+    assert_eq!(keys(&direct), keys(&again));
+    assert!(keys(&again).iter().any(|k| k.contains("template.yaml")));
+}

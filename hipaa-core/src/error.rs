@@ -37,6 +37,15 @@ pub enum Error {
         /// What is wrong, with the line number when known.
         message: String,
     },
+    /// Infrastructure code (a CloudFormation template, a CDK output directory or a Terraform
+    /// plan) is malformed or of an unsupported version.
+    #[error("template `{path}`: {message}")]
+    Template {
+        /// File or directory path.
+        path: String,
+        /// What is wrong, with the line and column when known.
+        message: String,
+    },
     /// A report file is malformed or of an unsupported version.
     #[error("report `{path}`: {message}")]
     Report {
@@ -104,6 +113,7 @@ impl Error {
             Error::Catalog { .. }
             | Error::Scope { .. }
             | Error::Snapshot { .. }
+            | Error::Template { .. }
             | Error::Report { .. }
             | Error::Check { .. }
             | Error::Io { .. } => ErrorKind::BadInput,
@@ -112,7 +122,7 @@ impl Error {
         }
     }
 
-    /// The input or stage that failed (`scope`, `snapshot`, `report`, `catalog`, `check`, `io`,
+    /// The input or stage that failed (`scope`, `snapshot`, `template`, `report`, `catalog`, `check`, `io`,
     /// `registry`, `config`, `aws`), for bindings that name it beside the kind.
     pub fn subject(&self) -> &'static str {
         match self {
@@ -120,6 +130,7 @@ impl Error {
             Error::Catalog { .. } => "catalog",
             Error::Scope { .. } => "scope",
             Error::Snapshot { .. } => "snapshot",
+            Error::Template { .. } => "template",
             Error::Report { .. } => "report",
             Error::Check { .. } => "check",
             Error::Io { .. } => "io",
@@ -136,6 +147,7 @@ impl Error {
             }
             Error::Scope { path, .. }
             | Error::Snapshot { path, .. }
+            | Error::Template { path, .. }
             | Error::Report { path, .. }
             | Error::Io { path, .. } => Some(path),
             Error::Check { .. } | Error::Config(_) | Error::Source(_) => None,
@@ -203,6 +215,13 @@ mod tests {
             (
                 Error::Snapshot {
                     path: "s".into(),
+                    message: "m".into(),
+                },
+                ErrorKind::BadInput,
+            ),
+            (
+                Error::Template {
+                    path: "t".into(),
                     message: "m".into(),
                 },
                 ErrorKind::BadInput,

@@ -2,7 +2,7 @@
 
 use crate::catalog::{Catalog, CheckKind, Control};
 use crate::error::{Error, Result};
-use crate::evidence::Snapshot;
+use crate::evidence::{Snapshot, Unknown, UnknownReason};
 use crate::registry::Registry;
 use crate::report::{Finding, Report, WaiverState};
 use crate::rules::{builtin, Check, Context, Outcome, PhiMark};
@@ -172,11 +172,16 @@ impl Engine {
                     }),
                 )],
             };
+            let outcomes = if snapshot.provenance.is_template() {
+                from_code(control, outcomes, snapshot)
+            } else {
+                outcomes
+            };
             for o in outcomes {
                 if scope.is_excluded(&o.resource.arn, &o.resource.id) {
                     continue;
                 }
-                findings.push(self.finding(control, o, scope, today, &mut waiver_use));
+                findings.push(self.finding(control, o, scope, snapshot, today, &mut waiver_use));
             }
         }
         let waivers = scope
@@ -224,6 +229,7 @@ impl Engine {
         control: &Control,
         o: Outcome,
         scope: &Scope,
+        snapshot: &Snapshot,
         today: chrono::NaiveDate,
         waiver_use: &mut [usize],
     ) -> Finding {
@@ -290,7 +296,12 @@ impl Engine {
                 message = format!("{message} (waiver expired on {})", w.expires);
             }
         }
+        let location = snapshot
+            .provenance
+            .template_resource(&resource.arn, &resource.id)
+            .and_then(|r| r.location.clone());
         Finding {
+            location,
             control_id: control.id.clone(),
             title: control.title.clone(),
             category: control.category,
@@ -306,6 +317,66 @@ impl Engine {
             attestation,
         }
     }
+}
+
+/// The message of a control that infrastructure code cannot answer.
+const LIVE_ONLY: &str = "judged on the live account, not from a template";
+
+/// Whether a resource kind is the account or one of its regions.
+fn account_level(kind: &str) -> bool {
+    matches!(kind, "AwsAccount" | "AwsAccountRegion")
+}
+
+/// Outcomes judged on infrastructure code, adjusted for what code can and cannot tell:
+///
+/// - an account-level control (CloudTrail for the account, Block Public Access for the account,
+///   EBS encryption by default, …) is the live account's to answer: unless the code itself
+///   shows it met (PASS), it is NOT_APPLICABLE, never a FAIL or ERROR the code cannot fix;
+///   controls only an attestation or AWS can meet are NOT_APPLICABLE too;
+/// - a finding about a resource whose fact the code leaves open until apply (recorded where the
+///   evidence holds a plain value) is ERROR with that reason, whatever the rule made of the
+///   stand-in value.
+fn from_code(control: &Control, outcomes: Vec<Outcome>, snapshot: &Snapshot) -> Vec<Outcome> {
+    let live_only = control.check != CheckKind::Automated || account_level(&control.resource_kind);
+    outcomes
+        .into_iter()
+        .map(|mut o| {
+            if live_only && account_level(&o.resource.kind) {
+                if !matches!(o.status, Status::Pass | Status::NotApplicable) {
+                    o.message = match o.status {
+                        Status::Fail | Status::Error => {
+                            format!("{LIVE_ONLY} (the code alone: {})", o.message)
+                        }
+                        _ => LIVE_ONLY.to_string(),
+                    };
+                    o.status = Status::NotApplicable;
+                    o.unknown = None;
+                }
+                return o;
+            }
+            let open = snapshot
+                .provenance
+                .template_resource(&o.resource.arn, &o.resource.id)
+                .and_then(|r| r.open.iter().find(|f| f.affects(&control.id)));
+            if let Some(f) = open {
+                // Whatever the rule made of the stand-in value, the fact is open.
+                return Outcome::error(o.resource, o.phi, f.unknown.clone());
+            }
+            // Evidence the code does not hold (a key it does not define) is the live account's:
+            // unknown until the code is applied there, not a failed read.
+            match o.unknown.as_ref() {
+                Some(u) if u.reason == UnknownReason::NotCollected => {
+                    let u = Unknown::new(
+                        UnknownReason::UnknownUntilApply,
+                        u.operation.clone(),
+                        u.detail.clone(),
+                    );
+                    Outcome::error(o.resource, o.phi, u)
+                }
+                _ => o,
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

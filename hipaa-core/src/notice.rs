@@ -22,6 +22,19 @@ pub(crate) fn renamed(old: &str, new: &str) {
     }
 }
 
+/// Tell the user something once per process (an input part the tool does not judge).
+pub(crate) fn say(message: String) {
+    let first = SEEN
+        .lock()
+        .map(|mut s| s.insert(message.clone()))
+        .unwrap_or(false);
+    if first {
+        if let Ok(mut p) = PENDING.lock() {
+            p.push(message);
+        }
+    }
+}
+
 /// The notices raised since the last call, oldest first.
 pub fn take() -> Vec<String> {
     PENDING

@@ -7,7 +7,7 @@
 
 use hipaa_core::aws::policy::PolicyDocument;
 use hipaa_core::{
-    attest, demo, eligible::EligibleServices, Engine, Registry, Report, Scope, Snapshot,
+    attest, demo, eligible::EligibleServices, iac, Engine, Registry, Report, Scope, Snapshot,
 };
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
@@ -50,6 +50,22 @@ fn corpus() -> &'static Vec<(String, Vec<u8>)> {
                 read("data/hipaa-eligible-services.toml"),
             ),
             ("attestations".to_string(), ATTESTATIONS.as_bytes().to_vec()),
+            (
+                "template".to_string(),
+                read("tests/data/iac/cloudformation/short-forms/template.yaml"),
+            ),
+            (
+                "template".to_string(),
+                read("tests/data/iac/cloudformation/long-forms/template.json"),
+            ),
+            (
+                "template".to_string(),
+                read("tests/data/iac/cloudformation/network/template.yaml"),
+            ),
+            (
+                "plan".to_string(),
+                read("tests/data/iac/terraform/unknown-bucket/plan.json"),
+            ),
         ];
         let dir = root().join("tests/data/policies");
         let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
@@ -89,9 +105,9 @@ enum Edit {
 
 fn edit() -> impl Strategy<Value = Edit> {
     let at = 0.0..1.0f64;
-    // Bytes that matter to JSON and TOML, and any byte.
+    // Bytes that matter to JSON, TOML and YAML, and any byte.
     let byte = prop_oneof![
-        prop::sample::select(b"{}[]\",:=.\\\n#'0-9eE+tfn ".to_vec()),
+        prop::sample::select(b"{}[]\",:=.\\\n#'0-9eE+tfn !&*|>-".to_vec()),
         any::<u8>()
     ];
     prop_oneof![
@@ -201,6 +217,13 @@ fn parse(kind: &str, text: &str) {
                 named(e)
             }
         }
+        // Infrastructure code: a template or plan that still converts is evaluated too.
+        "template" | "plan" => match iac::from_text(text, &file, &iac::Options::default()) {
+            Ok(s) => {
+                let _ = engine().evaluate(&s, &Scope::default());
+            }
+            Err(e) => named(e),
+        },
         other => panic!("no parser for {other}"),
     }
 }
@@ -251,6 +274,7 @@ fn every_seed_parses_unmutated() {
             "registry" => Registry::parse(&text, &file).is_ok(),
             "eligible" => EligibleServices::from_toml(&text, &file).is_ok(),
             "attestations" => attest::parse_attestations(&text, &file).is_ok(),
+            "template" | "plan" => iac::from_text(&text, &file, &Default::default()).is_ok(),
             // The policy corpus holds malformed cases on purpose.
             _ => true,
         };
@@ -315,5 +339,115 @@ mod hostile {
             m.contains("huge-snapshot.json") && m.contains("512 MiB limit"),
             "{m}"
         );
+    }
+}
+
+/// A JSON value built from CloudFormation's and Terraform's own words, so generated documents
+/// reach the intrinsic functions, conditions and plan links rather than stopping at the syntax.
+fn code_value() -> impl Strategy<Value = serde_json::Value> {
+    use serde_json::Value as J;
+    let word = prop::sample::select(vec![
+        "Resources",
+        "Type",
+        "Properties",
+        "Parameters",
+        "Conditions",
+        "Mappings",
+        "Condition",
+        "Default",
+        "Ref",
+        "Fn::GetAtt",
+        "Fn::Sub",
+        "Fn::If",
+        "Fn::Join",
+        "Fn::Select",
+        "Fn::Split",
+        "Fn::Equals",
+        "Fn::And",
+        "Fn::Or",
+        "Fn::Not",
+        "Fn::FindInMap",
+        "Fn::ImportValue",
+        "Fn::GetAZs",
+        "Fn::Base64",
+        "Fn::Cidr",
+        "Fn::ToJsonString",
+        "Fn::Length",
+        "AWS::NoValue",
+        "AWS::Region",
+        "AWS::S3::Bucket",
+        "AWS::S3::BucketPolicy",
+        "AWS::KMS::Key",
+        "AWS::EC2::SecurityGroup",
+        "AWS::EC2::SecurityGroupIngress",
+        "AWS::CloudTrail::Trail",
+        "AWS::Backup::BackupSelection",
+        "Bucket",
+        "GroupId",
+        "BucketEncryption",
+        "Tags",
+        "Key",
+        "Value",
+        "B",
+        "C",
+        "P",
+        "format_version",
+        "resource_changes",
+        "address",
+        "mode",
+        "managed",
+        "type",
+        "name",
+        "change",
+        "actions",
+        "after",
+        "after_unknown",
+        "bucket",
+        "aws_s3_bucket",
+        "aws_s3_bucket_policy",
+        "configuration",
+        "references",
+        "policy",
+        "1.2",
+    ]);
+    let leaf = prop_oneof![
+        Just(J::Null),
+        any::<bool>().prop_map(J::Bool),
+        (-3i64..70000).prop_map(J::from),
+        word.clone().prop_map(|w| J::String(w.to_string())),
+        "[a-z0-9.${}!:/*-]{0,12}".prop_map(J::String),
+    ];
+    leaf.prop_recursive(6, 64, 6, move |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..5).prop_map(J::Array),
+            prop::collection::vec((word.clone(), inner), 0..5).prop_map(|kv| J::Object(
+                kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+            )),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(1024), failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn generated_templates_and_plans_give_a_value_or_a_named_error(
+        body in code_value(),
+        resources in prop::collection::vec(("[A-Z][a-z]{0,4}", code_value()), 1..4),
+        yaml in any::<bool>(),
+    ) {
+        // A document with a `Resources` section (so the converter goes past detection) and the
+        // generated body around it; as JSON, or as the same text read by the YAML parser.
+        let mut doc = match body {
+            serde_json::Value::Object(m) => m,
+            other => [("Outputs".to_string(), other)].into_iter().collect(),
+        };
+        doc.insert(
+            "Resources".into(),
+            serde_json::Value::Object(resources.into_iter().collect()),
+        );
+        let text = serde_json::to_string_pretty(&serde_json::Value::Object(doc)).unwrap();
+        let text = if yaml { format!("# yaml\n{text}") } else { text };
+        parse("template", &text);
     }
 }

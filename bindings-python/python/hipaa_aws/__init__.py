@@ -41,7 +41,9 @@ from hipaa_aws._native import (
     controls,
     demo_snapshot,
     load_attestations,
+    load_plan,
     load_snapshot,
+    load_template,
     vocabulary,
 )
 from hipaa_aws.report import Report
@@ -69,9 +71,13 @@ __all__ = [
     "demo_snapshot",
     "diff",
     "evaluate",
+    "evaluate_plan",
+    "evaluate_template",
     "load_attestations",
+    "load_plan",
     "load_report",
     "load_snapshot",
+    "load_template",
     "scan",
     "scan_async",
     "snapshot",
@@ -184,6 +190,40 @@ def evaluate(snapshot: Union[Snapshot, str, "os.PathLike[str]"], scope: ScopeArg
     if not isinstance(snapshot, Snapshot):
         snapshot = load_snapshot(os.fspath(snapshot))
     return Report(_native.evaluate(snapshot, _scope(scope)), evidence=snapshot)
+
+
+PathArg = Union[str, "os.PathLike[str]"]
+
+
+def evaluate_template(
+    path: PathArg,
+    scope: ScopeArg = None,
+    parameters: Optional[dict[str, str]] = None,
+    region: Optional[str] = None,
+    account: Optional[str] = None,
+) -> Report:
+    """Judge a CloudFormation template (YAML or JSON) or a CDK output directory (``cdk.out``)
+    before it is deployed, with the controls of a live scan (``hipaa iac``).
+
+    ``parameters`` gives CloudFormation parameter values; a parameter without a default that is
+    not given is unknown until apply, and every finding that needs it is ERROR with the reason
+    ``unknown_until_apply``. Findings carry the logical id as ``resource.id`` and the file and
+    line as ``location``.
+    """
+    evidence = load_template(os.fspath(path), parameters=parameters, region=region, account=account)
+    return Report(_native.evaluate(evidence, _scope(scope)), evidence=evidence)
+
+
+def evaluate_plan(
+    path: PathArg,
+    scope: ScopeArg = None,
+    region: Optional[str] = None,
+    account: Optional[str] = None,
+) -> Report:
+    """Judge a Terraform plan (``terraform show -json PLANFILE``) before it is applied, with the
+    controls of a live scan (``hipaa iac``); ``resource.id`` is the resource address."""
+    evidence = load_plan(os.fspath(path), region=region, account=account)
+    return Report(_native.evaluate(evidence, _scope(scope)), evidence=evidence)
 
 
 def demo() -> Report:

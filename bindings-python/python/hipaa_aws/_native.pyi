@@ -2,7 +2,7 @@
 import os
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any, Literal, Optional, Union, final
+from typing import Any, Literal, Optional, TypedDict, Union, final
 
 __version__: str
 __all__ = [
@@ -29,7 +29,9 @@ __all__ = [
     "evaluate",
     "load_attestations",
     "load_report",
+    "load_plan",
     "load_snapshot",
+    "load_template",
     "scan",
     "scan_async",
     "snapshot",
@@ -41,6 +43,21 @@ __all__ = [
 
 _StatusName = Literal["PASS", "FAIL", "ERROR", "NOT_APPLICABLE", "MANUAL", "INHERITED", "WAIVED"]
 _SeverityName = Literal["informational", "low", "medium", "high", "critical"]
+_ReasonName = Literal[
+    "access_denied",
+    "throttled",
+    "region_disabled",
+    "parse_error",
+    "unreachable",
+    "service_error",
+    "not_collected",
+    "unknown_until_apply",
+]
+
+class _Location(TypedDict):
+    file: str
+    line: int
+    column: int
 _OwnerName = Literal["aws", "customer", "shared"]
 _CategoryName = Literal[
     "encryption-at-rest",
@@ -122,9 +139,11 @@ class Finding:
     @property
     def remediation(self) -> Remediation: ...
     @property
-    def reason(self) -> Optional[str]: ...
+    def reason(self) -> Optional[_ReasonName]: ...
     @property
     def waiver(self) -> Optional[int]: ...
+    @property
+    def location(self) -> Optional[_Location]: ...
     def to_dict(self) -> dict[str, Any]: ...
 
 @final
@@ -317,6 +336,13 @@ def snapshot(
 def evaluate(snapshot: Snapshot, scope: Optional[Scope] = None) -> Report: ...
 def load_snapshot(path: _Path) -> Snapshot: ...
 def demo_snapshot() -> Snapshot: ...
+def load_template(
+    path: _Path,
+    parameters: Optional[dict[str, str]] = None,
+    region: Optional[str] = None,
+    account: Optional[str] = None,
+) -> Snapshot: ...
+def load_plan(path: _Path, region: Optional[str] = None, account: Optional[str] = None) -> Snapshot: ...
 def load_report(path: _Path) -> Report: ...
 def demo() -> Report: ...
 def controls(catalogs: Optional[list[_Path]] = None) -> list[Control]: ...

@@ -19,10 +19,39 @@ pub enum UnknownReason {
     ServiceError,
     /// The read was never attempted (e.g. the listing it depends on failed).
     NotCollected,
+    /// Infrastructure code does not fix the value: it depends on a parameter without a default,
+    /// an imported value, a condition, a data source or a value Terraform computes at apply.
+    UnknownUntilApply,
 }
 
 impl UnknownReason {
-    /// The snake-case name used in reports.
+    /// Every reason, in declaration order.
+    pub const ALL: [UnknownReason; 8] = [
+        UnknownReason::AccessDenied,
+        UnknownReason::Throttled,
+        UnknownReason::RegionDisabled,
+        UnknownReason::ParseError,
+        UnknownReason::Unreachable,
+        UnknownReason::ServiceError,
+        UnknownReason::NotCollected,
+        UnknownReason::UnknownUntilApply,
+    ];
+
+    /// The name the report JSON uses (`access_denied`, `unknown_until_apply`).
+    pub fn label(self) -> &'static str {
+        match self {
+            UnknownReason::AccessDenied => "access_denied",
+            UnknownReason::Throttled => "throttled",
+            UnknownReason::RegionDisabled => "region_disabled",
+            UnknownReason::ParseError => "parse_error",
+            UnknownReason::Unreachable => "unreachable",
+            UnknownReason::ServiceError => "service_error",
+            UnknownReason::NotCollected => "not_collected",
+            UnknownReason::UnknownUntilApply => "unknown_until_apply",
+        }
+    }
+
+    /// The words used in messages (`access denied`).
     pub fn name(self) -> &'static str {
         match self {
             UnknownReason::AccessDenied => "access denied",
@@ -32,6 +61,7 @@ impl UnknownReason {
             UnknownReason::Unreachable => "unreachable",
             UnknownReason::ServiceError => "service error",
             UnknownReason::NotCollected => "not collected",
+            UnknownReason::UnknownUntilApply => "unknown until apply",
         }
     }
 }
@@ -64,7 +94,12 @@ impl Unknown {
 
 impl fmt::Display for Unknown {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} failed ({})", self.operation, self.reason.name())?;
+        if self.reason == UnknownReason::UnknownUntilApply {
+            // Nothing failed: the code leaves the value open until it is deployed.
+            write!(f, "`{}` is unknown until apply", self.operation)?;
+        } else {
+            write!(f, "{} failed ({})", self.operation, self.reason.name())?;
+        }
         if !self.detail.is_empty() {
             write!(f, ": {}", self.detail)?;
         }
@@ -119,5 +154,26 @@ impl<T> From<Result<T, Unknown>> for Fact<T> {
             Ok(v) => Fact::Known(v),
             Err(u) => Fact::Unknown(u),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_are_the_json_names() {
+        for r in UnknownReason::ALL {
+            assert_eq!(serde_json::to_value(r).unwrap(), r.label());
+        }
+        let u = Unknown::new(
+            UnknownReason::UnknownUntilApply,
+            "BucketEncryption",
+            "parameter `K` has no default",
+        );
+        assert_eq!(
+            u.to_string(),
+            "`BucketEncryption` is unknown until apply: parameter `K` has no default"
+        );
     }
 }

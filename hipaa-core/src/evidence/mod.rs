@@ -10,10 +10,12 @@ mod fact;
 mod legacy;
 mod section;
 mod snapshot;
+mod template;
 
 pub use fact::{Fact, Unknown, UnknownReason};
 pub use section::{RegionEvidence, RegionSection, Regional, Section, Store, StoreListing};
 pub use snapshot::{Provenance, ReadFailure, ReadLog, Snapshot, SNAPSHOT_SCHEMA_VERSION};
+pub use template::{Location, OpenFact, TemplateResource};
 
 use std::collections::BTreeMap;
 

@@ -54,8 +54,11 @@ pub enum Provenance {
     Template {
         /// `cloudformation`, `cdk` or `terraform-plan`.
         format: String,
-        /// The file or directory read.
+        /// The file or directory read (several, comma-separated, when more than one was given).
         path: String,
+        /// Every resource converted, with where it is defined and what stays open until apply.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        resources: Vec<super::template::TemplateResource>,
     },
     /// Built by a program or a test (treated like a live scan).
     Synthetic {
@@ -72,7 +75,7 @@ impl Provenance {
             Provenance::Live {
                 endpoint: Some(url),
             } => format!("aws endpoint {url}"),
-            Provenance::Template { format, path } => format!("{format} {path}"),
+            Provenance::Template { format, path, .. } => format!("{format} {path}"),
             Provenance::Synthetic { label } => label.clone(),
         }
     }
@@ -80,6 +83,21 @@ impl Provenance {
     /// Whether this is infrastructure code rather than an account.
     pub fn is_template(&self) -> bool {
         matches!(self, Provenance::Template { .. })
+    }
+
+    /// The resource of infrastructure code a finding's resource is (by ARN first, then by id).
+    pub fn template_resource(
+        &self,
+        arn: &str,
+        id: &str,
+    ) -> Option<&super::template::TemplateResource> {
+        let Provenance::Template { resources, .. } = self else {
+            return None;
+        };
+        resources
+            .iter()
+            .find(|r| r.arn == arn)
+            .or_else(|| resources.iter().find(|r| r.id == id))
     }
 
     /// Read a version-1 `source` string back into a provenance.

@@ -167,14 +167,18 @@ fn finding_rows(list: &[&Finding], remediation: bool) -> String {
     for f in list {
         let _ = write!(
             o,
-            "<tr class=\"finding\" data-status=\"{}\"><td>{}</td><td>{}</td><td><code>{}</code><br><small>{}</small></td><td><code>{}</code><br><small>{}</small></td><td>{}</td><td>{}</td><td>{}",
+            "<tr class=\"finding\" data-status=\"{}\"><td>{}</td><td>{}</td><td><code>{}</code><br><small>{}</small></td><td><code>{}</code><br><small>{}{}</small></td><td>{}</td><td>{}</td><td>{}",
             f.status.label(),
             badge(f.status),
             f.severity,
             esc(&f.control_id),
             esc(&f.title),
-            esc(f.resource.name.as_deref().unwrap_or(&f.resource.id)),
+            esc(f.resource_label()),
             esc(&f.resource.kind),
+            f.location
+                .as_ref()
+                .map(|l| format!("<br>{}", esc(&l.to_string())))
+                .unwrap_or_default(),
             esc(&f.citations.join(", ")),
             f.owner,
             esc(&f.message)

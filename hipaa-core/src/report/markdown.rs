@@ -70,10 +70,11 @@ pub(super) fn render(r: &Report) -> String {
         for f in &list {
             let _ = writeln!(
                 o,
-                "| {} | `{}` | `{}` | {} | {} |",
+                "| {} | `{}` | `{}`{} | {} | {} |",
                 f.severity,
                 f.control_id,
-                cell(f.resource.name.as_deref().unwrap_or(&f.resource.id)),
+                cell(f.resource_label()),
+                at(f),
                 f.citations.join(", "),
                 cell(&f.message)
             );
@@ -113,14 +114,23 @@ pub(super) fn render(r: &Report) -> String {
     for f in &r.findings {
         let _ = writeln!(
             o,
-            "| {} | {} | `{}` | `{}` | {} | {} |",
+            "| {} | {} | `{}` | `{}`{} | {} | {} |",
             f.status,
             f.severity,
             f.control_id,
-            cell(f.resource.name.as_deref().unwrap_or(&f.resource.id)),
+            cell(f.resource_label()),
+            at(f),
             f.owner,
             cell(&f.message)
         );
     }
     o
+}
+
+/// ` at file:line:column` for a finding about infrastructure code.
+fn at(f: &super::Finding) -> String {
+    f.location
+        .as_ref()
+        .map(|l| format!(" at {}", cell(&l.to_string())))
+        .unwrap_or_default()
 }

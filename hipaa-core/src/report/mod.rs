@@ -57,6 +57,20 @@ pub struct Finding {
     /// For an attested MANUAL control: the attestation (active, or expired when the status is MANUAL again).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attestation: Option<crate::attest::Attestation>,
+    /// For infrastructure code: where the resource is defined (file, line, column).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<crate::evidence::Location>,
+}
+
+impl Finding {
+    /// The resource as reports show it: for infrastructure code its logical id or address (what
+    /// the author wrote), else its readable name when the id is opaque (a KMS alias, a Name tag).
+    pub fn resource_label(&self) -> &str {
+        match (&self.location, &self.resource.name) {
+            (None, Some(name)) => name,
+            _ => &self.resource.id,
+        }
+    }
 }
 
 /// A waiver from the scope and whether it is still in force.

@@ -49,17 +49,42 @@ fn fit(s: &str, w: usize) -> String {
     }
 }
 
+/// Keep the end of a path (`…/stack.template.json:12`), where the file name and line are.
+fn fit_left(s: &str, w: usize) -> String {
+    let n = s.chars().count();
+    if n <= w {
+        format!("{s:<w$}")
+    } else {
+        let tail: String = s.chars().skip(n + 1 - w).collect();
+        format!("…{tail}")
+    }
+}
+
 pub(super) fn render(r: &Report, opts: &TableOptions) -> String {
     let mut o = String::new();
     let (ws, wv, wc, wr) = (14usize, 8usize, 34usize, 28usize);
-    let wm = opts.width.saturating_sub(ws + wv + wc + wr + 4).max(20);
+    // Findings about infrastructure code get a column for the file and line.
+    let wl = if r.findings.iter().any(|f| f.location.is_some()) {
+        24usize
+    } else {
+        0
+    };
+    let wm = opts
+        .width
+        .saturating_sub(ws + wv + wc + wr + 4 + if wl > 0 { wl + 1 } else { 0 })
+        .max(20);
     let _ = writeln!(
         o,
-        "{} {} {} {} MESSAGE",
+        "{} {} {} {}{} MESSAGE",
         fit("STATUS", ws),
         fit("SEVERITY", wv),
         fit("CONTROL", wc),
-        fit("RESOURCE", wr)
+        fit("RESOURCE", wr),
+        if wl > 0 {
+            format!(" {}", fit("LOCATION", wl))
+        } else {
+            String::new()
+        }
     );
     let mut hidden = 0usize;
     for f in &r.findings {
@@ -72,13 +97,24 @@ pub(super) fn render(r: &Report, opts: &TableOptions) -> String {
             hidden += 1;
             continue;
         }
+        let location = if wl > 0 {
+            let at = f
+                .location
+                .as_ref()
+                .map(|l| format!("{}:{}", l.file, l.line))
+                .unwrap_or_default();
+            format!(" {}", fit_left(&at, wl))
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             o,
-            "{} {} {} {} {}",
+            "{} {} {} {}{} {}",
             paint(f.status, &fit(f.status.label(), ws), opts.color),
             fit(f.severity.name(), wv),
             fit(&f.control_id, wc),
-            fit(f.resource.name.as_deref().unwrap_or(&f.resource.id), wr),
+            fit(f.resource_label(), wr),
+            location,
             fit(&f.message, wm).trim_end()
         );
     }

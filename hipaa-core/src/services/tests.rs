@@ -275,6 +275,7 @@ fn every_section_has_a_fixture_and_a_missing_section_is_error_for_an_account() {
     empty.provenance = crate::evidence::Provenance::Template {
         format: "cloudformation".into(),
         path: "t.yaml".into(),
+        resources: Vec::new(),
     };
     for id in ["guardduty.enabled", "iam.root_mfa", "baa.account_covered"] {
         let o = outcomes(&empty, id);

@@ -33,8 +33,16 @@ pub(crate) fn field(s: &str) -> String {
     }
 }
 
+/// The column of infrastructure-code findings: a live scan's CSV keeps its sixteen columns.
+const LOCATION: &str = "location";
+
 pub(super) fn render(r: &Report) -> String {
+    let located = r.findings.iter().any(|f| f.location.is_some());
     let mut o = HEADER.join(",");
+    if located {
+        o.push(',');
+        o.push_str(LOCATION);
+    }
     o.push_str("\r\n");
     for f in &r.findings {
         let phi = match f.resource.phi {
@@ -60,7 +68,15 @@ pub(super) fn render(r: &Report) -> String {
             &f.message,
             &f.remediation.console,
         ];
-        let cells: Vec<String> = row.iter().map(|c| field(c)).collect();
+        let mut cells: Vec<String> = row.iter().map(|c| field(c)).collect();
+        if located {
+            cells.push(field(
+                &f.location
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
+            ));
+        }
         o.push_str(&cells.join(","));
         o.push_str("\r\n");
     }

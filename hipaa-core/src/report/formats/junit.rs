@@ -34,13 +34,17 @@ pub(super) fn render(r: &Report) -> String {
             count(Status::Manual) + count(Status::NotApplicable) + count(Status::Waived)
         );
         for f in list {
-            let name = f.resource.name.as_deref().unwrap_or(&f.resource.id);
+            let name = f.resource_label();
             let _ = write!(
                 o,
                 "    <testcase classname=\"{}\" name=\"{}\"",
                 xml_escape(control),
                 xml_escape(name)
             );
+            // Infrastructure code: CI test reports link the case to its file and line.
+            if let Some(l) = &f.location {
+                let _ = write!(o, " file=\"{}\" line=\"{}\"", xml_escape(&l.file), l.line);
+            }
             let text = format!("{} [{}; {}]", f.message, f.severity, f.citations.join(", "));
             match f.status {
                 Status::Pass | Status::Inherited => {

@@ -72,14 +72,22 @@ fn event(r: &Report, f: &Finding) -> Value {
         "remediation": {"desc": f.remediation.console},
         "resources": [{
             "uid": f.resource.arn,
-            "name": f.resource.name.as_deref().unwrap_or(&f.resource.id),
+            "name": f.resource_label(),
             "type": f.resource.kind,
             "region": f.resource.region,
             "cloud_partition": f.resource.arn.split(':').nth(1).unwrap_or("aws")
         }],
         "cloud": {"provider": "AWS", "account": {"uid": account, "type": "AWS Account", "type_id": 10}, "region": f.resource.region},
-        "unmapped": {"owner": f.owner.name(), "reason": f.reason}
+        "unmapped": unmapped(f)
     })
+}
+
+fn unmapped(f: &crate::report::Finding) -> serde_json::Value {
+    let mut v = serde_json::json!({"owner": f.owner.name(), "reason": f.reason});
+    if let Some(l) = &f.location {
+        v["location"] = serde_json::json!({"file": l.file, "line": l.line, "column": l.column});
+    }
+    v
 }
 
 /// Newline-delimited JSON: one OCSF Compliance Finding event per finding.

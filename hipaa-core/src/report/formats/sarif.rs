@@ -39,6 +39,12 @@ fn rule(f: &Finding) -> Value {
     })
 }
 
+/// A file path as a SARIF URI reference: forward slashes, relative paths kept relative.
+fn uri(path: &str) -> String {
+    let p = path.replace('\\', "/");
+    p.strip_prefix("./").unwrap_or(&p).replace(' ', "%20")
+}
+
 /// SARIF 2.1.0: one rule per control (stable `ruleId`), one result per FAIL, ERROR or WAIVED finding.
 pub(super) fn render(r: &Report) -> String {
     let mut rules: BTreeMap<&str, Value> = BTreeMap::new();
@@ -60,10 +66,10 @@ pub(super) fn render(r: &Report) -> String {
                 "ruleIndex": index.get(f.control_id.as_str()).copied().unwrap_or(0),
                 "kind": kind,
                 "level": lvl,
-                "message": {"text": format!("{}: {text}", f.resource.name.as_deref().unwrap_or(&f.resource.id))},
+                "message": {"text": format!("{}: {text}", f.resource_label())},
                 "locations": [{
                     "logicalLocations": [{
-                        "name": f.resource.name.as_deref().unwrap_or(&f.resource.id),
+                        "name": f.resource_label(),
                         "fullyQualifiedName": f.resource.arn,
                         "kind": "resource"
                     }]
@@ -77,6 +83,13 @@ pub(super) fn render(r: &Report) -> String {
                     "citations": f.citations
                 }
             });
+            if let Some(l) = &f.location {
+                // Code scanning shows the result on the line of the template or `.tf` file.
+                v["locations"][0]["physicalLocation"] = json!({
+                    "artifactLocation": {"uri": uri(&l.file)},
+                    "region": {"startLine": l.line, "startColumn": l.column}
+                });
+            }
             if f.status == Status::Waived {
                 v["suppressions"] = json!([{"kind": "external", "status": "accepted", "justification": f.message}]);
             }

@@ -185,3 +185,85 @@ fn golden_files_match_the_demo_report() {
         );
     }
 }
+
+/// A report about infrastructure code: one bucket without versioning at line 2.
+fn code_report() -> Report {
+    let options = crate::iac::Options {
+        taken_at: Some(now()),
+        ..Default::default()
+    };
+    let s = crate::iac::from_text(
+        "Resources:\n  Records:\n    Type: AWS::S3::Bucket\n",
+        "stacks/records.yaml",
+        &options,
+    )
+    .unwrap();
+    Engine::bundled()
+        .unwrap()
+        .evaluate_at(&s, &Scope::default(), now())
+        .unwrap()
+}
+
+#[test]
+fn every_format_shows_where_code_findings_are_defined() {
+    let r = code_report();
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.control_id == "s3.versioning")
+        .unwrap();
+    assert_eq!(f.status, Status::Fail);
+    assert_eq!(f.resource_label(), "Records");
+    let l = f.location.as_ref().unwrap();
+    assert_eq!(
+        (l.file.as_str(), l.line, l.column),
+        ("stacks/records.yaml", 2, 3)
+    );
+
+    let sarif: serde_json::Value = serde_json::from_str(&r.render(Format::Sarif)).unwrap();
+    let result = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["ruleId"] == "s3.versioning")
+        .unwrap();
+    let p = &result["locations"][0]["physicalLocation"];
+    assert_eq!(p["artifactLocation"]["uri"], "stacks/records.yaml");
+    assert_eq!(p["region"]["startLine"], 2);
+    assert_eq!(p["region"]["startColumn"], 3);
+
+    let csv = r.render(Format::Csv);
+    assert!(csv.lines().next().unwrap().ends_with(",location"), "{csv}");
+    assert!(csv.contains("stacks/records.yaml:2:3"), "{csv}");
+    let table = r.render(Format::Table);
+    assert!(
+        table.contains("LOCATION") && table.contains("stacks/records.yaml:2"),
+        "{table}"
+    );
+    assert!(r
+        .render(Format::Markdown)
+        .contains("`Records` at stacks/records.yaml:2:3"));
+    assert!(r.render(Format::Html).contains("stacks/records.yaml:2:3"));
+    assert!(r
+        .render(Format::Junit)
+        .contains("file=\"stacks/records.yaml\" line=\"2\""));
+    assert!(r
+        .render(Format::Ocsf)
+        .contains("\"location\":{\"file\":\"stacks/records.yaml\",\"line\":2,\"column\":3}"));
+    let json: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
+    assert!(json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["location"]["line"] == 2));
+    // A live report keeps its columns and JSON exactly.
+    let live = report();
+    assert!(live
+        .render(Format::Csv)
+        .lines()
+        .next()
+        .unwrap()
+        .ends_with(",remediation"));
+    assert!(!live.render(Format::Table).contains("LOCATION"));
+    assert!(!live.to_json().contains("\"location\""));
+}

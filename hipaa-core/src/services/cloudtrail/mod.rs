@@ -1,6 +1,7 @@
 //! AWS CloudTrail: trails, what they record and where their log files go.
 
 pub mod evidence;
+pub(crate) mod iac;
 pub(crate) mod rules;
 #[cfg(test)]
 pub(crate) mod tests;

@@ -2,6 +2,7 @@
 //! and alarms that watch CloudTrail events.
 
 pub mod evidence;
+pub(crate) mod iac;
 pub(crate) mod rules;
 #[cfg(test)]
 pub(crate) mod tests;

@@ -1,6 +1,7 @@
 //! Amazon DynamoDB: tables and their point-in-time recovery.
 
 pub mod evidence;
+pub(crate) mod iac;
 pub(crate) mod rules;
 #[cfg(test)]
 pub(crate) mod tests;

@@ -1,6 +1,7 @@
 //! Amazon EFS: file systems, their encryption and automatic backups.
 
 pub mod evidence;
+pub(crate) mod iac;
 pub(crate) mod rules;
 #[cfg(test)]
 pub(crate) mod tests;

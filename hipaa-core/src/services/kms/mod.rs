@@ -1,6 +1,7 @@
 //! AWS KMS: rotation, usable state and key-policy exposure of customer-managed keys.
 
 pub mod evidence;
+pub(crate) mod iac;
 pub(crate) mod rules;
 #[cfg(test)]
 pub(crate) mod tests;

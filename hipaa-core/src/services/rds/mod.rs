@@ -1,6 +1,7 @@
 //! Amazon RDS: DB instances, their storage encryption and automated backups.
 
 pub mod evidence;
+pub(crate) mod iac;
 pub(crate) mod rules;
 #[cfg(test)]
 pub(crate) mod tests;

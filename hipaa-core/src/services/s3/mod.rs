@@ -2,6 +2,7 @@
 //! and replication of buckets, and the account-level Block Public Access.
 
 pub mod evidence;
+pub(crate) mod iac;
 pub(crate) mod rules;
 #[cfg(test)]
 pub(crate) mod tests;

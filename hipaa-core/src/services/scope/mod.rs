@@ -2,6 +2,7 @@
 //! service control policy that keeps it there, and whether data stores are classified.
 
 pub mod evidence;
+pub(crate) mod iac;
 pub(crate) mod rules;
 #[cfg(test)]
 pub(crate) mod tests;

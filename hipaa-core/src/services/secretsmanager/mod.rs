@@ -2,6 +2,7 @@
 //! Secret values are never read: the evidence comes from `ListSecrets` and `GetResourcePolicy`.
 
 pub mod evidence;
+pub(crate) mod iac;
 pub(crate) mod rules;
 #[cfg(test)]
 pub(crate) mod tests;
