@@ -94,7 +94,7 @@ pub fn write_bundle(
         report: &report,
         snapshot,
         catalog: engine.catalog(),
-        registry: engine.registry(),
+        registry: engine.framework().registry(),
         scope_text: inputs.scope_text.as_deref(),
         attestations_text: inputs.attestations_text.as_deref(),
         risks: &risks,

@@ -15,7 +15,7 @@ pub use table::TableOptions;
 use crate::catalog::{Catalog, Remediation};
 use crate::error::{Error, Result};
 use crate::evidence::{Snapshot, UnknownReason};
-use crate::registry::Registry;
+use crate::framework::{Framework, FrameworkInfo};
 use crate::rules::Resource;
 use crate::scope::{Scope, ScopeMode, Waiver};
 use crate::vocabulary::{Category, Owner, Severity, Status};
@@ -117,6 +117,10 @@ pub struct Report {
     pub generated_at: DateTime<Utc>,
     /// Tool and data versions.
     pub tool: ToolInfo,
+    /// The framework findings are grouped by (`by_citation`, each finding's `citations`).
+    /// Reports written before frameworks existed were grouped by the Security Rule in force.
+    #[serde(default)]
+    pub framework: FrameworkInfo,
     /// Account evaluated, when known.
     pub account: Option<String>,
     /// Evidence provenance.
@@ -153,7 +157,7 @@ pub const EXIT_INCOMPLETE: i32 = 4;
 
 impl Report {
     pub(crate) fn build(
-        registry: &Registry,
+        framework: &Framework,
         catalog: &Catalog,
         snapshot: &Snapshot,
         scope: &Scope,
@@ -174,16 +178,17 @@ impl Report {
                 .then(a.control_id.cmp(&b.control_id))
                 .then(a.resource.arn.cmp(&b.resource.arn))
         });
-        let summary = Summary::build(registry, &findings, &snapshot.reads);
+        let summary = Summary::build(framework, &findings, &snapshot.reads);
         Report {
             schema_version: REPORT_SCHEMA_VERSION.into(),
             generated_at: now,
             tool: ToolInfo {
                 name: "hipaa-aws".into(),
                 version: env!("CARGO_PKG_VERSION").into(),
-                registry_version: registry.version.clone(),
+                registry_version: framework.registry().version.clone(),
                 controls_in_force: catalog.enabled().count(),
             },
+            framework: framework.info().clone(),
             account: snapshot.account.known().cloned(),
             snapshot: SnapshotInfo {
                 taken_at: snapshot.taken_at,

@@ -1,6 +1,6 @@
 use super::Finding;
 use crate::evidence::{ReadFailure, ReadLog};
-use crate::registry::Registry;
+use crate::framework::Framework;
 use crate::vocabulary::{Owner, Safeguard, Status};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -88,10 +88,14 @@ pub struct CitationSummary {
     pub safeguard: Safeguard,
     /// Shared-responsibility owner.
     pub owner: Owner,
-    /// Worst status among its findings; `None` when no control answers it.
+    /// Worst status among its findings; `None` when no control answers it. A requirement no
+    /// finding answers but the framework marks as needing an attestation is MANUAL.
     pub status: Option<Status>,
     /// Counts of its findings.
     pub counts: Counts,
+    /// Why it is MANUAL without a finding (the framework's `manual_reason`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// How much of the evidence could actually be read.
@@ -126,14 +130,15 @@ pub struct Summary {
     pub by_owner: BTreeMap<String, Counts>,
     /// By category.
     pub by_category: BTreeMap<String, Counts>,
-    /// By citation, for every spec in the registry (regulation order).
+    /// By citation, for every requirement of the report's framework (its order).
     pub by_citation: Vec<CitationSummary>,
     /// Read failures and ERROR findings.
     pub completeness: Completeness,
 }
 
 impl Summary {
-    pub(crate) fn build(registry: &Registry, findings: &[Finding], reads: &ReadLog) -> Summary {
+    pub(crate) fn build(framework: &Framework, findings: &[Finding], reads: &ReadLog) -> Summary {
+        let registry = framework.registry();
         let mut totals = Counts::default();
         let mut by_severity: BTreeMap<String, Counts> = BTreeMap::new();
         let mut by_safeguard: BTreeMap<String, Counts> = BTreeMap::new();
@@ -181,13 +186,19 @@ impl Summary {
             .iter()
             .map(|s| {
                 let counts = by_cit.get(s.citation.as_str()).copied().unwrap_or_default();
+                let (status, note) = match (counts.worst(), &s.manual_reason) {
+                    (Some(w), _) => (Some(w), None),
+                    (None, Some(why)) => (Some(Status::Manual), Some(why.clone())),
+                    (None, None) => (None, None),
+                };
                 CitationSummary {
                     citation: s.citation.clone(),
                     title: s.title.clone(),
                     safeguard: s.safeguard,
                     owner: s.owner,
-                    status: counts.worst(),
+                    status,
                     counts,
+                    note,
                 }
             })
             .collect();
