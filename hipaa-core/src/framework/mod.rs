@@ -130,8 +130,9 @@ impl Framework {
 
     /// Every bundled framework, parsed once, in file-name order.
     pub fn bundled_all() -> Result<&'static [Arc<Framework>]> {
-        static CELL: OnceLock<std::result::Result<Vec<Arc<Framework>>, (String, String)>> =
-            OnceLock::new();
+        /// The bundled frameworks, or the file that failed and why.
+        type Parsed = std::result::Result<Vec<Arc<Framework>>, (String, String)>;
+        static CELL: OnceLock<Parsed> = OnceLock::new();
         CELL.get_or_init(|| {
             BUNDLED
                 .iter()
