@@ -115,10 +115,13 @@ pub fn changes(
             let summary = sentence(
                 req,
                 &now_required,
-                failing,
-                would_fail,
-                waived,
-                unknown,
+                status,
+                Counted {
+                    failing,
+                    would_fail,
+                    waived,
+                    unknown,
+                },
                 mine.is_empty(),
             );
             RequirementChange {
@@ -139,59 +142,66 @@ pub fn changes(
         .collect()
 }
 
+fn count(n: usize) -> String {
+    match n {
+        0 => "no resource fails".into(),
+        1 => "1 resource fails".into(),
+        n => format!("{n} resources fail"),
+    }
+}
+
 fn sentence(
     req: &crate::registry::Spec,
     now_required: &[String],
-    failing: usize,
-    would_fail: usize,
-    waived: usize,
-    unknown: usize,
+    status: Option<Status>,
+    n: Counted,
     no_findings: bool,
 ) -> String {
-    let unread = if unknown > 0 {
+    let lead = if !now_required.is_empty() {
         format!(
-            "; {} could not be read, so this is incomplete",
-            plural(unknown, "resource", "resources")
+            "now required (addressable today: {})",
+            now_required.join(", ")
         )
+    } else if req.previously.is_empty() {
+        "new requirement".to_string()
     } else {
-        String::new()
+        format!("carried over from {}", req.previously.join(", "))
     };
     if req.attestation_only || no_findings {
         let why = req
             .manual_reason
             .clone()
             .unwrap_or_else(|| "no control gives AWS evidence for it".into());
-        let lead = if req.previously.is_empty() {
-            "new requirement"
-        } else {
-            "carried over"
-        };
-        return format!("{lead}, needs an attestation: {why}");
+        return format!("{lead}; needs an attestation: {why}");
     }
-    if !now_required.is_empty() {
-        let was = now_required.join(", ");
-        if would_fail == 0 {
-            return format!(
-                "now required (addressable today: {was}): no resource fails its controls today{unread}"
-            );
-        }
-        let waived = if waived > 0 {
-            format!(", {waived} of them waived today")
+    let mut o = format!("{lead}; {} its controls today", count(n.failing));
+    if n.would_fail > 0 {
+        let waived = if n.waived > 0 {
+            format!(" ({} waived today)", n.waived)
         } else {
             String::new()
         };
-        return format!(
-            "now required (addressable today: {was}): {} that fail its controls today could no longer rely on a documented alternative and would fail{waived}{unread}",
-            plural(would_fail, "resource", "resources")
-        );
+        o.push_str(&format!(
+            "; {} failing or waived under the addressable reading today would fail without the option of a documented alternative{waived}",
+            plural(n.would_fail, "resource", "resources")
+        ));
+    } else if n.failing == 0 && status == Some(Status::Manual) {
+        o.push_str("; no AWS evidence decides it, so it needs an attestation as today");
     }
-    let lead = if req.previously.is_empty() {
-        "new requirement".to_string()
-    } else {
-        format!("carried over from {}", req.previously.join(", "))
-    };
-    format!(
-        "{lead}: {} fail its controls today{unread}",
-        plural(failing, "resource", "resources")
-    )
+    if n.unknown > 0 {
+        o.push_str(&format!(
+            "; {} could not be read, so this is incomplete",
+            plural(n.unknown, "resource", "resources")
+        ));
+    }
+    o
+}
+
+/// Resource counts behind one requirement's sentence.
+#[derive(Clone, Copy)]
+struct Counted {
+    failing: usize,
+    would_fail: usize,
+    waived: usize,
+    unknown: usize,
 }

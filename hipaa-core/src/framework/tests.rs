@@ -358,3 +358,130 @@ fn choosing_a_framework() {
     let e = choose(None, Some(&dir.join("missing.toml"))).unwrap_err();
     assert_eq!(e.kind(), crate::ErrorKind::BadInput);
 }
+
+fn nprm() -> Arc<Framework> {
+    Framework::bundled("hipaa-nprm-2025").unwrap()
+}
+
+fn status_list(r: &crate::Report) -> Vec<(String, String, crate::Status)> {
+    let mut v: Vec<_> = r
+        .findings
+        .iter()
+        .map(|f| (f.control_id.clone(), f.resource.arn.clone(), f.status))
+        .collect();
+    v.sort();
+    v
+}
+
+fn demo_under(f: Arc<Framework>) -> crate::Report {
+    let mut engine = crate::Engine::bundled().unwrap();
+    engine.set_framework(f).unwrap();
+    let snapshot = crate::demo::snapshot().unwrap();
+    engine
+        .evaluate_at(&snapshot, &crate::demo::scope().unwrap(), snapshot.taken_at)
+        .unwrap()
+}
+
+#[test]
+fn under_the_nprm_no_status_changes_only_grouping_and_banner() {
+    let base = crate::demo::report().unwrap();
+    let r = demo_under(nprm());
+    assert_eq!(status_list(&r), status_list(&base));
+    assert_eq!(r.summary.totals, base.summary.totals);
+    assert_eq!(r.framework.id, "hipaa-nprm-2025");
+    assert!(r.framework.is_proposed());
+    assert!(r
+        .framework
+        .banner
+        .as_deref()
+        .is_some_and(|b| b.contains("not compliance")));
+    assert!(base.framework.banner.is_none() && base.readiness.is_none());
+    let ids: Vec<&str> = r
+        .summary
+        .by_citation
+        .iter()
+        .map(|c| c.citation.as_str())
+        .collect();
+    let fw = nprm();
+    let want: Vec<&str> = fw
+        .requirements()
+        .iter()
+        .map(|s| s.citation.as_str())
+        .collect();
+    assert_eq!(ids, want);
+    let audit = r
+        .summary
+        .by_citation
+        .iter()
+        .find(|c| c.citation == "164.308(a)(14)")
+        .unwrap();
+    assert_eq!(audit.status, Some(crate::Status::Manual));
+    assert!(audit.note.is_some());
+    let scan = r
+        .summary
+        .by_citation
+        .iter()
+        .find(|c| c.citation == "164.312(h)(2)(i)")
+        .unwrap();
+    assert_eq!(scan.status, Some(crate::Status::Manual));
+    assert!(scan.note.as_deref().unwrap_or("").contains("Inspector"));
+    let readiness = r.readiness.as_ref().unwrap();
+    assert_eq!(readiness.len(), want.len());
+    // Converting a saved report gives what evaluating under the framework gives.
+    let regrouped = base.regroup(&nprm());
+    assert_eq!(regrouped.findings, r.findings);
+    assert_eq!(regrouped.summary, r.summary);
+    assert_eq!(regrouped.readiness, r.readiness);
+    assert_eq!(regrouped.framework, r.framework);
+    let back = r.regroup(&Framework::default_bundled().unwrap());
+    assert_eq!(back.findings, base.findings);
+    assert_eq!(back.summary, base.summary);
+    assert!(back.readiness.is_none());
+}
+
+#[test]
+fn encryption_would_be_required_for_stores_that_fail_or_are_waived_today() {
+    use crate::evidence::Fact;
+    use crate::services::s3::evidence::BucketEncryption;
+    use crate::testkit::*;
+    let mut a = bucket("phi-a");
+    a.encryption = Fact::Known(BucketEncryption::None);
+    let mut b = bucket("phi-b");
+    b.encryption = Fact::Known(BucketEncryption::None);
+    let s = snapshot_with(vec![a, b, bucket("phi-ok")]);
+    let mut scope = crate::Scope::default();
+    scope.waivers.push(crate::scope::Waiver {
+        control: "s3.default_encryption".into(),
+        resource: "phi-b".into(),
+        justification: "an equivalent measure is documented".into(),
+        owner: "ciso".into(),
+        expires: chrono::NaiveDate::from_ymd_opt(2099, 1, 1).unwrap(),
+    });
+    let mut engine = crate::Engine::bundled().unwrap();
+    engine.set_framework(nprm()).unwrap();
+    let r = engine.evaluate_at(&s, &scope, now()).unwrap();
+    let enc = r
+        .readiness
+        .as_ref()
+        .unwrap()
+        .iter()
+        .find(|c| c.citation == "164.312(b)")
+        .unwrap();
+    assert_eq!(enc.now_required, ["164.312(a)(2)(iv)", "164.312(e)(2)(ii)"]);
+    assert_eq!((enc.would_fail, enc.waived), (2, 1), "{enc:?}");
+    assert!(enc.summary.contains("2 resources"), "{}", enc.summary);
+    // A PASS is never counted as failing, and the 2013 run has the same statuses.
+    let base = crate::Engine::bundled()
+        .unwrap()
+        .evaluate_at(&s, &scope, now())
+        .unwrap();
+    assert_eq!(status_list(&r), status_list(&base));
+    let inventory = r
+        .readiness
+        .as_ref()
+        .unwrap()
+        .iter()
+        .find(|c| c.citation == "164.308(a)(1)")
+        .unwrap();
+    assert!(inventory.now_required.is_empty());
+}

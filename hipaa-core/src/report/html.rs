@@ -208,6 +208,42 @@ th{background:#fafafa}.badge{color:#fff;border-radius:3px;padding:.05rem .4rem;f
 .verdict{font-size:1.1rem;padding:.6rem;border-radius:6px;margin:1rem 0}.charts{display:flex;flex-wrap:wrap;gap:2rem}\
 details.citation{margin:.3rem 0}details.citation>summary{cursor:pointer}@media print{details{display:block}}";
 
+/// Per proposed requirement: its status here, what the proposal changes, and what that would
+/// change for this account.
+fn readiness_section(
+    r: &Report,
+    changes: &[crate::framework::readiness::RequirementChange],
+) -> String {
+    let mut o = format!(
+        "<h2 id=\"readiness\">What {} would change here</h2><p>Computed from the same findings as the rest of this report. \"Would fail\" counts only resources that fail, or are waived, today on a control for a 2013 specification that is addressable today and required under the proposal: today a documented alternative may meet it, under the proposal it could not. Nothing that passes today is counted.</p>",
+        esc(&r.framework.name)
+    );
+    o.push_str("<table id=\"readiness-table\"><thead><tr><th>Requirement</th><th>Status here</th><th>What the proposal changes</th><th>What it would change here</th></tr></thead><tbody>");
+    for c in changes {
+        let status = c.status.map(badge).unwrap_or_else(|| {
+            "<span class=\"badge\" style=\"background:#616161\">NOT COVERED</span>".into()
+        });
+        let mut here = esc(&c.summary);
+        if c.would_fail > 0 {
+            here = format!("<b>{here}</b>");
+        }
+        let _ = write!(
+            o,
+            "<tr class=\"requirement-change\" data-citation=\"{}\" data-would-fail=\"{}\"><td><a href=\"#cit-{}\"><code>{}</code></a><br><small>{}</small></td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&c.citation),
+            c.would_fail,
+            esc(&c.citation.replace(['(', ')', '.'], "-")),
+            esc(&c.citation),
+            esc(&c.title),
+            status,
+            esc(c.changes.as_deref().unwrap_or("")),
+            here
+        );
+    }
+    o.push_str("</tbody></table>");
+    o
+}
+
 /// Render the HTML report; the risk register and trend sections are added when given.
 pub fn render(r: &Report, risks: Option<&RiskRegister>, trend: Option<&[TrendPoint]>) -> String {
     let t = &r.summary.totals;
@@ -216,14 +252,31 @@ pub fn render(r: &Report, risks: Option<&RiskRegister>, trend: Option<&[TrendPoi
     let _ = write!(
         o,
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
-<title>HIPAA Security Rule report — {}</title><style>{STYLE}</style></head><body data-failures=\"{}\" data-errors=\"{}\">",
+<title>{} — {}</title><style>{STYLE}</style></head><body data-failures=\"{}\" data-errors=\"{}\">",
+        if r.framework.is_proposed() {
+            "HIPAA Security Rule readiness report (proposed rule)"
+        } else {
+            "HIPAA Security Rule report"
+        },
         esc(r.account.as_deref().unwrap_or("unknown account")),
         t.fail,
         t.error
     );
+    if r.framework.is_proposed() {
+        let _ = write!(o, "<h1>{} — readiness report</h1>", esc(&r.framework.name));
+    } else {
+        o.push_str("<h1>HIPAA Security Rule report</h1>");
+    }
+    if let Some(b) = &r.framework.banner {
+        let _ = write!(
+            o,
+            "<div class=\"verdict\" id=\"readiness-banner\" role=\"note\" style=\"background:#fff3e0;border:2px solid #ef6c00\"><b>{}</b></div>",
+            esc(b)
+        );
+    }
     let _ = write!(
         o,
-        "<h1>HIPAA Security Rule report</h1><p class=\"muted\">Account <b>{}</b> · evaluated {} · evidence taken {} from {} · {} controls in force · {} {} (registry {})</p>",
+        "<p class=\"muted\">Account <b>{}</b> · evaluated {} · evidence taken {} from {} · {} controls in force · {} {} (registry {})</p>",
         esc(r.account.as_deref().unwrap_or("unknown")),
         r.generated_at.format("%Y-%m-%d %H:%M UTC"),
         r.snapshot.taken_at.format("%Y-%m-%d %H:%M UTC"),
@@ -298,6 +351,10 @@ pub fn render(r: &Report, risks: Option<&RiskRegister>, trend: Option<&[TrendPoi
     o.push_str("</div>");
     if let Some(points) = trend {
         o.push_str(&trend_chart(points));
+    }
+
+    if let Some(changes) = &r.readiness {
+        o.push_str(&readiness_section(r, changes));
     }
 
     let fails: Vec<&Finding> = r.with_status(Status::Fail).collect();
@@ -393,7 +450,15 @@ pub fn render(r: &Report, risks: Option<&RiskRegister>, trend: Option<&[TrendPoi
         o.push_str("</tbody></table>");
     }
 
-    o.push_str("<h2 id=\"citations\">By HIPAA citation</h2>");
+    if r.framework.is_proposed() {
+        let _ = write!(
+            o,
+            "<h2 id=\"citations\">By proposed requirement ({})</h2>",
+            esc(&r.framework.id)
+        );
+    } else {
+        o.push_str("<h2 id=\"citations\">By HIPAA citation</h2>");
+    }
     for cs in &r.summary.by_citation {
         let findings: Vec<&Finding> = r
             .findings
@@ -414,6 +479,9 @@ pub fn render(r: &Report, risks: Option<&RiskRegister>, trend: Option<&[TrendPoi
             cs.owner,
             findings.len()
         );
+        if let Some(note) = &cs.note {
+            let _ = write!(o, "<p class=\"muted\">MANUAL: {}</p>", esc(note));
+        }
         if !findings.is_empty() {
             o.push_str(&finding_rows(&findings, false));
         }

@@ -133,6 +133,25 @@ pub struct Report {
     pub summary: Summary,
     /// Waivers and whether they are in force.
     pub waivers: Vec<WaiverState>,
+    /// For a revised (proposed) rule: what each of its requirements would change here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub readiness: Option<Vec<crate::framework::readiness::RequirementChange>>,
+}
+
+/// What a framework with a baseline (a revision of the rule in force) would change here.
+fn readiness_for(
+    framework: &Framework,
+    findings: &[Finding],
+    summary: &Summary,
+) -> Option<Vec<crate::framework::readiness::RequirementChange>> {
+    let id = framework.baseline.as_deref()?;
+    let baseline = Framework::bundled(id).ok()?;
+    Some(crate::framework::readiness::changes(
+        framework,
+        &baseline,
+        findings,
+        &summary.by_citation,
+    ))
 }
 
 /// A pipeline's answer: may the deploy go ahead, and why not.
@@ -179,6 +198,7 @@ impl Report {
                 .then(a.resource.arn.cmp(&b.resource.arn))
         });
         let summary = Summary::build(framework, &findings, &snapshot.reads);
+        let readiness = readiness_for(framework, &findings, &summary);
         Report {
             schema_version: REPORT_SCHEMA_VERSION.into(),
             generated_at: now,
@@ -204,7 +224,37 @@ impl Report {
             findings,
             summary,
             waivers,
+            readiness,
         }
+    }
+
+    /// The same findings grouped by another framework: each finding's `citations`, the summary's
+    /// `by_citation` and `by_safeguard`, and the readiness view change; statuses never do.
+    /// A control the framework does not map keeps no citation, except under a framework whose
+    /// catalog entries cite it, where the bundled catalog's citations apply.
+    pub fn regroup(&self, framework: &Framework) -> Report {
+        let mut r = self.clone();
+        let bundled = if framework.catalog_citations {
+            crate::registry::Registry::bundled()
+                .and_then(Catalog::bundled)
+                .ok()
+        } else {
+            None
+        };
+        let same = self.framework.id == framework.id();
+        for f in &mut r.findings {
+            let from_catalog = bundled.as_ref().and_then(|c| c.get(&f.control_id));
+            f.citations = match from_catalog {
+                Some(c) => framework.citations_for(c),
+                None if same => f.citations.clone(),
+                None => framework.mapped_citations(&f.control_id),
+            };
+        }
+        r.summary.regroup(framework, &r.findings);
+        r.readiness = readiness_for(framework, &r.findings, &r.summary);
+        r.framework = framework.info().clone();
+        r.tool.registry_version = framework.registry().version.clone();
+        r
     }
 
     /// Findings with this status.

@@ -136,15 +136,66 @@ pub struct Summary {
     pub completeness: Completeness,
 }
 
+/// The framework-dependent roll-ups: by safeguard and by citation.
+fn grouped(
+    framework: &Framework,
+    findings: &[Finding],
+) -> (BTreeMap<String, Counts>, Vec<CitationSummary>) {
+    let registry = framework.registry();
+    let mut by_safeguard: BTreeMap<String, Counts> = BTreeMap::new();
+    let mut by_cit: BTreeMap<&str, Counts> = BTreeMap::new();
+    for f in findings {
+        let mut safeguards = BTreeSet::new();
+        for c in &f.citations {
+            by_cit.entry(c).or_default().add(f.status);
+            if let Some(spec) = registry.get(c) {
+                safeguards.insert(spec.safeguard);
+            }
+        }
+        for s in safeguards {
+            by_safeguard
+                .entry(s.name().into())
+                .or_default()
+                .add(f.status);
+        }
+    }
+    let by_citation = registry
+        .specs()
+        .iter()
+        .map(|s| {
+            let counts = by_cit.get(s.citation.as_str()).copied().unwrap_or_default();
+            let (status, note) = match (counts.worst(), &s.manual_reason) {
+                (Some(w), _) => (Some(w), None),
+                (None, Some(why)) => (Some(Status::Manual), Some(why.clone())),
+                (None, None) => (None, None),
+            };
+            CitationSummary {
+                citation: s.citation.clone(),
+                title: s.title.clone(),
+                safeguard: s.safeguard,
+                owner: s.owner,
+                status,
+                counts,
+                note,
+            }
+        })
+        .collect();
+    (by_safeguard, by_citation)
+}
+
 impl Summary {
+    /// Group the same findings by another framework: only `by_safeguard` and `by_citation` change.
+    pub(crate) fn regroup(&mut self, framework: &Framework, findings: &[Finding]) {
+        let (by_safeguard, by_citation) = grouped(framework, findings);
+        self.by_safeguard = by_safeguard;
+        self.by_citation = by_citation;
+    }
+
     pub(crate) fn build(framework: &Framework, findings: &[Finding], reads: &ReadLog) -> Summary {
-        let registry = framework.registry();
         let mut totals = Counts::default();
         let mut by_severity: BTreeMap<String, Counts> = BTreeMap::new();
-        let mut by_safeguard: BTreeMap<String, Counts> = BTreeMap::new();
         let mut by_owner: BTreeMap<String, Counts> = BTreeMap::new();
         let mut by_category: BTreeMap<String, Counts> = BTreeMap::new();
-        let mut by_cit: BTreeMap<&str, Counts> = BTreeMap::new();
         let mut per_control: BTreeMap<&str, Counts> = BTreeMap::new();
         for f in findings {
             totals.add(f.status);
@@ -161,19 +212,6 @@ impl Summary {
                 .or_default()
                 .add(f.status);
             per_control.entry(&f.control_id).or_default().add(f.status);
-            let mut safeguards = BTreeSet::new();
-            for c in &f.citations {
-                by_cit.entry(c).or_default().add(f.status);
-                if let Some(spec) = registry.get(c) {
-                    safeguards.insert(spec.safeguard);
-                }
-            }
-            for s in safeguards {
-                by_safeguard
-                    .entry(s.name().into())
-                    .or_default()
-                    .add(f.status);
-            }
         }
         let mut controls = Counts::default();
         for c in per_control.values() {
@@ -181,27 +219,7 @@ impl Summary {
                 controls.add(w);
             }
         }
-        let by_citation = registry
-            .specs()
-            .iter()
-            .map(|s| {
-                let counts = by_cit.get(s.citation.as_str()).copied().unwrap_or_default();
-                let (status, note) = match (counts.worst(), &s.manual_reason) {
-                    (Some(w), _) => (Some(w), None),
-                    (None, Some(why)) => (Some(Status::Manual), Some(why.clone())),
-                    (None, None) => (None, None),
-                };
-                CitationSummary {
-                    citation: s.citation.clone(),
-                    title: s.title.clone(),
-                    safeguard: s.safeguard,
-                    owner: s.owner,
-                    status,
-                    counts,
-                    note,
-                }
-            })
-            .collect();
+        let (by_safeguard, by_citation) = grouped(framework, findings);
         let attempted = reads.attempted();
         let failed = reads.failures.len() as u64;
         let ratio = if attempted == 0 {

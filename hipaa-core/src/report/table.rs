@@ -51,6 +51,9 @@ fn fit(s: &str, w: usize) -> String {
 
 pub(super) fn render(r: &Report, opts: &TableOptions) -> String {
     let mut o = String::new();
+    if let Some(b) = &r.framework.banner {
+        let _ = writeln!(o, "{}\n", paint(Status::Manual, b, opts.color));
+    }
     let (ws, wv, wc, wr) = (14usize, 8usize, 34usize, 28usize);
     let wm = opts.width.saturating_sub(ws + wv + wc + wr + 4).max(20);
     let _ = writeln!(
@@ -110,5 +113,12 @@ pub(super) fn render(r: &Report, opts: &TableOptions) -> String {
             " — INCOMPLETE"
         }
     );
+    if r.framework.is_proposed() {
+        let _ = writeln!(
+            o,
+            "Grouped by {} ({}): readiness for a proposed rule, not compliance.",
+            r.framework.name, r.framework.id
+        );
+    }
     o
 }

@@ -33,8 +33,14 @@ pub(crate) fn field(s: &str) -> String {
     }
 }
 
+/// Under a proposed rule every row carries the readiness notice in one more column, the only
+/// place a CSV has for it.
 pub(super) fn render(r: &Report) -> String {
+    let note = r.framework.banner.as_deref();
     let mut o = HEADER.join(",");
+    if note.is_some() {
+        o.push_str(",readiness_note");
+    }
     o.push_str("\r\n");
     for f in &r.findings {
         let phi = match f.resource.phi {
@@ -60,7 +66,10 @@ pub(super) fn render(r: &Report) -> String {
             &f.message,
             &f.remediation.console,
         ];
-        let cells: Vec<String> = row.iter().map(|c| field(c)).collect();
+        let mut cells: Vec<String> = row.iter().map(|c| field(c)).collect();
+        if let Some(n) = note {
+            cells.push(field(n));
+        }
         o.push_str(&cells.join(","));
         o.push_str("\r\n");
     }
