@@ -12,6 +12,7 @@ mod error;
 mod evaluate;
 pub mod evidence;
 pub mod framework;
+pub mod network_map;
 pub mod notice;
 pub mod progress;
 pub mod registry;

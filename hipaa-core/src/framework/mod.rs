@@ -265,13 +265,7 @@ impl Framework {
             source_name: self.source_name.clone(),
             message,
         };
-        for (id, line, citation) in &self.mentions {
-            if catalog.resolve(id).is_none() {
-                return Err(err(format!(
-                    "line {line}: `{citation}` names unknown control `{id}`"
-                )));
-            }
-        }
+        self.check_known(|id| catalog.resolve(id).is_some())?;
         if self.catalog_citations {
             for c in catalog.controls() {
                 for cit in &c.citations {
@@ -285,6 +279,18 @@ impl Framework {
             }
         }
         Ok(())
+    }
+
+    /// Check that every control id the mapping names is known, naming the file and line of the
+    /// first that is not.
+    pub fn check_known(&self, known: impl Fn(&str) -> bool) -> Result<()> {
+        match self.mentions.iter().find(|(id, _, _)| !known(id)) {
+            None => Ok(()),
+            Some((id, line, citation)) => Err(Error::Framework {
+                source_name: self.source_name.clone(),
+                message: format!("line {line}: `{citation}` names unknown control `{id}`"),
+            }),
+        }
     }
 
     /// Check that every `previously` citation exists in the baseline framework (a bundled one).

@@ -45,6 +45,9 @@ pub struct RequirementChange {
     /// Only an attestation can answer it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub attestation_only: bool,
+    /// Evidence beyond findings it asks for (the report's network map, the asset inventory).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub artifacts: Vec<super::Artifact>,
     /// One sentence with the facts.
     pub summary: String,
 }
@@ -136,6 +139,7 @@ pub fn changes(
                 waived,
                 unknown,
                 attestation_only: req.attestation_only,
+                artifacts: req.artifacts.clone(),
                 summary,
             }
         })

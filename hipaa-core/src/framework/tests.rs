@@ -427,6 +427,14 @@ fn under_the_nprm_no_status_changes_only_grouping_and_banner() {
     assert!(scan.note.as_deref().unwrap_or("").contains("Inspector"));
     let readiness = r.readiness.as_ref().unwrap();
     assert_eq!(readiness.len(), want.len());
+    let map = r.network_map.as_ref().unwrap();
+    assert!(!map.vpcs.is_empty());
+    let html = r.render(crate::report::Format::Html);
+    assert!(
+        html.contains("<svg id=\"network-map\""),
+        "no network map drawn"
+    );
+    assert!(base.network_map.is_none());
     // Converting a saved report gives what evaluating under the framework gives.
     let regrouped = base.regroup(&nprm());
     assert_eq!(regrouped.findings, r.findings);

@@ -227,6 +227,16 @@ fn readiness_section(
         if c.would_fail > 0 {
             here = format!("<b>{here}</b>");
         }
+        for a in &c.artifacts {
+            let (href, what) = match a {
+                crate::framework::Artifact::NetworkMap => ("#network", "network map"),
+                crate::framework::Artifact::AssetInventory => ("#risks", "asset inventory"),
+            };
+            let _ = write!(
+                here,
+                "<br><small>Evidence: <a href=\"{href}\">{what}</a></small>"
+            );
+        }
         let _ = write!(
             o,
             "<tr class=\"requirement-change\" data-citation=\"{}\" data-would-fail=\"{}\"><td><a href=\"#cit-{}\"><code>{}</code></a><br><small>{}</small></td><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -241,6 +251,27 @@ fn readiness_section(
         );
     }
     o.push_str("</tbody></table>");
+    o.push_str(&network_section(r));
+    o
+}
+
+/// The network map drawn inline, with what could not be read; or why it is absent.
+fn network_section(r: &Report) -> String {
+    let mut o = String::from("<h2 id=\"network\">Network map of the VPCs that hold ePHI</h2>");
+    match &r.network_map {
+        None => o.push_str("<p>This report carries no network map: it was converted from a report evaluated under another framework. Evaluate the snapshot under this framework (or run <code>hipaa network-map SNAPSHOT</code>) to draw it.</p>"),
+        Some(map) => {
+            o.push_str("<p>Drawn from the VPC evidence of this scan (export it as JSON with <code>hipaa network-map SNAPSHOT</code>). A VPC is shown when it carries the PHI tag or runs a PHI-tagged instance or database, and when that cannot be told.</p>");
+            o.push_str(&crate::network_map::svg::render(map));
+            if !map.gaps.is_empty() {
+                o.push_str("<p><b>Incomplete:</b> these listings could not be read, so parts of the network may be missing:</p><ul id=\"network-gaps\">");
+                for g in &map.gaps {
+                    let _ = write!(o, "<li>{}</li>", esc(g));
+                }
+                o.push_str("</ul>");
+            }
+        }
+    }
     o
 }
 

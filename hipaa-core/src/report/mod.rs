@@ -136,6 +136,9 @@ pub struct Report {
     /// For a revised (proposed) rule: what each of its requirements would change here.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub readiness: Option<Vec<crate::framework::readiness::RequirementChange>>,
+    /// The network map of the VPCs that hold ePHI, when the framework asks for one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network_map: Option<crate::network_map::NetworkMap>,
 }
 
 /// What a framework with a baseline (a revision of the rule in force) would change here.
@@ -199,6 +202,9 @@ impl Report {
         });
         let summary = Summary::build(framework, &findings, &snapshot.reads);
         let readiness = readiness_for(framework, &findings, &summary);
+        let network_map = framework
+            .wants(crate::framework::Artifact::NetworkMap)
+            .then(|| crate::network_map::NetworkMap::from_snapshot(snapshot, scope));
         Report {
             schema_version: REPORT_SCHEMA_VERSION.into(),
             generated_at: now,
@@ -225,6 +231,7 @@ impl Report {
             summary,
             waivers,
             readiness,
+            network_map,
         }
     }
 
