@@ -357,6 +357,7 @@ fn choosing_a_framework() {
     assert!(choose(Some("hipaa-2013"), Some(&path)).is_err());
     let e = choose(None, Some(&dir.join("missing.toml"))).unwrap_err();
     assert_eq!(e.kind(), crate::ErrorKind::BadInput);
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 fn nprm() -> Arc<Framework> {

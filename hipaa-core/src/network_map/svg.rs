@@ -6,7 +6,9 @@ use super::{MappedVpc, NetworkMap};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-const COL_W: f64 = 340.0;
+const COL_W: f64 = 380.0;
+/// Roughly the width of one character of the 11px labels.
+const CHAR_W: f64 = 6.7;
 const GAP: f64 = 70.0;
 const TOP: f64 = 40.0;
 const GW_H: f64 = 34.0;
@@ -172,18 +174,21 @@ fn draw_vpc(o: &mut String, v: &MappedVpc, x: f64) {
     // Gateways above the VPC box, joined to it.
     let mut gx = x;
     for g in &v.internet_gateways {
+        let label = format!("internet gateway {g}");
+        let w = label.chars().count() as f64 * CHAR_W + 16.0;
         let _ = write!(
             o,
-            "<g class=\"igw\" data-id=\"{id}\"><rect x=\"{gx}\" y=\"{TOP}\" width=\"150\" height=\"24\" rx=\"12\" fill=\"#ffcdd2\" stroke=\"#c62828\"/><text x=\"{}\" y=\"{}\" font-size=\"11\">internet gw {id}</text><line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#c62828\" stroke-width=\"2\"/></g>",
+            "<g class=\"igw\" data-id=\"{}\"><rect x=\"{gx}\" y=\"{TOP}\" width=\"{w:.1}\" height=\"24\" rx=\"12\" fill=\"#ffcdd2\" stroke=\"#c62828\"/><text x=\"{}\" y=\"{}\" font-size=\"11\">{}</text><line x1=\"{:.1}\" y1=\"{}\" x2=\"{:.1}\" y2=\"{}\" stroke=\"#c62828\" stroke-width=\"2\"/></g>",
+            esc(g),
             gx + 8.0,
             TOP + 16.0,
-            gx + 75.0,
+            esc(&label),
+            gx + w / 2.0,
             TOP + 24.0,
-            gx + 75.0,
+            gx + w / 2.0,
             TOP + GW_H + 10.0,
-            id = esc(g)
         );
-        gx += 160.0;
+        gx += w + 10.0;
     }
     let by = TOP + GW_H + 10.0;
     let (stroke, phi_label) = match v.phi {
@@ -200,20 +205,25 @@ fn draw_vpc(o: &mut String, v: &MappedVpc, x: f64) {
         Some(n) => format!("{} ({n})", v.id),
         None => v.id.clone(),
     };
+    let badge_w = phi_label.chars().count() as f64 * CHAR_W + 12.0;
     let _ = write!(
         o,
-        "<text x=\"{}\" y=\"{}\" font-weight=\"bold\" font-size=\"13\">{}</text><text x=\"{}\" y=\"{}\" font-size=\"11\" fill=\"#616161\">{} · {} · </text><text x=\"{}\" y=\"{}\" font-size=\"11\" font-weight=\"bold\" fill=\"{stroke}\">{phi_label}</text>",
+        "<text x=\"{}\" y=\"{}\" font-weight=\"bold\" font-size=\"13\">{}</text><text x=\"{}\" y=\"{}\" font-size=\"11\" fill=\"#616161\">{} · {}</text><rect x=\"{:.1}\" y=\"{}\" width=\"{badge_w:.1}\" height=\"16\" rx=\"3\" fill=\"{stroke}\"/><text x=\"{:.1}\" y=\"{}\" font-size=\"11\" font-weight=\"bold\" fill=\"#ffffff\">{phi_label}</text>",
         x + 10.0,
         by + 18.0,
-        esc(&title),
+        esc(&truncate(&title, ((COL_W - badge_w - 30.0) / 7.5) as usize)),
         x + 10.0,
         by + 36.0,
         esc(&v.region),
         esc(v.cidr.as_deref().unwrap_or("CIDR unknown")),
-        x + 240.0,
-        by + 36.0,
+        x + COL_W - badge_w - 8.0,
+        by + 6.0,
+        x + COL_W - badge_w - 2.0,
+        by + 18.0,
     );
     let mut y = by + HEAD_H;
+    // Characters that fit on a subnet row (10-11px text).
+    let fit = ((COL_W - 40.0) / CHAR_W) as usize;
     if v.subnets.is_empty() {
         let _ = write!(
             o,
@@ -248,7 +258,7 @@ fn draw_vpc(o: &mut String, v: &MappedVpc, x: f64) {
         };
         let _ = write!(
             o,
-            "<g class=\"subnet\" data-id=\"{}\" data-public=\"{}\"><rect x=\"{}\" y=\"{y}\" width=\"{}\" height=\"{}\" rx=\"4\" fill=\"{fill}\" stroke=\"#9e9e9e\"><title>{}</title></rect><text x=\"{}\" y=\"{}\" font-size=\"11\" font-family=\"monospace\">{}</text><text x=\"{}\" y=\"{}\" font-size=\"10\" fill=\"#424242\">{}{}</text></g>",
+            "<g class=\"subnet\" data-id=\"{}\" data-public=\"{}\"><rect x=\"{}\" y=\"{y}\" width=\"{}\" height=\"{}\" rx=\"4\" fill=\"{fill}\" stroke=\"#9e9e9e\"><title>{}</title></rect><text x=\"{}\" y=\"{}\" font-size=\"11\" font-family=\"monospace\">{}</text><text x=\"{}\" y=\"{}\" font-size=\"10\" fill=\"#424242\">{}</text></g>",
             esc(&s.id),
             match s.public {
                 Some(true) => "true",
@@ -258,14 +268,13 @@ fn draw_vpc(o: &mut String, v: &MappedVpc, x: f64) {
             x + 10.0,
             COL_W - 20.0,
             ROW_H - 6.0,
-            esc(what),
+            esc(&format!("{what}; {routes}{nat}")),
             x + 16.0,
             y + 14.0,
-            esc(head.trim()),
+            esc(&truncate(head.trim(), fit)),
             x + 16.0,
             y + 28.0,
-            esc(&truncate(&routes, 52)),
-            esc(&nat)
+            esc(&truncate(&format!("{routes}{nat}"), fit + 4))
         );
         y += ROW_H;
     }

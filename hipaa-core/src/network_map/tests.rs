@@ -138,7 +138,7 @@ fn the_map_holds_phi_vpcs_their_subnets_gateways_and_peers() {
     assert!(svg.starts_with("<svg id=\"network-map\""));
     assert!(svg.contains("data-id=\"subnet-pub\" data-public=\"true\""));
     assert!(svg.contains("data-id=\"subnet-app\" data-public=\"false\""));
-    assert!(svg.contains("internet gw igw-1") && svg.contains("NAT nat-1"));
+    assert!(svg.contains("internet gateway igw-1") && svg.contains("NAT nat-1"));
     assert!(svg.contains("class=\"peer-vpc\" data-vpc=\"vpc-partner\""));
     assert!(svg.contains("pcx-partner") && !svg.contains("pcx-unrelated"));
     assert!(
