@@ -42,6 +42,8 @@ pub enum Command {
     Controls(ControlsArgs),
     /// List every requirement of a framework (default: the HIPAA Security Rule) with its owner and the controls that answer it.
     Citations(CitationsArgs),
+    /// The network map of the VPCs that hold ePHI (subnets, routes, gateways, peering, endpoints) from a saved snapshot, as JSON.
+    NetworkMap(NetworkMapArgs),
     /// Generate the AWS Organizations service control policy that denies every service outside the HIPAA-eligible list.
     Scp(ScpArgs),
 }
@@ -329,6 +331,19 @@ pub struct CitationsArgs {
     pub owner: Option<String>,
     #[arg(long, value_enum, default_value_t = ListFormat::Table)]
     pub format: ListFormat,
+}
+
+/// Options of `hipaa network-map`.
+#[derive(Debug, Args)]
+pub struct NetworkMapArgs {
+    /// A snapshot written by `hipaa snapshot` or `hipaa scan --save-snapshot`.
+    pub snapshot: PathBuf,
+    /// Scope file (its PHI tag decides which VPCs hold ePHI).
+    #[arg(long)]
+    pub scope: Option<PathBuf>,
+    /// Write the JSON here instead of standard output.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
 }
 
 /// Options of `hipaa scp`.

@@ -193,7 +193,7 @@ fn run(cli: Cli) -> Res<i32> {
                 print!("{}", demo::scope_text());
                 return Ok(0);
             }
-            let report = a.framework.choice().regroup(demo::report()?)?;
+            let report = demo::report_under(&a.framework.choice())?;
             emit(
                 &report,
                 a.format,
@@ -205,6 +205,24 @@ fn run(cli: Cli) -> Res<i32> {
         }
         Command::Controls(a) => controls(&a),
         Command::Citations(a) => citations(&a),
+        Command::NetworkMap(a) => {
+            let scope = load_scope(a.scope.as_deref())?;
+            let snapshot = Snapshot::load(&a.snapshot)?;
+            let map = hipaa_core::network_map::NetworkMap::from_snapshot(&snapshot, &scope);
+            let text = map.to_json() + "\n";
+            match &a.output {
+                Some(p) => write_file(p, &text)?,
+                None => print_out(&text),
+            }
+            for g in &map.gaps {
+                eprintln!("hipaa: warning: the map is incomplete: {g}");
+            }
+            Ok(if map.is_complete() {
+                hipaa_core::EXIT_CLEAN
+            } else {
+                hipaa_core::EXIT_INCOMPLETE
+            })
+        }
         Command::Scp(a) => scp(&a),
     }
 }

@@ -195,6 +195,30 @@ fn a_framework_file_of_ones_own_is_checked_and_used() {
 }
 
 #[test]
+fn network_map_exports_the_phi_vpcs_of_a_snapshot() {
+    let snap =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../hipaa-core/data/demo/snapshot.json");
+    let scope =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../hipaa-core/data/demo/scope.toml");
+    let o = hipaa(&[
+        "network-map",
+        snap.to_str().unwrap(),
+        "--scope",
+        scope.to_str().unwrap(),
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let vpcs = v["vpcs"].as_array().expect("vpcs");
+    assert!(!vpcs.is_empty(), "{v}");
+    assert!(vpcs.iter().all(|x| x["phi"] != false));
+    // Exit 0 when every listing was read, 4 when the map is incomplete (and says where).
+    match o.status.code() {
+        Some(0) => assert!(v["gaps"].as_array().is_some_and(Vec::is_empty)),
+        Some(4) => assert!(stderr(&o).contains("incomplete")),
+        other => panic!("exit {other:?}: {}", stderr(&o)),
+    }
+}
+
+#[test]
 fn controls_can_be_filtered() {
     let o = hipaa(&[
         "controls",
