@@ -115,6 +115,8 @@ def scan(
     progress: Optional[ProgressCallback] = None,
     max_attempts: int = 5,
     concurrency: int = 32,
+    framework: Optional[str] = None,
+    framework_file: Union[str, "os.PathLike[str]", None] = None,
 ) -> Report:
     """Scan an AWS account and evaluate it: the library form of ``hipaa scan``.
 
@@ -123,6 +125,8 @@ def scan(
     service at a local emulator (moto, LocalStack). Reads that fail become ERROR findings; if *no*
     read succeeds at all, :class:`AwsAccessError` is raised instead.
     The collected evidence is kept on the result as ``report.evidence``.
+    ``framework`` groups findings by a bundled framework (``"hipaa-2013"``, the default, or
+    ``"hipaa-nprm-2025"``: the proposed rule, readiness only); ``framework_file`` by your own.
     """
     evidence, native = _native.scan(
         profile=profile,
@@ -132,6 +136,8 @@ def scan(
         progress=progress,
         max_attempts=max_attempts,
         concurrency=concurrency,
+        framework=framework,
+        framework_file=_path(framework_file),
     )
     return Report(native, evidence=evidence)
 
@@ -144,6 +150,8 @@ async def scan_async(
     progress: Optional[ProgressCallback] = None,
     max_attempts: int = 5,
     concurrency: int = 32,
+    framework: Optional[str] = None,
+    framework_file: Union[str, "os.PathLike[str]", None] = None,
 ) -> Report:
     """:func:`scan` as a coroutine for asyncio code (the scan runs on the module's tokio runtime)."""
     evidence, native = await _native.scan_async(
@@ -154,6 +162,8 @@ async def scan_async(
         progress=progress,
         max_attempts=max_attempts,
         concurrency=concurrency,
+        framework=framework,
+        framework_file=_path(framework_file),
     )
     return Report(native, evidence=evidence)
 
@@ -179,21 +189,46 @@ def snapshot(
     )
 
 
-def evaluate(snapshot: Union[Snapshot, str, "os.PathLike[str]"], scope: ScopeArg = None) -> Report:
-    """Evaluate saved evidence under a scope (``hipaa evaluate``); no network access."""
+def _path(p: Union[str, "os.PathLike[str]", None]) -> Optional[str]:
+    return None if p is None else os.fspath(p)
+
+
+def evaluate(
+    snapshot: Union[Snapshot, str, "os.PathLike[str]"],
+    scope: ScopeArg = None,
+    framework: Optional[str] = None,
+    framework_file: Union[str, "os.PathLike[str]", None] = None,
+) -> Report:
+    """Evaluate saved evidence under a scope (``hipaa evaluate``); no network access.
+    ``framework``/``framework_file`` choose the grouping, as for :func:`scan`."""
     if not isinstance(snapshot, Snapshot):
         snapshot = load_snapshot(os.fspath(snapshot))
-    return Report(_native.evaluate(snapshot, _scope(scope)), evidence=snapshot)
+    native = _native.evaluate(
+        snapshot, _scope(scope), framework=framework, framework_file=_path(framework_file)
+    )
+    return Report(native, evidence=snapshot)
 
 
-def demo() -> Report:
+def demo(
+    framework: Optional[str] = None,
+    framework_file: Union[str, "os.PathLike[str]", None] = None,
+) -> Report:
     """The bundled sample environment's report (``hipaa demo``): same answer on every run."""
-    return Report(_native.demo())
+    return Report(_native.demo(framework=framework, framework_file=_path(framework_file)))
 
 
-def load_report(path: Union[str, "os.PathLike[str]"]) -> Report:
-    """Read a report saved as JSON by :meth:`Report.save` or ``hipaa scan --format json -o``."""
-    return Report(_native.load_report(os.fspath(path)))
+def load_report(
+    path: Union[str, "os.PathLike[str]"],
+    framework: Optional[str] = None,
+    framework_file: Union[str, "os.PathLike[str]", None] = None,
+) -> Report:
+    """Read a report saved as JSON by :meth:`Report.save` or ``hipaa scan --format json -o``;
+    with ``framework``/``framework_file``, regrouped by that framework (``hipaa report --framework``)."""
+    return Report(
+        _native.load_report(
+            os.fspath(path), framework=framework, framework_file=_path(framework_file)
+        )
+    )
 
 
 def diff(old: Report, new: Report) -> dict[str, Any]:
