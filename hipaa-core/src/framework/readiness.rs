@@ -189,8 +189,13 @@ fn sentence(
             "; {} failing or waived under the addressable reading today would fail without the option of a documented alternative{waived}",
             plural(n.would_fail, "resource", "resources")
         ));
-    } else if n.failing == 0 && status == Some(Status::Manual) {
+    } else if n.failing == 0 && status == Some(Status::Manual) && req.manual_reason.is_none() {
         o.push_str("; no AWS evidence decides it, so it needs an attestation as today");
+    }
+    if let Some(why) = &req.manual_reason {
+        o.push_str(&format!(
+            "; besides its controls it needs an attestation: {why}"
+        ));
     }
     if n.unknown > 0 {
         o.push_str(&format!(

@@ -426,6 +426,23 @@ fn under_the_nprm_no_status_changes_only_grouping_and_banner() {
         .unwrap();
     assert_eq!(scan.status, Some(crate::Status::Manual));
     assert!(scan.note.as_deref().unwrap_or("").contains("Inspector"));
+    // Patch management has one control's evidence (RDS minor upgrades) but needs an attestation
+    // for the rest: never better than MANUAL, whatever that control says.
+    let patch = r
+        .summary
+        .by_citation
+        .iter()
+        .find(|c| c.citation == "164.308(a)(4)")
+        .unwrap();
+    assert!(patch.counts.total > 0, "{patch:?}");
+    assert!(
+        matches!(
+            patch.status,
+            Some(crate::Status::Fail | crate::Status::Error | crate::Status::Manual)
+        ),
+        "{patch:?}"
+    );
+    assert!(patch.note.is_some());
     let readiness = r.readiness.as_ref().unwrap();
     assert_eq!(readiness.len(), want.len());
     let map = r.network_map.as_ref().unwrap();

@@ -93,7 +93,8 @@ pub struct CitationSummary {
     pub status: Option<Status>,
     /// Counts of its findings.
     pub counts: Counts,
-    /// Why it is MANUAL without a finding (the framework's `manual_reason`).
+    /// Why it needs an attestation besides (or instead of) its controls (the framework's
+    /// `manual_reason`); its status is then never better than MANUAL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
@@ -136,6 +137,21 @@ pub struct Summary {
     pub completeness: Completeness,
 }
 
+/// The worse of two statuses (FAIL > ERROR > MANUAL > WAIVED > PASS > INHERITED > N/A).
+fn worse(a: Status, b: Status) -> Status {
+    let rank = |s: Status| {
+        Status::ALL
+            .iter()
+            .position(|x| *x == s)
+            .unwrap_or(usize::MAX)
+    };
+    if rank(a) <= rank(b) {
+        a
+    } else {
+        b
+    }
+}
+
 /// The framework-dependent roll-ups: by safeguard and by citation.
 fn grouped(
     framework: &Framework,
@@ -164,10 +180,14 @@ fn grouped(
         .iter()
         .map(|s| {
             let counts = by_cit.get(s.citation.as_str()).copied().unwrap_or_default();
+            // A requirement that needs an attestation besides (or instead of) its controls is
+            // never better than MANUAL: a PASS of its controls shows only part of it.
             let (status, note) = match (counts.worst(), &s.manual_reason) {
-                (Some(w), _) => (Some(w), None),
-                (None, Some(why)) => (Some(Status::Manual), Some(why.clone())),
-                (None, None) => (None, None),
+                (w, Some(why)) => (
+                    Some(w.map_or(Status::Manual, |w| worse(w, Status::Manual))),
+                    Some(why.clone()),
+                ),
+                (w, None) => (w, None),
             };
             CitationSummary {
                 citation: s.citation.clone(),
