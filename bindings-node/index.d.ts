@@ -29,6 +29,8 @@ export declare class Report {
   get generatedAt(): string
   /** Tool and data versions. */
   get tool(): ToolInfo
+  /** The framework findings are grouped by (`status: 'proposed'` is readiness, never compliance). */
+  get framework(): FrameworkInfo
   /** Where the evidence came from. */
   get snapshot(): SnapshotInfo
   /** The scope applied. */
@@ -224,12 +226,27 @@ export interface CitationEntry {
   owner: Owner
   /** Why that owner. */
   owner_reason: string
+  /** For a revised rule: what changed from the rule in force. */
+  changes?: string
+  /** The page of the published text it is on. */
+  page?: number
+  /** The citations of the rule in force it takes over. */
+  previously?: Array<string>
+  /** Only an attestation can answer it. */
+  attestation_only?: boolean
+  /** Why it is MANUAL when no control's finding answers it. */
+  manual_reason?: string
+  /** Evidence beyond findings it asks for (`network-map`, `asset-inventory`). */
+  artifacts?: Array<string>
   /** Ids of the catalog controls citing it. */
   controls: Array<string>
 }
 
-/** Every HIPAA Security Rule spec (45 CFR 164.308–164.316) with the controls that answer it. */
-export declare function citations(): Array<CitationEntry>
+/**
+ * Every requirement of a framework (default: the HIPAA Security Rule, 45 CFR 164.308–164.316)
+ * with the controls that answer it (`hipaa citations --framework`).
+ */
+export declare function citations(options?: FrameworkOptions): Array<CitationEntry>
 
 /** One Security Rule spec and how the findings citing it came out. */
 export interface CitationSummary {
@@ -241,10 +258,15 @@ export interface CitationSummary {
   safeguard: Safeguard
   /** Shared-responsibility owner. */
   owner: Owner
-  /** Worst status among its findings; `null` when no control answers it. */
+  /**
+   * Worst status among its findings; `null` when no control answers it; MANUAL when only
+   * an attestation can (see `note`).
+   */
   status: Status | null
   /** Counts of its findings. */
   counts: Counts
+  /** Why it is MANUAL without a finding. */
+  note?: string
 }
 
 /** What infrastructure code alone does not say, and the scope to judge it under. */
@@ -337,8 +359,11 @@ export interface Counts {
   total: number
 }
 
-/** The bundled sample environment's report (recorded from the project's moto fixture). */
-export declare function demo(): Report
+/**
+ * The bundled sample environment's report (recorded from the project's moto fixture), grouped
+ * by the framework `options` names.
+ */
+export declare function demo(options?: FrameworkOptions): Report
 
 /**
  * What changed between two reports of the same estate (`hipaa diff`): new failures, fixes,
@@ -369,9 +394,9 @@ export type ErrorCode = 'HIPAA_CONFIG' | 'HIPAA_AWS_ACCESS' | 'HIPAA_BAD_INPUT' 
 
 /**
  * Evaluate saved evidence under a scope (an object with the scope file's fields, or the path
- * of a scope file; default: the safe defaults).
+ * of a scope file; default: the safe defaults), grouped by the framework `options` names.
  */
-export declare function evaluate(snapshot: Snapshot, scope?: ScopeFile | string): Report
+export declare function evaluate(snapshot: Snapshot, scope?: ScopeFile | string, options?: FrameworkOptions): Report
 
 /**
  * Judge a Terraform plan (`terraform show -json PLANFILE`) before it is applied, with the
@@ -417,6 +442,30 @@ export interface Finding {
   location?: Location
 }
 
+/** The framework a report's findings are grouped by. */
+export interface FrameworkInfo {
+  /** Stable id (`hipaa-2013`, `hipaa-nprm-2025`). */
+  id: string
+  /** Readable name. */
+  name: string
+  /** Version of the text encoded (a date). */
+  version: string
+  /** `final`, or `proposed`: a readiness view, never compliance. */
+  status: 'final' | 'proposed'
+  /** What other tools' formats prefix citations with (`45 CFR`). */
+  citation_prefix: string
+  /** For a proposed rule: the notice every output carries. */
+  banner?: string
+}
+
+/** Which framework groups the findings (the CLI's `--framework` and `--framework-file`). */
+export interface FrameworkOptions {
+  /** A bundled framework: `hipaa-2013` (default) or `hipaa-nprm-2025` (proposed rule, readiness only). */
+  framework?: string
+  /** A framework file of your own (TOML). */
+  frameworkFile?: string
+}
+
 /**
  * The deploy gate: exit code 4 when the scan is incomplete (unless `allowIncomplete`), else 3
  * when a FAIL is at or above `failOn` (default: any), else 0 — the `hipaa` command's codes, so a
@@ -444,8 +493,12 @@ export interface GateResult {
   failures: Array<Finding>
 }
 
-/** Read a report file written by `report.format('json')` or `hipaa scan --format json`. */
-export declare function loadReport(path: string): Report
+/**
+ * Read a report file written by `report.format('json')` or `hipaa scan --format json`; with
+ * `framework` or `frameworkFile`, its findings regrouped by that framework (`hipaa report
+ * --framework`).
+ */
+export declare function loadReport(path: string, options?: FrameworkOptions): Report
 
 /** Read a snapshot file written by `snapshot()` or `hipaa snapshot`. */
 export declare function loadSnapshot(path: string): Snapshot
@@ -533,6 +586,8 @@ export interface ReportData {
   generated_at: string
   /** Tool and data versions. */
   tool: ToolInfo
+  /** The framework findings are grouped by. */
+  framework: FrameworkInfo
   /** Account evaluated, when known. */
   account: string | null
   /** Evidence provenance. */
@@ -545,6 +600,16 @@ export interface ReportData {
   summary: Summary
   /** Waivers and whether they are in force. */
   waivers: Array<WaiverState>
+  /**
+   * For a proposed rule: what each of its requirements would change here (the report JSON's
+   * `readiness` entries, as the core writes them).
+   */
+  readiness?: Array<Record<string, unknown>>
+  /**
+   * The network map of the VPCs that hold ePHI, when the framework asks for one (as
+   * `hipaa network-map` writes it).
+   */
+  network_map?: Record<string, unknown>
 }
 
 /** The output formats of `Report.format`: every format the core renders. */
@@ -648,6 +713,13 @@ export interface ScanOptions {
   maxAttempts?: number
   /** Calls in flight at once (default 32). */
   concurrency?: number
+  /**
+   * Group findings by this framework: `hipaa-2013` (the rule in force, default) or
+   * `hipaa-nprm-2025` (the proposed rule: readiness only, never compliance).
+   */
+  framework?: string
+  /** A framework file of your own (TOML). */
+  frameworkFile?: string
 }
 
 /** What is in scope: accounts and their BAA, regions, the PHI tag, exclusions, waivers, thresholds. */

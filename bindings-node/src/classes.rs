@@ -72,6 +72,12 @@ impl Report {
         (&self.inner.tool).into()
     }
 
+    /// The framework findings are grouped by (`status: 'proposed'` is readiness, never compliance).
+    #[napi(getter)]
+    pub fn framework(&self) -> crate::data::FrameworkInfo {
+        (&self.inner.framework).into()
+    }
+
     /// Where the evidence came from.
     #[napi(getter)]
     pub fn snapshot(&self) -> SnapshotInfo {

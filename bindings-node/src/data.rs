@@ -301,10 +301,13 @@ pub struct CitationSummary {
     pub safeguard: Safeguard,
     /// Shared-responsibility owner.
     pub owner: Owner,
-    /// Worst status among its findings; `null` when no control answers it.
+    /// Worst status among its findings; `null` when no control answers it; MANUAL when only
+    /// an attestation can (see `note`).
     pub status: Either<Status, Null>,
     /// Counts of its findings.
     pub counts: Counts,
+    /// Why it is MANUAL without a finding.
+    pub note: Option<String>,
 }
 
 impl From<&rep::CitationSummary> for CitationSummary {
@@ -316,6 +319,7 @@ impl From<&rep::CitationSummary> for CitationSummary {
             owner,
             status,
             counts,
+            note,
         } = c;
         CitationSummary {
             citation: citation.clone(),
@@ -324,6 +328,7 @@ impl From<&rep::CitationSummary> for CitationSummary {
             owner: (*owner).into(),
             status: nullable(status.map(Into::into)),
             counts: counts.into(),
+            note: note.clone(),
         }
     }
 }
@@ -604,6 +609,8 @@ pub struct ReportData {
     pub generated_at: String,
     /// Tool and data versions.
     pub tool: ToolInfo,
+    /// The framework findings are grouped by.
+    pub framework: FrameworkInfo,
     /// Account evaluated, when known.
     pub account: Either<String, Null>,
     /// Evidence provenance.
@@ -616,6 +623,14 @@ pub struct ReportData {
     pub summary: Summary,
     /// Waivers and whether they are in force.
     pub waivers: Vec<WaiverState>,
+    /// For a proposed rule: what each of its requirements would change here (the report JSON's
+    /// `readiness` entries, as the core writes them).
+    #[napi(ts_type = "Array<Record<string, unknown>>")]
+    pub readiness: Option<serde_json::Value>,
+    /// The network map of the VPCs that hold ePHI, when the framework asks for one (as
+    /// `hipaa network-map` writes it).
+    #[napi(js_name = "network_map", ts_type = "Record<string, unknown>")]
+    pub network_map: Option<serde_json::Value>,
 }
 
 impl From<&hipaa_core::Report> for ReportData {
@@ -624,23 +639,76 @@ impl From<&hipaa_core::Report> for ReportData {
             schema_version,
             generated_at,
             tool,
+            framework,
             account,
             snapshot,
             scope,
             findings,
             summary,
             waivers,
+            readiness,
+            network_map,
         } = r;
         ReportData {
             schema_version: schema_version.clone(),
             generated_at: timestamp(generated_at),
             tool: tool.into(),
+            framework: framework.into(),
             account: nullable(account.clone()),
             snapshot: snapshot.into(),
             scope: scope.into(),
             findings: findings.iter().map(Into::into).collect(),
             summary: summary.into(),
             waivers: waivers.iter().map(Into::into).collect(),
+            readiness: readiness
+                .as_ref()
+                .and_then(|r| serde_json::to_value(r).ok()),
+            network_map: network_map
+                .as_ref()
+                .and_then(|m| serde_json::to_value(m).ok()),
+        }
+    }
+}
+
+/// The framework a report's findings are grouped by.
+#[napi(object)]
+pub struct FrameworkInfo {
+    /// Stable id (`hipaa-2013`, `hipaa-nprm-2025`).
+    pub id: String,
+    /// Readable name.
+    pub name: String,
+    /// Version of the text encoded (a date).
+    pub version: String,
+    /// `final`, or `proposed`: a readiness view, never compliance.
+    #[napi(ts_type = "'final' | 'proposed'")]
+    pub status: String,
+    /// What other tools' formats prefix citations with (`45 CFR`).
+    #[napi(js_name = "citation_prefix")]
+    pub citation_prefix: String,
+    /// For a proposed rule: the notice every output carries.
+    pub banner: Option<String>,
+}
+
+impl From<&hipaa_core::FrameworkInfo> for FrameworkInfo {
+    fn from(f: &hipaa_core::FrameworkInfo) -> Self {
+        let hipaa_core::FrameworkInfo {
+            id,
+            name,
+            version,
+            status,
+            citation_prefix,
+            banner,
+        } = f;
+        FrameworkInfo {
+            id: id.clone(),
+            name: name.clone(),
+            version: version.clone(),
+            status: match status {
+                hipaa_core::FrameworkStatus::Final => "final".into(),
+                hipaa_core::FrameworkStatus::Proposed => "proposed".into(),
+            },
+            citation_prefix: citation_prefix.clone(),
+            banner: banner.clone(),
         }
     }
 }
@@ -725,6 +793,20 @@ pub struct CitationEntry {
     /// Why that owner.
     #[napi(js_name = "owner_reason")]
     pub owner_reason: String,
+    /// For a revised rule: what changed from the rule in force.
+    pub changes: Option<String>,
+    /// The page of the published text it is on.
+    pub page: Option<u32>,
+    /// The citations of the rule in force it takes over.
+    pub previously: Option<Vec<String>>,
+    /// Only an attestation can answer it.
+    #[napi(js_name = "attestation_only")]
+    pub attestation_only: Option<bool>,
+    /// Why it is MANUAL when no control's finding answers it.
+    #[napi(js_name = "manual_reason")]
+    pub manual_reason: Option<String>,
+    /// Evidence beyond findings it asks for (`network-map`, `asset-inventory`).
+    pub artifacts: Option<Vec<String>>,
     /// Ids of the catalog controls citing it.
     pub controls: Vec<String>,
 }
@@ -741,7 +823,14 @@ impl From<&hipaa_core::CitationEntry> for CitationEntry {
             requirement,
             owner,
             owner_reason,
+            changes,
+            page,
+            previously,
+            attestation_only,
+            manual_reason,
+            artifacts,
         } = spec;
+        // Absent, not empty, where the JSON leaves them out, so the object equals the CLI's.
         CitationEntry {
             citation: citation.clone(),
             title: title.clone(),
@@ -751,6 +840,13 @@ impl From<&hipaa_core::CitationEntry> for CitationEntry {
             requirement: (*requirement).into(),
             owner: (*owner).into(),
             owner_reason: owner_reason.clone(),
+            changes: changes.clone(),
+            page: *page,
+            previously: (!previously.is_empty()).then(|| previously.clone()),
+            attestation_only: attestation_only.then_some(true),
+            manual_reason: manual_reason.clone(),
+            artifacts: (!artifacts.is_empty())
+                .then(|| artifacts.iter().map(|a| a.name().to_string()).collect()),
             controls: controls.clone(),
         }
     }

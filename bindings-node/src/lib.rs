@@ -17,8 +17,8 @@ use crate::audit::{BundleManifest, BundleVerification, Diff, RiskRegister, Trend
 use crate::classes::{Report, Snapshot};
 use crate::data::{CitationEntry, Control, GateResult};
 use crate::error::{ErrorCode, Failure};
-use crate::options::{string_arg, Bundle, Gate, ScanRequest, ScopeInput};
-use hipaa_core::{citation_index, Catalog, Registry};
+use crate::options::{framework_arg, string_arg, Bundle, Gate, ScanRequest, ScopeInput};
+use hipaa_core::{Catalog, Registry};
 use napi::bindgen_prelude::{
     Array, ClassInstance, Env, FromNapiValue, JsValue, MaybeTypeTag, PromiseRaw, Unknown,
 };
@@ -77,21 +77,31 @@ pub fn load_snapshot(path: Unknown<'_>) -> napi::Result<Snapshot, ErrorCode> {
         .map_err(|e| Failure::from(e).into_napi())
 }
 
-/// Read a report file written by `report.format('json')` or `hipaa scan --format json`.
-#[napi(ts_args_type = "path: string")]
-pub fn load_report(path: Unknown<'_>) -> napi::Result<Report, ErrorCode> {
-    let path = string_arg(path, "path").map_err(Failure::into_napi)?;
-    hipaa_core::audit::load_report(Path::new(&path))
-        .map(Report::new)
-        .map_err(|e| Failure::from(e).into_napi())
+/// Read a report file written by `report.format('json')` or `hipaa scan --format json`; with
+/// `framework` or `frameworkFile`, its findings regrouped by that framework (`hipaa report
+/// --framework`).
+#[napi(ts_args_type = "path: string, options?: FrameworkOptions")]
+pub fn load_report(
+    path: Unknown<'_>,
+    options: Option<Unknown<'_>>,
+) -> napi::Result<Report, ErrorCode> {
+    let run = || -> Result<Report, Failure> {
+        let path = string_arg(path, "path")?;
+        let choice = framework_arg(options)?;
+        Ok(Report::new(choice.regroup(
+            hipaa_core::audit::load_report(Path::new(&path))?,
+        )?))
+    };
+    run().map_err(Failure::into_napi)
 }
 
 /// Evaluate saved evidence under a scope (an object with the scope file's fields, or the path
-/// of a scope file; default: the safe defaults).
-#[napi(ts_args_type = "snapshot: Snapshot, scope?: ScopeFile | string")]
+/// of a scope file; default: the safe defaults), grouped by the framework `options` names.
+#[napi(ts_args_type = "snapshot: Snapshot, scope?: ScopeFile | string, options?: FrameworkOptions")]
 pub fn evaluate(
     snapshot: Unknown<'_>,
     scope: Option<Unknown<'_>>,
+    options: Option<Unknown<'_>>,
 ) -> napi::Result<Report, ErrorCode> {
     let run = || -> Result<Report, Failure> {
         let snapshot = instance::<Snapshot>(
@@ -99,7 +109,8 @@ pub fn evaluate(
             "snapshot",
             "a Snapshot (from `snapshot()` or `loadSnapshot()`)",
         )?;
-        let (scope, engine) = ScopeInput::from_arg(scope)?.engine()?;
+        let choice = framework_arg(options)?;
+        let (scope, engine) = ScopeInput::from_arg(scope)?.engine_with(&choice)?;
         Ok(Report::new(engine.evaluate(&snapshot.inner, &scope)?))
     };
     run().map_err(Failure::into_napi)
@@ -133,19 +144,22 @@ fn evaluate_code(
     let run = || -> Result<Report, Failure> {
         let path = string_arg(path, "path")?;
         let request = crate::options::CodeRequest::parse(options)?;
-        let (scope, engine) = request.scope.engine()?;
+        let (scope, engine) = request.scope.engine_with(&request.framework)?;
         let snapshot = load(Path::new(&path), &request.options)?;
         Ok(Report::new(engine.evaluate(&snapshot, &scope)?))
     };
     run().map_err(Failure::into_napi)
 }
 
-/// The bundled sample environment's report (recorded from the project's moto fixture).
-#[napi]
-pub fn demo() -> napi::Result<Report, ErrorCode> {
-    hipaa_core::demo::report()
-        .map(Report::new)
-        .map_err(|e| Failure::from(e).into_napi())
+/// The bundled sample environment's report (recorded from the project's moto fixture), grouped
+/// by the framework `options` names.
+#[napi(ts_args_type = "options?: FrameworkOptions")]
+pub fn demo(options: Option<Unknown<'_>>) -> napi::Result<Report, ErrorCode> {
+    let run = || -> Result<Report, Failure> {
+        let choice = framework_arg(options)?;
+        Ok(Report::new(hipaa_core::demo::report_under(&choice)?))
+    };
+    run().map_err(Failure::into_napi)
 }
 
 /// The bundled control catalog.
@@ -155,14 +169,21 @@ pub fn controls() -> napi::Result<Vec<Control>, ErrorCode> {
     Ok(catalog.controls().iter().map(Into::into).collect())
 }
 
-/// Every HIPAA Security Rule spec (45 CFR 164.308–164.316) with the controls that answer it.
-#[napi]
-pub fn citations() -> napi::Result<Vec<CitationEntry>, ErrorCode> {
-    let (registry, catalog) = bundled().map_err(Failure::into_napi)?;
-    Ok(citation_index(registry, &catalog)
-        .iter()
-        .map(Into::into)
-        .collect())
+/// Every requirement of a framework (default: the HIPAA Security Rule, 45 CFR 164.308–164.316)
+/// with the controls that answer it (`hipaa citations --framework`).
+#[napi(ts_args_type = "options?: FrameworkOptions")]
+pub fn citations(options: Option<Unknown<'_>>) -> napi::Result<Vec<CitationEntry>, ErrorCode> {
+    let run = || -> Result<Vec<CitationEntry>, Failure> {
+        let catalog = bundled()?.1;
+        let framework = framework_arg(options)?.load()?;
+        framework.check_controls(&catalog)?;
+        Ok(framework
+            .citation_index(&catalog)
+            .iter()
+            .map(Into::into)
+            .collect())
+    };
+    run().map_err(Failure::into_napi)
 }
 
 /// An instance of one of this package's classes, or a configuration error saying what was expected.

@@ -5,7 +5,7 @@
 //! a deploy gate to the real AWS account), never dropped.
 
 use crate::error::{convert, Failure, Result};
-use hipaa_core::audit::Inputs;
+use hipaa_core::audit::{FrameworkChoice, Inputs};
 use hipaa_core::{Progress, Scope};
 use napi::bindgen_prelude::{FnArgs, FromNapiValue, JsObjectValue, Object, Unknown};
 use napi::threadsafe_function::{
@@ -45,6 +45,11 @@ pub struct ScanOptions {
     pub max_attempts: Option<f64>,
     /// Calls in flight at once (default 32).
     pub concurrency: Option<f64>,
+    /// Group findings by this framework: `hipaa-2013` (the rule in force, default) or
+    /// `hipaa-nprm-2025` (the proposed rule: readiness only, never compliance).
+    pub framework: Option<String>,
+    /// A framework file of your own (TOML).
+    pub framework_file: Option<String>,
 }
 
 /// Each option of [`ScanOptions`] and the JavaScript type it takes.
@@ -56,7 +61,37 @@ const SCAN_OPTIONS: &[(&str, Kind)] = &[
     ("onProgress", Kind::Function),
     ("maxAttempts", Kind::Number),
     ("concurrency", Kind::Number),
+    ("framework", Kind::String),
+    ("frameworkFile", Kind::String),
 ];
+
+/// Which framework groups the findings (the CLI's `--framework` and `--framework-file`).
+#[napi(object, object_to_js = false)]
+pub struct FrameworkOptions {
+    /// A bundled framework: `hipaa-2013` (default) or `hipaa-nprm-2025` (proposed rule, readiness only).
+    pub framework: Option<String>,
+    /// A framework file of your own (TOML).
+    pub framework_file: Option<String>,
+}
+
+/// Each option of [`FrameworkOptions`] and the JavaScript type it takes.
+const FRAMEWORK_OPTIONS: &[(&str, Kind)] =
+    &[("framework", Kind::String), ("frameworkFile", Kind::String)];
+
+/// The core's framework choice from an optional options object.
+pub fn framework_arg(value: Option<Unknown<'_>>) -> Result<FrameworkChoice> {
+    let what = "framework options";
+    Ok(match value {
+        Some(v) if check_options(&v, FRAMEWORK_OPTIONS, what)? => {
+            let o = convert::<FrameworkOptions>(v, what)?;
+            FrameworkChoice {
+                id: o.framework,
+                file: o.framework_file.map(PathBuf::from),
+            }
+        }
+        _ => FrameworkChoice::default(),
+    })
+}
 
 /// How strict the deploy gate is.
 #[napi(object, object_to_js = false)]
@@ -101,6 +136,10 @@ pub struct CodeOptions {
     pub region: Option<String>,
     /// The account the code deploys to, where the code does not say.
     pub account: Option<String>,
+    /// A bundled framework: `hipaa-2013` (default) or `hipaa-nprm-2025` (proposed rule, readiness only).
+    pub framework: Option<String>,
+    /// A framework file of your own (TOML).
+    pub framework_file: Option<String>,
 }
 
 /// Each option of [`CodeOptions`] and the JavaScript type it takes.
@@ -109,6 +148,8 @@ const CODE_OPTIONS: &[(&str, Kind)] = &[
     ("parameters", Kind::StringMap),
     ("region", Kind::String),
     ("account", Kind::String),
+    ("framework", Kind::String),
+    ("frameworkFile", Kind::String),
 ];
 
 /// A checked `evaluateTemplate` or `evaluatePlan` call.
@@ -117,6 +158,8 @@ pub struct CodeRequest {
     pub options: hipaa_core::iac::Options,
     /// The scope.
     pub scope: ScopeInput,
+    /// The framework the findings are grouped by.
+    pub framework: FrameworkChoice,
 }
 
 impl CodeRequest {
@@ -134,6 +177,8 @@ impl CodeRequest {
                 parameters: None,
                 region: None,
                 account: None,
+                framework: None,
+                framework_file: None,
             },
         };
         Ok(CodeRequest {
@@ -144,6 +189,10 @@ impl CodeRequest {
                 ..hipaa_core::iac::Options::default()
             },
             scope: ScopeInput::from_value(o.scope)?,
+            framework: FrameworkChoice {
+                id: o.framework,
+                file: o.framework_file.map(PathBuf::from),
+            },
         })
     }
 }
@@ -273,10 +322,11 @@ impl ScopeInput {
         })
     }
 
-    /// The scope and the engine it configures (disabled controls, severities, extra catalogs).
-    pub fn engine(&self) -> Result<(Scope, hipaa_core::Engine)> {
+    /// The scope and the engine it configures (disabled controls, severities, extra catalogs),
+    /// grouping findings by the framework chosen.
+    pub fn engine_with(&self, framework: &FrameworkChoice) -> Result<(Scope, hipaa_core::Engine)> {
         let inputs = self.inputs()?;
-        let engine = inputs.engine(&[])?;
+        let engine = inputs.engine_with(&[], framework)?;
         Ok((inputs.scope, engine))
     }
 }
@@ -332,6 +382,8 @@ pub struct ScanRequest {
     pub scope: ScopeInput,
     /// The progress callback.
     pub progress: JsProgress,
+    /// The framework findings are grouped by.
+    pub framework: FrameworkChoice,
 }
 
 impl ScanRequest {
@@ -352,6 +404,8 @@ impl ScanRequest {
                 on_progress: None,
                 max_attempts: None,
                 concurrency: None,
+                framework: None,
+                framework_file: None,
             },
         };
         let defaults = hipaa_aws::ScanOptions::default();
@@ -365,6 +419,10 @@ impl ScanRequest {
             },
             scope: ScopeInput::from_value(o.scope)?,
             progress: JsProgress(o.on_progress),
+            framework: FrameworkChoice {
+                id: o.framework,
+                file: o.framework_file.map(PathBuf::from),
+            },
         })
     }
 
@@ -374,9 +432,10 @@ impl ScanRequest {
         Ok(hipaa_aws::snapshot(&self.options, &scope, &self.progress).await?)
     }
 
-    /// Collect and evaluate; the scope and its catalogs are checked before any AWS call.
+    /// Collect and evaluate; the scope, its catalogs and the framework are checked before any
+    /// AWS call.
     pub async fn scan(self) -> Result<hipaa_core::Report> {
-        let (scope, engine) = self.scope.engine()?;
+        let (scope, engine) = self.scope.engine_with(&self.framework)?;
         let (_, report) = hipaa_aws::scan(&self.options, &scope, &engine, &self.progress).await?;
         Ok(report)
     }

@@ -74,6 +74,33 @@ describe('bundled data', () => {
     assert.ok(enc.controls.includes('s3.default_encryption'))
   })
 
+  test('the proposed rule is an option: same statuses, new grouping, a banner, as the CLI', () => {
+    const base = hipaa.demo()
+    const nprm = hipaa.demo({ framework: 'hipaa-nprm-2025' })
+    assert.equal(base.framework.id, 'hipaa-2013')
+    assert.equal(base.framework.banner, undefined)
+    assert.equal(nprm.framework.status, 'proposed')
+    assert.match(nprm.framework.banner, /not compliance/)
+    const key = (r) => r.findings.map((f) => `${f.control_id} ${f.resource.arn} ${f.status}`).sort()
+    assert.deepEqual(key(nprm), key(base))
+    assert.deepEqual(JSON.parse(JSON.stringify(nprm)), JSON.parse(cli(['demo', '--format', 'json', '--framework', 'hipaa-nprm-2025']).stdout))
+    assert.match(nprm.format('markdown'), /not compliance/)
+    const saved = join(tmp, 'base-report.json')
+    writeFileSync(saved, base.format('json'))
+    assert.deepEqual(hipaa.loadReport(saved, { framework: 'hipaa-nprm-2025' }).summary.by_citation, nprm.summary.by_citation)
+    const viaEvaluate = hipaa.evaluate(hipaa.loadSnapshot(demoSnapshot), demoScope, { framework: 'hipaa-nprm-2025' })
+    assert.equal(viaEvaluate.framework.id, 'hipaa-nprm-2025')
+    const specs = hipaa.citations({ framework: 'hipaa-nprm-2025' })
+    assert.deepEqual(JSON.parse(JSON.stringify(specs)), JSON.parse(cli(['citations', '--format', 'json', '--framework', 'hipaa-nprm-2025']).stdout))
+    assert.equal(specs.find((s) => s.citation === '164.308(a)(14)').attestation_only, true)
+    assert.equal(hipaa.citations().length, 68)
+  })
+
+  test('an unknown framework is a configuration error naming the bundled ones', async () => {
+    await rejects(() => hipaa.demo({ framework: 'hipaa-1999' }), 'HIPAA_CONFIG', /hipaa-nprm-2025/)
+    await rejects(() => hipaa.demo({ frameworkId: 'x' }), 'HIPAA_CONFIG', /unknown option `frameworkId`/)
+  })
+
   test('demo() is the bundled sample report, failing, complete and reproducible', () => {
     const r = hipaa.demo()
     assert.equal(r.account, '123456789012')

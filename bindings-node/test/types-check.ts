@@ -101,6 +101,9 @@ async function offline(): Promise<void> {
 function catalog(): void {
   const list: Control[] = controls()
   const specs: CitationEntry[] = citations()
+  const proposed: CitationEntry[] = citations({ framework: 'hipaa-nprm-2025' })
+  const readiness: 'final' | 'proposed' = demo({ framework: 'hipaa-nprm-2025' }).framework.status
+  void [proposed.length, readiness]
   const first: Control | undefined = list[0]
   if (first !== undefined) {
     const check: 'automated' | 'manual' | 'inherited' = first.check

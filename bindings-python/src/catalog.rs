@@ -2,7 +2,7 @@
 
 use crate::errors::core_error;
 use crate::model::{PyCitation, PyControl};
-use hipaa_core::{citation_index, Catalog, Registry};
+use hipaa_core::{Catalog, Registry};
 use pyo3::prelude::*;
 use std::path::PathBuf;
 
@@ -26,12 +26,25 @@ pub fn controls(catalogs: Option<Vec<PathBuf>>) -> PyResult<Vec<PyControl>> {
     Ok(catalog.controls().iter().cloned().map(PyControl).collect())
 }
 
-/// Every Security Rule spec in regulation order, with its owner and the controls answering it.
+/// Every requirement of a framework (default: the Security Rule in force) in its order, with
+/// its owner and the controls answering it (`hipaa citations --framework`).
 #[pyfunction]
-#[pyo3(signature = (catalogs=None))]
-pub fn citations(catalogs: Option<Vec<PathBuf>>) -> PyResult<Vec<PyCitation>> {
-    let (catalog, registry) = catalog(&catalogs.unwrap_or_default())?;
-    Ok(citation_index(registry, &catalog)
+#[pyo3(signature = (catalogs=None, *, framework=None, framework_file=None))]
+pub fn citations(
+    catalogs: Option<Vec<PathBuf>>,
+    framework: Option<String>,
+    framework_file: Option<PathBuf>,
+) -> PyResult<Vec<PyCitation>> {
+    let (catalog, _) = catalog(&catalogs.unwrap_or_default())?;
+    let framework = hipaa_core::audit::FrameworkChoice {
+        id: framework,
+        file: framework_file,
+    }
+    .load()
+    .map_err(core_error)?;
+    framework.check_controls(&catalog).map_err(core_error)?;
+    Ok(framework
+        .citation_index(&catalog)
         .into_iter()
         .map(PyCitation)
         .collect())

@@ -10,8 +10,8 @@ create_exception!(
     HipaaError,
     PyException,
     "Base class of every error raised by hipaa_aws. `kind` names the input or stage that failed \
-     (`scope`, `snapshot`, `report`, `catalog`, `check`, `io`, `registry`, `config`, `argument`, \
-     `aws`); `code` is the stable code the Node package uses too (`HIPAA_CONFIG`, \
+     (`scope`, `snapshot`, `report`, `catalog`, `framework`, `check`, `io`, `registry`, `config`, \
+     `argument`, `aws`); `code` is the stable code the Node package uses too (`HIPAA_CONFIG`, \
      `HIPAA_BAD_INPUT`, `HIPAA_AWS_ACCESS`, `HIPAA_INTERNAL`); `path` names the file or data set \
      when there is one."
 );

@@ -97,6 +97,13 @@ impl PyReport {
         to_python(py, &self.inner.tool)
     }
 
+    /// The framework findings are grouped by: `id`, `name`, `version`, `status`
+    /// (`final` or `proposed`), `citation_prefix`, and for a proposed rule its `banner`.
+    #[getter]
+    fn framework<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_python(py, &self.inner.framework)
+    }
+
     /// Evidence provenance: `taken_at`, `source`, `regions`.
     #[getter]
     fn snapshot_info<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -194,17 +201,34 @@ impl PyReport {
     }
 }
 
-/// Read a report file written by `Report.save` or `hipaa scan --format json -o`.
+/// Read a report file written by `Report.save` or `hipaa scan --format json -o`; with
+/// `framework=` or `framework_file=`, its findings regrouped by that framework (`hipaa report
+/// --framework`).
 #[pyfunction]
-pub fn load_report(py: Python<'_>, path: PathBuf) -> PyResult<PyReport> {
-    let loaded = py.detach(|| hipaa_core::audit::load_report(&path));
+#[pyo3(signature = (path, *, framework=None, framework_file=None))]
+pub fn load_report(
+    py: Python<'_>,
+    path: PathBuf,
+    framework: Option<String>,
+    framework_file: Option<PathBuf>,
+) -> PyResult<PyReport> {
+    let choice = hipaa_core::audit::FrameworkChoice {
+        id: framework,
+        file: framework_file,
+    };
+    let loaded = py.detach(|| choice.regroup(hipaa_core::audit::load_report(&path)?));
     Ok(PyReport::new(loaded.map_err(core_error)?))
 }
 
-/// The bundled sample environment's report, evaluated as of the time its evidence was recorded.
+/// The bundled sample environment's report, evaluated as of the time its evidence was recorded;
+/// with `framework=` or `framework_file=`, grouped by that framework.
 #[pyfunction]
-pub fn demo() -> PyResult<PyReport> {
-    Ok(PyReport::new(
-        hipaa_core::demo::report().map_err(core_error)?,
-    ))
+#[pyo3(signature = (*, framework=None, framework_file=None))]
+pub fn demo(framework: Option<String>, framework_file: Option<PathBuf>) -> PyResult<PyReport> {
+    let choice = hipaa_core::audit::FrameworkChoice {
+        id: framework,
+        file: framework_file,
+    };
+    let report = hipaa_core::demo::report_under(&choice);
+    Ok(PyReport::new(report.map_err(core_error)?))
 }

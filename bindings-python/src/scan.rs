@@ -6,9 +6,11 @@ use crate::report::PyReport;
 use crate::scope::PyScope;
 use crate::snapshot::PySnapshot;
 use hipaa_aws::ScanOptions;
+use hipaa_core::audit::FrameworkChoice;
 use hipaa_core::{Engine, NoProgress, Progress, Report};
 use pyo3::prelude::*;
 use std::future::Future;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::Notify;
@@ -168,7 +170,7 @@ impl Job {
 
 /// Collect and evaluate (the library form of `hipaa scan`). Returns the evidence and the report.
 #[pyfunction]
-#[pyo3(signature = (*, profile=None, regions=None, endpoint_url=None, scope=None, progress=None, max_attempts=5, concurrency=32))]
+#[pyo3(signature = (*, profile=None, regions=None, endpoint_url=None, scope=None, progress=None, max_attempts=5, concurrency=32, framework=None, framework_file=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn scan(
     py: Python<'_>,
@@ -179,6 +181,8 @@ pub fn scan(
     progress: Option<Py<PyAny>>,
     max_attempts: u32,
     concurrency: usize,
+    framework: Option<String>,
+    framework_file: Option<PathBuf>,
 ) -> PyResult<(PySnapshot, PyReport)> {
     let job = Job::new(
         profile,
@@ -189,13 +193,16 @@ pub fn scan(
         max_attempts,
         concurrency,
     );
-    let engine = job.scope.engine()?;
+    let engine = job.scope.engine_for(&FrameworkChoice {
+        id: framework,
+        file: framework_file,
+    })?;
     block_on(py, job.scan(engine))
 }
 
 /// `scan` as an awaitable for asyncio.
 #[pyfunction]
-#[pyo3(signature = (*, profile=None, regions=None, endpoint_url=None, scope=None, progress=None, max_attempts=5, concurrency=32))]
+#[pyo3(signature = (*, profile=None, regions=None, endpoint_url=None, scope=None, progress=None, max_attempts=5, concurrency=32, framework=None, framework_file=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn scan_async<'py>(
     py: Python<'py>,
@@ -206,6 +213,8 @@ pub fn scan_async<'py>(
     progress: Option<Py<PyAny>>,
     max_attempts: u32,
     concurrency: usize,
+    framework: Option<String>,
+    framework_file: Option<PathBuf>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let job = Job::new(
         profile,
@@ -216,7 +225,10 @@ pub fn scan_async<'py>(
         max_attempts,
         concurrency,
     );
-    let engine = job.scope.engine()?;
+    let engine = job.scope.engine_for(&FrameworkChoice {
+        id: framework,
+        file: framework_file,
+    })?;
     pyo3_async_runtimes::tokio::future_into_py(py, job.scan(engine))
 }
 
@@ -248,14 +260,19 @@ pub fn snapshot(
 
 /// Evaluate saved evidence under a scope (the library form of `hipaa evaluate`).
 #[pyfunction]
-#[pyo3(signature = (snapshot, scope=None))]
+#[pyo3(signature = (snapshot, scope=None, *, framework=None, framework_file=None))]
 pub fn evaluate(
     py: Python<'_>,
     snapshot: PySnapshot,
     scope: Option<PyScope>,
+    framework: Option<String>,
+    framework_file: Option<PathBuf>,
 ) -> PyResult<PyReport> {
     let scope = scope.unwrap_or_else(PyScope::default_scope);
-    let engine = scope.engine()?;
+    let engine = scope.engine_for(&FrameworkChoice {
+        id: framework,
+        file: framework_file,
+    })?;
     let evaluated: hipaa_core::Result<Report> =
         py.detach(|| engine.evaluate(&snapshot.inner, &scope.inner));
     Ok(PyReport::new(evaluated.map_err(core_error)?))

@@ -2,6 +2,7 @@
 
 use crate::errors::{bad_input, core_error};
 use crate::model::to_python;
+use hipaa_core::audit::FrameworkChoice;
 use hipaa_core::{Engine, Scope};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
@@ -29,6 +30,18 @@ impl PyScope {
     /// The bundled engine adjusted by this scope's `[controls]` settings.
     pub(crate) fn engine(&self) -> PyResult<Engine> {
         Engine::for_scope(&self.inner, self.base_dir.as_deref()).map_err(core_error)
+    }
+
+    /// The engine, grouping findings by the framework the caller named (`framework=` id or
+    /// `framework_file=` path; default: the rule in force).
+    pub(crate) fn engine_for(&self, framework: &FrameworkChoice) -> PyResult<Engine> {
+        let mut engine = self.engine()?;
+        if !framework.is_default() {
+            engine
+                .set_framework(framework.load().map_err(core_error)?)
+                .map_err(core_error)?;
+        }
+        Ok(engine)
     }
 }
 

@@ -255,11 +255,38 @@ def test_controls_and_citations_equal_the_cli() -> None:
     assert out.returncode == 0, out.stderr
     citations = hipaa_aws.citations()
     assert [c.to_dict() for c in citations] == json.loads(out.stdout)
-    assert len(citations) == 65
+    assert len(citations) == 68
     assert {c.owner for c in citations} == {"aws", "customer", "shared"}
     enc = next(c for c in citations if c.citation == "164.312(a)(2)(iv)")
     assert enc.safeguard == "technical" and enc.requirement == "addressable"
     assert "s3.default_encryption" in enc.controls
+
+
+def test_the_proposed_rule_is_a_thin_option_equal_to_the_cli(tmp_path: Path) -> None:
+    nprm = hipaa_aws.demo(framework="hipaa-nprm-2025")
+    out = run_cli("demo", "--format", "json", "--framework", "hipaa-nprm-2025")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(nprm.to_json()) == json.loads(out.stdout)
+    assert nprm.framework["status"] == "proposed"
+    assert "not compliance" in nprm.framework["banner"]
+    assert "not compliance" in nprm.to_html()
+    base = hipaa_aws.demo()
+    assert base.framework["id"] == "hipaa-2013" and "banner" not in base.framework
+    key = lambda r: sorted((f.control_id, f.resource.arn, f.status) for f in r)  # noqa: E731
+    assert key(nprm) == key(base)
+    path = tmp_path / "base.json"
+    base.save(path)
+    regrouped = hipaa_aws.load_report(path, framework="hipaa-nprm-2025")
+    assert regrouped.summary["by_citation"] == nprm.summary["by_citation"]
+    evaluated = hipaa_aws.evaluate(
+        hipaa_aws.demo_snapshot(), scope=DEMO_SCOPE, framework="hipaa-nprm-2025"
+    )
+    assert evaluated.framework["id"] == "hipaa-nprm-2025"
+    cits = hipaa_aws.citations(framework="hipaa-nprm-2025")
+    out = run_cli("citations", "--format", "json", "--framework", "hipaa-nprm-2025")
+    assert [c.to_dict() for c in cits] == json.loads(out.stdout)
+    with pytest.raises(hipaa_aws.ConfigurationError):
+        hipaa_aws.demo(framework="hipaa-1999")
 
 
 def test_offline_evaluation_of_the_demo_matches_the_cli(tmp_path: Path) -> None:

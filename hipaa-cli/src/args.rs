@@ -44,8 +44,10 @@ pub enum Command {
     Demo(DemoArgs),
     /// List the control catalog.
     Controls(ControlsArgs),
-    /// List every HIPAA Security Rule spec with its owner and the controls that answer it.
+    /// List every requirement of a framework (default: the HIPAA Security Rule) with its owner and the controls that answer it.
     Citations(CitationsArgs),
+    /// The network map of the VPCs that hold ePHI (subnets, routes, gateways, peering, endpoints) from a saved snapshot, as JSON.
+    NetworkMap(NetworkMapArgs),
     /// Generate the AWS Organizations service control policy that denies every service outside the HIPAA-eligible list.
     Scp(ScpArgs),
 }
@@ -73,9 +75,33 @@ pub struct AwsArgs {
     pub no_progress: bool,
 }
 
+/// Which framework groups the findings (shared by every command that writes a report).
+#[derive(Debug, Args, Clone, Default)]
+pub struct FrameworkArgs {
+    /// Group findings by this framework: hipaa-2013 (the rule in force, the default) or
+    /// hipaa-nprm-2025 (the proposed 2025 rule: readiness only, never compliance).
+    #[arg(long, value_name = "ID")]
+    pub framework: Option<String>,
+    /// A framework file of your own (TOML, the format of hipaa-core/data/frameworks/*.toml).
+    #[arg(long, value_name = "PATH")]
+    pub framework_file: Option<PathBuf>,
+}
+
+impl FrameworkArgs {
+    /// The core's view of the two options.
+    pub fn choice(&self) -> hipaa_core::audit::FrameworkChoice {
+        hipaa_core::audit::FrameworkChoice {
+            id: self.framework.clone(),
+            file: self.framework_file.clone(),
+        }
+    }
+}
+
 /// How to judge and present the result.
 #[derive(Debug, Args)]
 pub struct ReportArgs {
+    #[command(flatten)]
+    pub framework: FrameworkArgs,
     /// Scope file (TOML): accounts and BAA, regions, PHI tag, exclusions, waivers, thresholds.
     #[arg(long)]
     pub scope: Option<PathBuf>,
@@ -202,6 +228,9 @@ pub struct VerifyArgs {
 pub struct ReportFileArgs {
     /// A report written by `hipaa scan --format json` (or evaluate / demo).
     pub report: PathBuf,
+    /// Regroup the saved findings by another framework (default: keep the report's own).
+    #[command(flatten)]
+    pub framework: FrameworkArgs,
     /// Output format: table, json, markdown, html, csv, sarif, ocsf, asff or junit.
     #[arg(long, default_value = "table", value_parser = parse_format)]
     pub format: Format,
@@ -294,6 +323,8 @@ fn parse_parameter(s: &str) -> Result<(String, String), String> {
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
+    #[command(flatten)]
+    pub framework: FrameworkArgs,
     /// Output format: table, json, markdown, html, csv, sarif, ocsf, asff or junit.
     #[arg(long, default_value = "table", value_parser = parse_format)]
     pub format: Format,
@@ -342,6 +373,8 @@ pub struct ControlsArgs {
 
 #[derive(Debug, Args)]
 pub struct CitationsArgs {
+    #[command(flatten)]
+    pub framework: FrameworkArgs,
     /// Only this safeguard (administrative, physical, technical, organizational, documentation).
     #[arg(long)]
     pub safeguard: Option<String>,
@@ -350,6 +383,19 @@ pub struct CitationsArgs {
     pub owner: Option<String>,
     #[arg(long, value_enum, default_value_t = ListFormat::Table)]
     pub format: ListFormat,
+}
+
+/// Options of `hipaa network-map`.
+#[derive(Debug, Args)]
+pub struct NetworkMapArgs {
+    /// A snapshot written by `hipaa snapshot` or `hipaa scan --save-snapshot`.
+    pub snapshot: PathBuf,
+    /// Scope file (its PHI tag decides which VPCs hold ePHI).
+    #[arg(long)]
+    pub scope: Option<PathBuf>,
+    /// Write the JSON here instead of standard output.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
 }
 
 /// Options of `hipaa scp`.

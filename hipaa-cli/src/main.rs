@@ -14,7 +14,7 @@ use hipaa_core::report::Format;
 use hipaa_core::report::TableOptions;
 use hipaa_core::risk::RiskRegister;
 use hipaa_core::scope::RemediationDays;
-use hipaa_core::{citation_index, demo, Catalog, Engine, Registry, Report, Scope, Snapshot};
+use hipaa_core::{demo, Catalog, Engine, Registry, Report, Scope, Snapshot};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -104,7 +104,10 @@ fn run(cli: Cli) -> Res<i32> {
             Ok(report.exit_code(a.report.fail_on))
         }
         Command::Report(a) => {
-            let report = audit::load_report(&a.report)?;
+            let report = a
+                .framework
+                .choice()
+                .regroup(audit::load_report(&a.report)?)?;
             emit(
                 &report,
                 a.format,
@@ -206,7 +209,7 @@ fn run(cli: Cli) -> Res<i32> {
                 print!("{}", demo::scope_text());
                 return Ok(0);
             }
-            let report = demo::report()?;
+            let report = demo::report_under(&a.framework.choice())?;
             emit(
                 &report,
                 a.format,
@@ -218,6 +221,24 @@ fn run(cli: Cli) -> Res<i32> {
         }
         Command::Controls(a) => controls(&a),
         Command::Citations(a) => citations(&a),
+        Command::NetworkMap(a) => {
+            let scope = load_scope(a.scope.as_deref())?;
+            let snapshot = Snapshot::load(&a.snapshot)?;
+            let map = hipaa_core::network_map::NetworkMap::from_snapshot(&snapshot, &scope);
+            let text = map.to_json() + "\n";
+            match &a.output {
+                Some(p) => write_file(p, &text)?,
+                None => print_out(&text),
+            }
+            for g in &map.gaps {
+                eprintln!("hipaa: warning: the map is incomplete: {g}");
+            }
+            Ok(if map.is_complete() {
+                hipaa_core::EXIT_CLEAN
+            } else {
+                hipaa_core::EXIT_INCOMPLETE
+            })
+        }
         Command::Scp(a) => scp(&a),
     }
 }
@@ -229,7 +250,7 @@ fn read_report(path: &Path) -> Res<Report> {
 /// The scope, attestations and engine a report command's arguments name.
 fn inputs_for(args: &ReportArgs) -> Res<(Inputs, Engine)> {
     let inputs = Inputs::load(args.scope.as_deref(), args.attestations.as_deref())?;
-    let engine = inputs.engine(&args.catalogs)?;
+    let engine = inputs.engine_with(&args.catalogs, &args.framework.choice())?;
     Ok((inputs, engine))
 }
 
@@ -349,8 +370,11 @@ fn controls(a: &ControlsArgs) -> Res<i32> {
 fn citations(a: &CitationsArgs) -> Res<i32> {
     use std::fmt::Write as _;
     let mut o = String::new();
-    let (catalog, registry) = catalog_with(&[])?;
-    let entries: Vec<_> = citation_index(registry, &catalog)
+    let (catalog, _) = catalog_with(&[])?;
+    let framework = a.framework.choice().load()?;
+    framework.check_controls(&catalog)?;
+    let entries: Vec<_> = framework
+        .citation_index(&catalog)
         .into_iter()
         .filter(|e| {
             a.safeguard
@@ -362,6 +386,10 @@ fn citations(a: &CitationsArgs) -> Res<i32> {
     match a.format {
         ListFormat::Json => writeln!(o, "{}", serde_json::to_string_pretty(&entries)?)?,
         ListFormat::Table => {
+            let info = framework.info();
+            if let Some(b) = &info.banner {
+                writeln!(o, "{b}\n")?;
+            }
             writeln!(
                 o,
                 "{:<24} {:<15} {:<12} {:<9} {:<52} CONTROLS",
@@ -369,12 +397,16 @@ fn citations(a: &CitationsArgs) -> Res<i32> {
             )?;
             for e in &entries {
                 let s = &e.spec;
-                let req = format!("{:?}", s.requirement).to_lowercase();
-                let title: String = s.title.chars().take(52).collect();
-                let controls = if e.controls.is_empty() {
-                    "-".to_string()
+                let req = if s.attestation_only {
+                    "attestation".to_string()
                 } else {
-                    e.controls.join(", ")
+                    format!("{:?}", s.requirement).to_lowercase()
+                };
+                let title: String = s.title.chars().take(52).collect();
+                let controls = match (e.controls.is_empty(), &s.manual_reason) {
+                    (false, _) => e.controls.join(", "),
+                    (true, Some(why)) => format!("- (MANUAL: {why})"),
+                    (true, None) => "-".to_string(),
                 };
                 writeln!(
                     o,
@@ -385,7 +417,10 @@ fn citations(a: &CitationsArgs) -> Res<i32> {
             let uncovered = entries.iter().filter(|e| e.controls.is_empty()).count();
             writeln!(
                 o,
-                "\n{} specs, {} answered by at least one control, {} by none",
+                "\n{} ({} {}): {} requirements, {} answered by at least one control, {} by none",
+                info.name,
+                info.id,
+                info.version,
                 entries.len(),
                 entries.len() - uncovered,
                 uncovered

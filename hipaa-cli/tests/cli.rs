@@ -57,7 +57,8 @@ fn demo_json_is_the_stable_schema() {
     assert!(v["findings"].as_array().is_some_and(|f| !f.is_empty()));
     assert!(v["summary"]["by_citation"]
         .as_array()
-        .is_some_and(|c| c.len() == 65));
+        .is_some_and(|c| c.len() == 68));
+    assert_eq!(v["framework"]["id"], "hipaa-2013");
 }
 
 #[test]
@@ -71,12 +72,150 @@ fn citations_lists_every_spec_with_owner() {
     let o = hipaa(&["citations", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
     let list = v.as_array().expect("array");
-    assert_eq!(list.len(), 65);
+    assert_eq!(list.len(), 68);
+    for c in [
+        "164.314(b)(2)(ii)",
+        "164.314(b)(2)(iii)",
+        "164.314(b)(2)(iv)",
+    ] {
+        assert!(list.iter().any(|s| s["citation"] == c), "{c} missing");
+    }
+    let table = stdout(&hipaa(&["citations"]));
+    assert!(table.contains("68 requirements"), "{table}");
     assert!(list
         .iter()
         .all(|s| ["aws", "customer", "shared"].contains(&s["owner"].as_str().unwrap_or(""))));
     let physical = hipaa(&["citations", "--safeguard", "physical", "--owner", "aws"]);
     assert!(stdout(&physical).contains("164.310(a)(1)"));
+}
+
+#[test]
+fn citations_of_the_proposed_rule_list_owners_controls_and_attestations() {
+    let o = hipaa(&["citations", "--framework", "hipaa-nprm-2025"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("readiness only, not compliance"), "{out}");
+    assert!(out.contains("164.308(a)(14)") && out.contains("attestation"));
+    assert!(out.contains("164.312(b)") && out.contains("s3.default_encryption"));
+    let o = hipaa(&[
+        "citations",
+        "--framework",
+        "hipaa-nprm-2025",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let pen = v
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|s| s["citation"] == "164.312(h)(2)(iii)")
+        .expect("penetration testing");
+    assert_eq!(pen["attestation_only"], true);
+    let o = hipaa(&["citations", "--framework", "hipaa-1999"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("hipaa-nprm-2025"), "{}", stderr(&o));
+}
+
+#[test]
+fn the_proposed_rule_regroups_without_changing_a_status() {
+    let base = hipaa(&["demo", "--format", "json"]);
+    let nprm = hipaa(&["demo", "--format", "json", "--framework", "hipaa-nprm-2025"]);
+    let (b, n): (serde_json::Value, serde_json::Value) = (
+        serde_json::from_slice(&base.stdout).expect("json"),
+        serde_json::from_slice(&nprm.stdout).expect("json"),
+    );
+    assert_eq!(n["framework"]["status"], "proposed");
+    assert_eq!(b["summary"]["totals"], n["summary"]["totals"]);
+    let key = |v: &serde_json::Value| {
+        let mut k: Vec<String> = v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {} {}",
+                    f["control_id"], f["resource"]["arn"], f["status"]
+                )
+            })
+            .collect();
+        k.sort();
+        k
+    };
+    assert_eq!(key(&b), key(&n));
+    // A saved 2013 report converts to the proposed rule's grouping, and back.
+    let saved = temp("base-report.json", &stdout(&base));
+    let o = hipaa(&[
+        "report",
+        saved.to_str().unwrap(),
+        "--framework",
+        "hipaa-nprm-2025",
+        "--format",
+        "markdown",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("readiness only, not compliance"));
+    let table = stdout(&hipaa(&["demo", "--framework", "hipaa-nprm-2025"]));
+    assert!(table.starts_with("PROPOSED RULE"), "{table}");
+}
+
+#[test]
+fn a_framework_file_of_ones_own_is_checked_and_used() {
+    let file = temp(
+        "acme-framework.toml",
+        "[framework]\nid = \"acme\"\nname = \"Acme\"\nversion = \"1\"\nstatus = \"final\"\nsource = \"Acme rev 1\"\ncitation_prefix = \"Acme\"\n\n[[requirement]]\ncitation = \"A-1\"\ntitle = \"Encrypt\"\nsafeguard = \"technical\"\nkind = \"standard\"\nstandard = \"A-1\"\nrequirement = \"required\"\nowner = \"customer\"\nowner_reason = \"ours\"\ncontrols = [\"s3.default_encryption\"]\n",
+    );
+    let o = hipaa(&[
+        "demo",
+        "--format",
+        "json",
+        "--framework-file",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v["framework"]["id"], "acme");
+    assert_eq!(
+        v["summary"]["by_citation"].as_array().map(Vec::len),
+        Some(1)
+    );
+    let bad = temp(
+        "bad-framework.toml",
+        &std::fs::read_to_string(&file)
+            .unwrap()
+            .replace("s3.default_encryption", "s3.nope"),
+    );
+    let o = hipaa(&["citations", "--framework-file", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(
+        e.contains("bad-framework.toml") && e.contains("line 18") && e.contains("`s3.nope`"),
+        "{e}"
+    );
+}
+
+#[test]
+fn network_map_exports_the_phi_vpcs_of_a_snapshot() {
+    let snap =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../hipaa-core/data/demo/snapshot.json");
+    let scope =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../hipaa-core/data/demo/scope.toml");
+    let o = hipaa(&[
+        "network-map",
+        snap.to_str().unwrap(),
+        "--scope",
+        scope.to_str().unwrap(),
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let vpcs = v["vpcs"].as_array().expect("vpcs");
+    assert!(!vpcs.is_empty(), "{v}");
+    assert!(vpcs.iter().all(|x| x["phi"] != false));
+    // Exit 0 when every listing was read, 4 when the map is incomplete (and says where).
+    match o.status.code() {
+        Some(0) => assert!(v["gaps"].as_array().is_some_and(Vec::is_empty)),
+        Some(4) => assert!(stderr(&o).contains("incomplete")),
+        other => panic!("exit {other:?}: {}", stderr(&o)),
+    }
 }
 
 #[test]

@@ -70,6 +70,54 @@ impl Inputs {
         }
         Ok(engine)
     }
+
+    /// [`Inputs::engine`], grouping findings by the framework the options name (a bundled id
+    /// such as `hipaa-nprm-2025`, or a file of the user's; default: the rule in force).
+    pub fn engine_with(
+        &self,
+        extra_catalogs: &[PathBuf],
+        framework: &FrameworkChoice,
+    ) -> Result<Engine> {
+        let mut engine = self.engine(extra_catalogs)?;
+        if !framework.is_default() {
+            engine.set_framework(framework.load()?)?;
+        }
+        Ok(engine)
+    }
+}
+
+/// Which framework a front end's options name: `--framework ID` and/or `--framework-file PATH`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FrameworkChoice {
+    /// A bundled framework id (`hipaa-2013`, `hipaa-nprm-2025`).
+    pub id: Option<String>,
+    /// A framework file of the user's.
+    pub file: Option<PathBuf>,
+}
+
+impl FrameworkChoice {
+    /// Neither option given.
+    pub fn is_default(&self) -> bool {
+        self.id.is_none() && self.file.is_none()
+    }
+
+    /// The framework named (the rule in force when neither option is given).
+    pub fn load(&self) -> Result<std::sync::Arc<crate::Framework>> {
+        crate::framework::choose(self.id.as_deref(), self.file.as_deref())
+    }
+
+    /// A saved report grouped by the framework named; unchanged when neither option is given.
+    pub fn regroup(&self, report: Report) -> Result<Report> {
+        if self.is_default() {
+            return Ok(report);
+        }
+        let framework = self.load()?;
+        let bundled = crate::Registry::bundled().and_then(crate::Catalog::bundled)?;
+        framework.check_known(|id| {
+            bundled.resolve(id).is_some() || report.findings.iter().any(|f| f.control_id == id)
+        })?;
+        Ok(report.regroup(&framework))
+    }
 }
 
 /// What writing a bundle produced: the report it holds and its manifest.
@@ -94,7 +142,7 @@ pub fn write_bundle(
         report: &report,
         snapshot,
         catalog: engine.catalog(),
-        registry: engine.registry(),
+        registry: engine.framework().registry(),
         scope_text: inputs.scope_text.as_deref(),
         attestations_text: inputs.attestations_text.as_deref(),
         risks: &risks,

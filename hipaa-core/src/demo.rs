@@ -29,6 +29,18 @@ pub fn report() -> Result<crate::Report> {
     crate::Engine::bundled()?.evaluate_at(&snapshot, &scope()?, snapshot.taken_at)
 }
 
+/// [`report`] grouped by the framework a front end's options name (evaluated under it, so a
+/// framework that asks for a network map gets one).
+pub fn report_under(framework: &crate::audit::FrameworkChoice) -> Result<crate::Report> {
+    if framework.is_default() {
+        return report();
+    }
+    let snapshot = snapshot()?;
+    let mut engine = crate::Engine::bundled()?;
+    engine.set_framework(framework.load()?)?;
+    engine.evaluate_at(&snapshot, &scope()?, snapshot.taken_at)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,6 +13,14 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// A framework file is malformed, or its mapping names controls or requirements that do not exist.
+    #[error("framework `{source_name}`: {message}")]
+    Framework {
+        /// File or bundled name.
+        source_name: String,
+        /// What is wrong, with the line number when known.
+        message: String,
+    },
     /// A control catalog is malformed or inconsistent.
     #[error("control catalog `{source_name}`: {message}")]
     Catalog {
@@ -111,6 +119,7 @@ impl Error {
             // Extra catalogs and attestations come from the user; a catalog entry whose check no
             // rule decides is a mistake in that user catalog.
             Error::Catalog { .. }
+            | Error::Framework { .. }
             | Error::Scope { .. }
             | Error::Snapshot { .. }
             | Error::Template { .. }
@@ -122,12 +131,13 @@ impl Error {
         }
     }
 
-    /// The input or stage that failed (`scope`, `snapshot`, `template`, `report`, `catalog`, `check`, `io`,
-    /// `registry`, `config`, `aws`), for bindings that name it beside the kind.
+    /// The input or stage that failed (`scope`, `snapshot`, `template`, `report`, `catalog`, `check`,
+    /// `io`, `registry`, `framework`, `config`, `aws`), for bindings that name it beside the kind.
     pub fn subject(&self) -> &'static str {
         match self {
             Error::Registry { .. } => "registry",
             Error::Catalog { .. } => "catalog",
+            Error::Framework { .. } => "framework",
             Error::Scope { .. } => "scope",
             Error::Snapshot { .. } => "snapshot",
             Error::Template { .. } => "template",
@@ -142,9 +152,9 @@ impl Error {
     /// The file or bundled data set the error names, when there is one.
     pub fn path(&self) -> Option<&str> {
         match self {
-            Error::Registry { source_name, .. } | Error::Catalog { source_name, .. } => {
-                Some(source_name)
-            }
+            Error::Registry { source_name, .. }
+            | Error::Catalog { source_name, .. }
+            | Error::Framework { source_name, .. } => Some(source_name),
             Error::Scope { path, .. }
             | Error::Snapshot { path, .. }
             | Error::Template { path, .. }

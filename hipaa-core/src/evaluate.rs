@@ -3,6 +3,7 @@
 use crate::catalog::{Catalog, CheckKind, Control};
 use crate::error::{Error, Result};
 use crate::evidence::{Snapshot, Unknown, UnknownReason};
+use crate::framework::Framework;
 use crate::registry::Registry;
 use crate::report::{Finding, Report, WaiverState};
 use crate::rules::{builtin, Check, Context, Outcome, PhiMark};
@@ -19,6 +20,7 @@ pub struct Engine {
     registry: &'static Registry,
     catalog: Catalog,
     checks: HashMap<String, Arc<dyn Check>>,
+    framework: Arc<Framework>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -26,6 +28,7 @@ impl std::fmt::Debug for Engine {
         f.debug_struct("Engine")
             .field("controls", &self.catalog.controls().len())
             .field("checks", &self.checks.len())
+            .field("framework", &self.framework.id())
             .finish()
     }
 }
@@ -48,6 +51,7 @@ impl Engine {
             registry,
             catalog,
             checks,
+            framework: Framework::default_bundled()?,
         })
     }
 
@@ -109,6 +113,19 @@ impl Engine {
     /// The HIPAA registry.
     pub fn registry(&self) -> &'static Registry {
         self.registry
+    }
+
+    /// Group findings by this framework (default: the Security Rule in force). Its mapping is
+    /// checked against the catalog in force, so extend the catalog first.
+    pub fn set_framework(&mut self, framework: Arc<Framework>) -> Result<()> {
+        framework.check_controls(&self.catalog)?;
+        self.framework = framework;
+        Ok(())
+    }
+
+    /// The framework findings are grouped by.
+    pub fn framework(&self) -> &Arc<Framework> {
+        &self.framework
     }
 
     /// Evaluate a snapshot under a scope at the current time.
@@ -195,7 +212,7 @@ impl Engine {
             })
             .collect();
         Ok(Report::build(
-            self.registry,
+            &self.framework,
             &self.catalog,
             snapshot,
             scope,
@@ -305,7 +322,7 @@ impl Engine {
             control_id: control.id.clone(),
             title: control.title.clone(),
             category: control.category,
-            citations: control.citations.clone(),
+            citations: self.framework.citations_for(control),
             owner: control.owner,
             severity: control.severity,
             status,
@@ -365,6 +382,17 @@ fn from_code(control: &Control, outcomes: Vec<Outcome>, snapshot: &Snapshot) -> 
             // Evidence the code does not hold (a key it does not define) is the live account's:
             // unknown until the code is applied there, not a failed read.
             match o.unknown.as_ref() {
+                // An account or region fact the code does not hold (restore jobs, for one) is
+                // the live account's to answer, as for an account-level control.
+                Some(u)
+                    if u.reason == UnknownReason::NotCollected
+                        && account_level(&o.resource.kind) =>
+                {
+                    o.status = Status::NotApplicable;
+                    o.message = LIVE_ONLY.to_string();
+                    o.unknown = None;
+                    o
+                }
                 Some(u) if u.reason == UnknownReason::NotCollected => {
                     let u = Unknown::new(
                         UnknownReason::UnknownUntilApply,

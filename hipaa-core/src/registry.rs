@@ -1,12 +1,11 @@
-//! The HIPAA Security Rule as data: every standard and implementation specification with its owner.
+//! A framework's requirements as data: every standard and implementation specification with its
+//! owner. The Security Rule in force is the bundled `hipaa-2013` framework
+//! (`data/frameworks/hipaa-security-rule-2013.toml`, see [`crate::framework`]).
 
-use crate::error::{toml_message, Error, Result};
+use crate::error::{Error, Result};
 use crate::vocabulary::{Owner, Safeguard};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::sync::OnceLock;
-
-const BUNDLED: &str = include_str!("../data/hipaa-security-rule.toml");
 
 /// Whether a spec is a standard or one of its implementation specifications.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,7 +27,7 @@ pub enum Requirement {
     Addressable,
 }
 
-/// One standard or implementation specification of 45 CFR 164.308–164.316.
+/// One standard or implementation specification of a framework (45 CFR 164.308–164.316).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Spec {
@@ -48,13 +47,24 @@ pub struct Spec {
     pub owner: Owner,
     /// Why that owner.
     pub owner_reason: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RegistryFile {
-    version: String,
-    spec: Vec<Spec>,
+    /// For a revised rule: what changed from the baseline framework.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changes: Option<String>,
+    /// The page of the published text (Federal Register) the requirement is on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
+    /// The baseline framework's citations this requirement takes over.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub previously: Vec<String>,
+    /// Only an attestation can answer it (an audit, a penetration test): no API shows it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub attestation_only: bool,
+    /// Why it stays MANUAL when no control's finding answers it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manual_reason: Option<String>,
+    /// Evidence beyond findings the report carries for it (network map, asset inventory).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub artifacts: Vec<crate::framework::Artifact>,
 }
 
 /// The Security Rule registry, looked up by citation.
@@ -67,44 +77,35 @@ pub struct Registry {
 }
 
 impl Registry {
-    /// The registry bundled with this crate, parsed once.
+    /// The requirements of the Security Rule in force (the bundled `hipaa-2013` framework).
     pub fn bundled() -> Result<&'static Registry> {
-        static CELL: OnceLock<std::result::Result<Registry, String>> = OnceLock::new();
-        CELL.get_or_init(|| Registry::parse(BUNDLED, "bundled").map_err(|e| e.to_string()))
-            .as_ref()
-            .map_err(|m| Error::Registry {
+        let all = crate::framework::Framework::bundled_all()?;
+        all.iter()
+            .find(|f| f.id() == crate::framework::DEFAULT_FRAMEWORK)
+            .map(|f| f.registry())
+            .ok_or_else(|| Error::Registry {
                 source_name: "bundled".into(),
-                message: m.clone(),
+                message: format!(
+                    "no bundled framework has the id `{}`",
+                    crate::framework::DEFAULT_FRAMEWORK
+                ),
             })
     }
 
-    /// Parse and validate a registry TOML text.
-    pub fn parse(text: &str, source_name: &str) -> Result<Registry> {
-        let err = |message: String| Error::Registry {
-            source_name: source_name.to_string(),
-            message,
-        };
-        let file: RegistryFile = toml::from_str(text).map_err(|e| err(toml_message(&e, text)))?;
+    /// A registry of these specs, with an index by citation; duplicates are refused.
+    pub(crate) fn from_specs(
+        version: String,
+        specs: Vec<Spec>,
+    ) -> std::result::Result<Registry, String> {
         let mut index = HashMap::new();
-        for (i, s) in file.spec.iter().enumerate() {
+        for (i, s) in specs.iter().enumerate() {
             if index.insert(s.citation.clone(), i).is_some() {
-                return Err(err(format!("duplicate citation `{}`", s.citation)));
-            }
-        }
-        for s in &file.spec {
-            match index.get(&s.standard).map(|&i| &file.spec[i]) {
-                Some(std) if std.kind == SpecKind::Standard => {}
-                _ => {
-                    return Err(err(format!(
-                        "`{}` names `{}` as its standard, which is not a standard",
-                        s.citation, s.standard
-                    )))
-                }
+                return Err(format!("duplicate citation `{}`", s.citation));
             }
         }
         Ok(Registry {
-            version: file.version,
-            specs: file.spec,
+            version,
+            specs,
             index,
         })
     }
@@ -117,6 +118,11 @@ impl Registry {
     /// The spec with this citation.
     pub fn get(&self, citation: &str) -> Option<&Spec> {
         self.index.get(citation).map(|&i| &self.specs[i])
+    }
+
+    /// Where a citation sits in regulation order.
+    pub fn position(&self, citation: &str) -> Option<usize> {
+        self.index.get(citation).copied()
     }
 }
 
@@ -157,31 +163,6 @@ mod tests {
             r.and_then(|r| r.get("164.310(a)(1)")).map(|s| s.owner),
             Some(Owner::Aws)
         );
-    }
-
-    #[test]
-    fn malformed_registry_names_the_line() {
-        let e = Registry::parse("version = \"x\"\n[[spec]]\ncitation = 5\n", "t.toml")
-            .err()
-            .map(|e| e.to_string())
-            .unwrap_or_default();
-        assert!(e.contains("line 3"), "{e}");
-    }
-
-    #[test]
-    fn dangling_standard_is_rejected() {
-        let t = r#"version = "x"
-[[spec]]
-citation = "164.312(d)"
-title = "t"
-safeguard = "technical"
-kind = "implementation"
-standard = "164.312(z)"
-requirement = "required"
-owner = "shared"
-owner_reason = "r"
-"#;
-        assert!(Registry::parse(t, "t").is_err());
     }
 }
 

@@ -7,7 +7,7 @@
 
 use hipaa_core::aws::policy::PolicyDocument;
 use hipaa_core::{
-    attest, demo, eligible::EligibleServices, iac, Engine, Registry, Report, Scope, Snapshot,
+    attest, demo, eligible::EligibleServices, iac, Engine, Framework, Report, Scope, Snapshot,
 };
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
@@ -42,8 +42,8 @@ fn corpus() -> &'static Vec<(String, Vec<u8>)> {
             ),
             ("scope".to_string(), read("data/demo/scope.toml")),
             (
-                "registry".to_string(),
-                read("data/hipaa-security-rule.toml"),
+                "framework".to_string(),
+                read("data/frameworks/hipaa-security-rule-2013.toml"),
             ),
             (
                 "eligible".to_string(),
@@ -186,8 +186,8 @@ fn parse(kind: &str, text: &str) {
                 named(e)
             }
         }
-        "registry" => {
-            if let Err(e) = Registry::parse(text, &file) {
+        "framework" => {
+            if let Err(e) = Framework::parse(text, &file) {
                 named(e)
             }
         }
@@ -271,7 +271,7 @@ fn every_seed_parses_unmutated() {
         let ok = match kind.as_str() {
             "snapshot" | "snapshot-v1" => Snapshot::from_json(&text, &file).is_ok(),
             "scope" => Scope::from_toml(&text, &file).is_ok(),
-            "registry" => Registry::parse(&text, &file).is_ok(),
+            "framework" => Framework::parse(&text, &file).is_ok(),
             "eligible" => EligibleServices::from_toml(&text, &file).is_ok(),
             "attestations" => attest::parse_attestations(&text, &file).is_ok(),
             "template" | "plan" => iac::from_text(&text, &file, &Default::default()).is_ok(),

@@ -121,6 +121,8 @@ def scan(
     progress: Optional[ProgressCallback] = None,
     max_attempts: int = 5,
     concurrency: int = 32,
+    framework: Optional[str] = None,
+    framework_file: Union[str, "os.PathLike[str]", None] = None,
 ) -> Report:
     """Scan an AWS account and evaluate it: the library form of ``hipaa scan``.
 
@@ -129,6 +131,8 @@ def scan(
     service at a local emulator (moto, LocalStack). Reads that fail become ERROR findings; if *no*
     read succeeds at all, :class:`AwsAccessError` is raised instead.
     The collected evidence is kept on the result as ``report.evidence``.
+    ``framework`` groups findings by a bundled framework (``"hipaa-2013"``, the default, or
+    ``"hipaa-nprm-2025"``: the proposed rule, readiness only); ``framework_file`` by your own.
     """
     evidence, native = _native.scan(
         profile=profile,
@@ -138,6 +142,8 @@ def scan(
         progress=progress,
         max_attempts=max_attempts,
         concurrency=concurrency,
+        framework=framework,
+        framework_file=_path(framework_file),
     )
     return Report(native, evidence=evidence)
 
@@ -150,6 +156,8 @@ async def scan_async(
     progress: Optional[ProgressCallback] = None,
     max_attempts: int = 5,
     concurrency: int = 32,
+    framework: Optional[str] = None,
+    framework_file: Union[str, "os.PathLike[str]", None] = None,
 ) -> Report:
     """:func:`scan` as a coroutine for asyncio code (the scan runs on the module's tokio runtime)."""
     evidence, native = await _native.scan_async(
@@ -160,6 +168,8 @@ async def scan_async(
         progress=progress,
         max_attempts=max_attempts,
         concurrency=concurrency,
+        framework=framework,
+        framework_file=_path(framework_file),
     )
     return Report(native, evidence=evidence)
 
@@ -185,11 +195,24 @@ def snapshot(
     )
 
 
-def evaluate(snapshot: Union[Snapshot, str, "os.PathLike[str]"], scope: ScopeArg = None) -> Report:
-    """Evaluate saved evidence under a scope (``hipaa evaluate``); no network access."""
+def _path(p: Union[str, "os.PathLike[str]", None]) -> Optional[str]:
+    return None if p is None else os.fspath(p)
+
+
+def evaluate(
+    snapshot: Union[Snapshot, str, "os.PathLike[str]"],
+    scope: ScopeArg = None,
+    framework: Optional[str] = None,
+    framework_file: Union[str, "os.PathLike[str]", None] = None,
+) -> Report:
+    """Evaluate saved evidence under a scope (``hipaa evaluate``); no network access.
+    ``framework``/``framework_file`` choose the grouping, as for :func:`scan`."""
     if not isinstance(snapshot, Snapshot):
         snapshot = load_snapshot(os.fspath(snapshot))
-    return Report(_native.evaluate(snapshot, _scope(scope)), evidence=snapshot)
+    native = _native.evaluate(
+        snapshot, _scope(scope), framework=framework, framework_file=_path(framework_file)
+    )
+    return Report(native, evidence=snapshot)
 
 
 PathArg = Union[str, "os.PathLike[str]"]
@@ -201,6 +224,8 @@ def evaluate_template(
     parameters: Optional[dict[str, str]] = None,
     region: Optional[str] = None,
     account: Optional[str] = None,
+    framework: Optional[str] = None,
+    framework_file: Optional[PathArg] = None,
 ) -> Report:
     """Judge a CloudFormation template (YAML or JSON) or a CDK output directory (``cdk.out``)
     before it is deployed, with the controls of a live scan (``hipaa iac``).
@@ -211,7 +236,10 @@ def evaluate_template(
     line as ``location``.
     """
     evidence = load_template(os.fspath(path), parameters=parameters, region=region, account=account)
-    return Report(_native.evaluate(evidence, _scope(scope)), evidence=evidence)
+    native = _native.evaluate(
+        evidence, _scope(scope), framework=framework, framework_file=_path(framework_file)
+    )
+    return Report(native, evidence=evidence)
 
 
 def evaluate_plan(
@@ -219,21 +247,38 @@ def evaluate_plan(
     scope: ScopeArg = None,
     region: Optional[str] = None,
     account: Optional[str] = None,
+    framework: Optional[str] = None,
+    framework_file: Optional[PathArg] = None,
 ) -> Report:
     """Judge a Terraform plan (``terraform show -json PLANFILE``) before it is applied, with the
     controls of a live scan (``hipaa iac``); ``resource.id`` is the resource address."""
     evidence = load_plan(os.fspath(path), region=region, account=account)
-    return Report(_native.evaluate(evidence, _scope(scope)), evidence=evidence)
+    native = _native.evaluate(
+        evidence, _scope(scope), framework=framework, framework_file=_path(framework_file)
+    )
+    return Report(native, evidence=evidence)
 
 
-def demo() -> Report:
+def demo(
+    framework: Optional[str] = None,
+    framework_file: Union[str, "os.PathLike[str]", None] = None,
+) -> Report:
     """The bundled sample environment's report (``hipaa demo``): same answer on every run."""
-    return Report(_native.demo())
+    return Report(_native.demo(framework=framework, framework_file=_path(framework_file)))
 
 
-def load_report(path: Union[str, "os.PathLike[str]"]) -> Report:
-    """Read a report saved as JSON by :meth:`Report.save` or ``hipaa scan --format json -o``."""
-    return Report(_native.load_report(os.fspath(path)))
+def load_report(
+    path: Union[str, "os.PathLike[str]"],
+    framework: Optional[str] = None,
+    framework_file: Union[str, "os.PathLike[str]", None] = None,
+) -> Report:
+    """Read a report saved as JSON by :meth:`Report.save` or ``hipaa scan --format json -o``;
+    with ``framework``/``framework_file``, regrouped by that framework (``hipaa report --framework``)."""
+    return Report(
+        _native.load_report(
+            os.fspath(path), framework=framework, framework_file=_path(framework_file)
+        )
+    )
 
 
 def diff(old: Report, new: Report) -> dict[str, Any]:

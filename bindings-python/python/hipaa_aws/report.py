@@ -118,6 +118,12 @@ class Report:
         return self._native.tool
 
     @property
+    def framework(self) -> dict[str, Any]:
+        """The framework findings are grouped by: ``id``, ``name``, ``version``, ``status``
+        (``"proposed"`` means readiness for a proposed rule, never compliance) and its ``banner``."""
+        return self._native.framework
+
+    @property
     def snapshot_info(self) -> dict[str, Any]:
         """Where the evidence came from: ``taken_at``, ``source``, ``regions``."""
         return self._native.snapshot_info
@@ -237,6 +243,7 @@ class Report:
         totals = self.summary["totals"]
         comp = self.completeness
         account = self.account or "unknown account"
+        banner = self.framework.get("banner")
         parts: list[str] = [
             '<div class="hipaa-report" style="font-family:system-ui,sans-serif;font-size:13px">',
             f"<h3 style=\"margin:0.2em 0\">HIPAA report: {e(account)}</h3>",
@@ -245,6 +252,12 @@ class Report:
             f"{e(str(self.tool.get('version', '')))}</div>",
             '<table style="border-collapse:collapse;margin:0.5em 0"><tr>',
         ]
+        if banner:
+            parts.insert(
+                2,
+                '<div class="hipaa-readiness-banner" style="background:#fff3e0;border:2px solid '
+                f'#ef6c00;padding:4px 8px;margin:4px 0"><b>{e(banner)}</b></div>',
+            )
         for s in statuses:
             parts.append(
                 f'<td style="padding:2px 8px">{_badge(s)}&nbsp;<b>{int(totals.get(s, 0))}</b></td>'

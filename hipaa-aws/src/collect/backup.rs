@@ -1,8 +1,9 @@
-//! AWS Backup: plans with their rules and selections, vaults, and the resource types the region
-//! lets AWS Backup protect. Every read is a List*, Describe* or Get* call.
+//! AWS Backup: plans with their rules and selections, vaults, the resource types the region
+//! lets AWS Backup protect, and restore testing plans with their newest restore job. Every read
+//! is a List*, Describe* or Get* call.
 
 use crate::ledger::Ledger;
-use crate::regional::{client_in, each_region};
+use crate::regional::{client_in, each_region, to_chrono};
 use crate::scan::Scan;
 use aws_sdk_backup::types::ConditionType;
 use futures::stream::{self, StreamExt};
@@ -16,18 +17,20 @@ pub(crate) async fn collect(scan: &Scan<'_>) -> Option<Regional<BackupRegion>> {
         each_region(scan, |region| async move {
             let l = &scan.ledger;
             // One unit per listing; the per-item reads announce their own units once counted.
-            l.plan(3, STAGE);
+            l.plan(4, STAGE);
             let c = client_in!(aws_sdk_backup, &scan.config, region);
             let r = region.as_str();
-            let (plans, vaults, opt_in) = tokio::join!(
+            let (plans, vaults, opt_in, restore_testing) = tokio::join!(
                 plans(l, &c, r),
                 l.ticked(STAGE, vaults(l, &c, r)),
                 l.ticked(STAGE, region_settings(l, &c, r)),
+                restore_testing(l, &c, r),
             );
             BackupRegion {
                 plans: plans.into(),
                 vaults: vaults.into(),
                 opt_in: opt_in.into(),
+                restore_testing: restore_testing.into(),
             }
         })
         .await,
@@ -51,6 +54,116 @@ async fn region_settings(
         Some(m) => Ok(m.iter().map(|(k, v)| (k.clone(), *v)).collect()),
         None => Err(l.parse_error(OP, region, "no resource type opt-in preferences")),
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Restore testing
+
+/// How far back the newest restore job of a restore testing plan is looked for.
+const RESTORE_LOOKBACK_DAYS: i64 = 400;
+
+/// Every restore testing plan of the region with its newest restore job.
+async fn restore_testing(
+    l: &Ledger<'_>,
+    client: &aws_sdk_backup::Client,
+    region: &str,
+) -> Result<Vec<RestoreTestingPlan>, Unknown> {
+    const OP: &str = "backup:ListRestoreTestingPlans";
+    let listed = async {
+        let mut pages = client.list_restore_testing_plans().into_paginator().send();
+        let mut out = Vec::new();
+        while let Some(page) = l.page(OP, region, pages.next()).await? {
+            for p in page.restore_testing_plans() {
+                let (name, arn) = (p.restore_testing_plan_name(), p.restore_testing_plan_arn());
+                if name.is_empty() || arn.is_empty() {
+                    return Err(l.parse_error(
+                        OP,
+                        region,
+                        "a restore testing plan without name or ARN",
+                    ));
+                }
+                let schedule = Some(p.schedule_expression())
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string);
+                out.push((
+                    name.to_string(),
+                    arn.to_string(),
+                    schedule,
+                    p.last_execution_time().and_then(to_chrono),
+                ));
+            }
+        }
+        Ok(out)
+    }
+    .await;
+    l.tick(STAGE);
+    let listed = listed?;
+    l.plan(listed.len() as u64, STAGE);
+    let mut out: Vec<RestoreTestingPlan> = stream::iter(listed)
+        .map(|(name, arn, schedule, last_execution)| async move {
+            let last_job = last_restore_job(l, client, &arn).await.into();
+            l.tick(STAGE);
+            RestoreTestingPlan {
+                name,
+                arn,
+                schedule,
+                last_execution,
+                last_job,
+            }
+        })
+        .buffer_unordered(8)
+        .collect()
+        .await;
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(out)
+}
+
+/// The newest finished restore job of a restore testing plan in the look-back window (else the
+/// newest unfinished one); `None` when it has none.
+async fn last_restore_job(
+    l: &Ledger<'_>,
+    client: &aws_sdk_backup::Client,
+    plan_arn: &str,
+) -> Result<Option<RestoreJob>, Unknown> {
+    const OP: &str = "backup:ListRestoreJobs";
+    let since = chrono::Utc::now() - chrono::Duration::days(RESTORE_LOOKBACK_DAYS);
+    let mut pages = client
+        .list_restore_jobs()
+        .by_restore_testing_plan_arn(plan_arn)
+        .by_created_after(aws_smithy_types::DateTime::from_secs(since.timestamp()))
+        .into_paginator()
+        .send();
+    let mut jobs = Vec::new();
+    while let Some(page) = l.page(OP, plan_arn, pages.next()).await? {
+        for j in page.restore_jobs() {
+            let Some(id) = j.restore_job_id() else {
+                return Err(l.parse_error(OP, plan_arn, "a restore job without an id"));
+            };
+            jobs.push(RestoreJob {
+                id: id.to_string(),
+                status: j.status().map(|s| s.as_str().to_string()),
+                status_message: j.status_message().map(str::to_string),
+                created: j.creation_date().and_then(to_chrono),
+                completed: j.completion_date().and_then(to_chrono),
+                resource_type: j.resource_type().map(str::to_string),
+                validation: j.validation_status().map(|s| s.as_str().to_string()),
+                validation_message: j.validation_status_message().map(str::to_string),
+            });
+        }
+    }
+    let finished = |j: &RestoreJob| {
+        matches!(
+            j.status.as_deref(),
+            Some("COMPLETED" | "FAILED" | "ABORTED")
+        )
+    };
+    let newest = |list: Vec<RestoreJob>| {
+        list.into_iter().max_by(|a, b| {
+            (a.completed.or(a.created), &a.id).cmp(&(b.completed.or(b.created), &b.id))
+        })
+    };
+    let (done, open): (Vec<RestoreJob>, Vec<RestoreJob>) = jobs.into_iter().partition(finished);
+    Ok(newest(done).or_else(|| newest(open)))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -595,5 +708,90 @@ mod tests {
             .unwrap();
         let got = rule(&r);
         assert_eq!((got.schedule, got.delete_after_days), (None, Some(7)));
+    }
+
+    #[tokio::test]
+    async fn restore_testing_plans_keep_their_newest_finished_job() {
+        use aws_sdk_backup::operation::list_restore_jobs::ListRestoreJobsOutput;
+        use aws_sdk_backup::operation::list_restore_testing_plans::ListRestoreTestingPlansOutput;
+        use aws_sdk_backup::types::{
+            RestoreJobStatus, RestoreJobsListMember, RestoreTestingPlanForList,
+            RestoreValidationStatus,
+        };
+        use aws_smithy_types::DateTime;
+        const ARN: &str = "arn:aws:backup:us-east-1:123456789012:restore-testing-plan:weekly-1";
+        let plans = mock!(Client::list_restore_testing_plans).then_output(|| {
+            ListRestoreTestingPlansOutput::builder()
+                .restore_testing_plans(
+                    RestoreTestingPlanForList::builder()
+                        .restore_testing_plan_name("weekly")
+                        .restore_testing_plan_arn(ARN)
+                        .schedule_expression("cron(0 5 ? * SUN *)")
+                        .creation_time(DateTime::from_secs(1_700_000_000))
+                        .build()
+                        .unwrap(),
+                )
+                .build()
+                .unwrap()
+        });
+        let job = |id: &str, status: RestoreJobStatus, done: i64| {
+            RestoreJobsListMember::builder()
+                .restore_job_id(id)
+                .status(status)
+                .creation_date(DateTime::from_secs(done - 600))
+                .completion_date(DateTime::from_secs(done))
+                .resource_type("EBS")
+                .validation_status(RestoreValidationStatus::Successful)
+                .build()
+        };
+        let jobs = mock!(Client::list_restore_jobs)
+            .match_requests(|r| r.by_restore_testing_plan_arn() == Some(ARN))
+            .then_output(move || {
+                ListRestoreJobsOutput::builder()
+                    .restore_jobs(job("old", RestoreJobStatus::Completed, 1_780_000_000))
+                    .restore_jobs(job("new", RestoreJobStatus::Completed, 1_780_600_000))
+                    .restore_jobs(job("running", RestoreJobStatus::Running, 1_781_000_000))
+                    .build()
+            });
+        let l = Ledger::new(4, &hipaa_core::NoProgress);
+        let got = restore_testing(&l, &client(&[&plans, &jobs]), "us-east-1")
+            .await
+            .unwrap();
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].schedule.as_deref(), Some("cron(0 5 ? * SUN *)"));
+        let Fact::Known(Some(last)) = &got[0].last_job else {
+            panic!("no job: {:?}", got[0].last_job);
+        };
+        assert_eq!(
+            last.id, "new",
+            "the newest finished job, not the running one"
+        );
+        assert_eq!(last.validation.as_deref(), Some("SUCCESSFUL"));
+
+        let denied = mock!(Client::list_restore_jobs).then_error(|| {
+            aws_sdk_backup::operation::list_restore_jobs::ListRestoreJobsError::generic(
+                ErrorMetadata::builder()
+                    .code("AccessDeniedException")
+                    .build(),
+            )
+        });
+        let got = restore_testing(&l, &client(&[&plans, &denied]), "us-east-1")
+            .await
+            .unwrap();
+        let Fact::Unknown(u) = &got[0].last_job else {
+            panic!("a denied job listing must not read as no job");
+        };
+        assert_eq!(u.reason, UnknownReason::AccessDenied);
+
+        let no_plans = mock!(Client::list_restore_testing_plans).then_error(|| {
+            aws_sdk_backup::operation::list_restore_testing_plans::ListRestoreTestingPlansError::generic(
+                ErrorMetadata::builder().code("AccessDeniedException").build(),
+            )
+        });
+        let u = restore_testing(&l, &client(&[&no_plans]), "us-east-1")
+            .await
+            .unwrap_err();
+        assert_eq!(u.reason, UnknownReason::AccessDenied);
+        assert_eq!(u.operation, "backup:ListRestoreTestingPlans");
     }
 }

@@ -201,6 +201,7 @@ impl SnapshotV1 {
                     plans: r.plans.clone(),
                     vaults: r.vaults.clone(),
                     opt_in: r.opt_in.clone(),
+                    restore_testing: crate::services::backup::evidence::not_in_snapshot(),
                 },
             ),
             dynamodb: regional(

@@ -212,6 +212,73 @@ th{background:#fafafa}.badge{color:#fff;border-radius:3px;padding:.05rem .4rem;f
 .verdict{font-size:1.1rem;padding:.6rem;border-radius:6px;margin:1rem 0}.charts{display:flex;flex-wrap:wrap;gap:2rem}\
 details.citation{margin:.3rem 0}details.citation>summary{cursor:pointer}@media print{details{display:block}}";
 
+/// Per proposed requirement: its status here, what the proposal changes, and what that would
+/// change for this account.
+fn readiness_section(
+    r: &Report,
+    changes: &[crate::framework::readiness::RequirementChange],
+) -> String {
+    let mut o = format!(
+        "<h2 id=\"readiness\">What {} would change here</h2><p>Computed from the same findings as the rest of this report. \"Would fail\" counts only resources that fail, or are waived, today on a control for a 2013 specification that is addressable today and required under the proposal: today a documented alternative may meet it, under the proposal it could not. Nothing that passes today is counted.</p>",
+        esc(&r.framework.name)
+    );
+    o.push_str("<table id=\"readiness-table\"><thead><tr><th>Requirement</th><th>Status here</th><th>What the proposal changes</th><th>What it would change here</th></tr></thead><tbody>");
+    for c in changes {
+        let status = c.status.map(badge).unwrap_or_else(|| {
+            "<span class=\"badge\" style=\"background:#616161\">NOT COVERED</span>".into()
+        });
+        let mut here = esc(&c.summary);
+        if c.would_fail > 0 {
+            here = format!("<b>{here}</b>");
+        }
+        for a in &c.artifacts {
+            let (href, what) = match a {
+                crate::framework::Artifact::NetworkMap => ("#network", "network map"),
+                crate::framework::Artifact::AssetInventory => ("#risks", "asset inventory"),
+            };
+            let _ = write!(
+                here,
+                "<br><small>Evidence: <a href=\"{href}\">{what}</a></small>"
+            );
+        }
+        let _ = write!(
+            o,
+            "<tr class=\"requirement-change\" data-citation=\"{}\" data-would-fail=\"{}\"><td><a href=\"#cit-{}\"><code>{}</code></a><br><small>{}</small></td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&c.citation),
+            c.would_fail,
+            esc(&c.citation.replace(['(', ')', '.'], "-")),
+            esc(&c.citation),
+            esc(&c.title),
+            status,
+            esc(c.changes.as_deref().unwrap_or("")),
+            here
+        );
+    }
+    o.push_str("</tbody></table>");
+    o.push_str(&network_section(r));
+    o
+}
+
+/// The network map drawn inline, with what could not be read; or why it is absent.
+fn network_section(r: &Report) -> String {
+    let mut o = String::from("<h2 id=\"network\">Network map of the VPCs that hold ePHI</h2>");
+    match &r.network_map {
+        None => o.push_str("<p>This report carries no network map: it was converted from a report evaluated under another framework. Evaluate the snapshot under this framework (or run <code>hipaa network-map SNAPSHOT</code>) to draw it.</p>"),
+        Some(map) => {
+            o.push_str("<p>Drawn from the VPC evidence of this scan (export it as JSON with <code>hipaa network-map SNAPSHOT</code>). A VPC is shown when it carries the PHI tag or runs a PHI-tagged instance or database, and when that cannot be told.</p>");
+            o.push_str(&crate::network_map::svg::render(map));
+            if !map.gaps.is_empty() {
+                o.push_str("<p><b>Incomplete:</b> these listings could not be read, so parts of the network may be missing:</p><ul id=\"network-gaps\">");
+                for g in &map.gaps {
+                    let _ = write!(o, "<li>{}</li>", esc(g));
+                }
+                o.push_str("</ul>");
+            }
+        }
+    }
+    o
+}
+
 /// Render the HTML report; the risk register and trend sections are added when given.
 pub fn render(r: &Report, risks: Option<&RiskRegister>, trend: Option<&[TrendPoint]>) -> String {
     let t = &r.summary.totals;
@@ -220,14 +287,31 @@ pub fn render(r: &Report, risks: Option<&RiskRegister>, trend: Option<&[TrendPoi
     let _ = write!(
         o,
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
-<title>HIPAA Security Rule report — {}</title><style>{STYLE}</style></head><body data-failures=\"{}\" data-errors=\"{}\">",
+<title>{} — {}</title><style>{STYLE}</style></head><body data-failures=\"{}\" data-errors=\"{}\">",
+        if r.framework.is_proposed() {
+            "HIPAA Security Rule readiness report (proposed rule)"
+        } else {
+            "HIPAA Security Rule report"
+        },
         esc(r.account.as_deref().unwrap_or("unknown account")),
         t.fail,
         t.error
     );
+    if r.framework.is_proposed() {
+        let _ = write!(o, "<h1>{} — readiness report</h1>", esc(&r.framework.name));
+    } else {
+        o.push_str("<h1>HIPAA Security Rule report</h1>");
+    }
+    if let Some(b) = &r.framework.banner {
+        let _ = write!(
+            o,
+            "<div class=\"verdict\" id=\"readiness-banner\" role=\"note\" style=\"background:#fff3e0;border:2px solid #ef6c00\"><b>{}</b></div>",
+            esc(b)
+        );
+    }
     let _ = write!(
         o,
-        "<h1>HIPAA Security Rule report</h1><p class=\"muted\">Account <b>{}</b> · evaluated {} · evidence taken {} from {} · {} controls in force · {} {} (registry {})</p>",
+        "<p class=\"muted\">Account <b>{}</b> · evaluated {} · evidence taken {} from {} · {} controls in force · {} {} (registry {})</p>",
         esc(r.account.as_deref().unwrap_or("unknown")),
         r.generated_at.format("%Y-%m-%d %H:%M UTC"),
         r.snapshot.taken_at.format("%Y-%m-%d %H:%M UTC"),
@@ -302,6 +386,10 @@ pub fn render(r: &Report, risks: Option<&RiskRegister>, trend: Option<&[TrendPoi
     o.push_str("</div>");
     if let Some(points) = trend {
         o.push_str(&trend_chart(points));
+    }
+
+    if let Some(changes) = &r.readiness {
+        o.push_str(&readiness_section(r, changes));
     }
 
     let fails: Vec<&Finding> = r.with_status(Status::Fail).collect();
@@ -397,7 +485,15 @@ pub fn render(r: &Report, risks: Option<&RiskRegister>, trend: Option<&[TrendPoi
         o.push_str("</tbody></table>");
     }
 
-    o.push_str("<h2 id=\"citations\">By HIPAA citation</h2>");
+    if r.framework.is_proposed() {
+        let _ = write!(
+            o,
+            "<h2 id=\"citations\">By proposed requirement ({})</h2>",
+            esc(&r.framework.id)
+        );
+    } else {
+        o.push_str("<h2 id=\"citations\">By HIPAA citation</h2>");
+    }
     for cs in &r.summary.by_citation {
         let findings: Vec<&Finding> = r
             .findings
@@ -418,6 +514,9 @@ pub fn render(r: &Report, risks: Option<&RiskRegister>, trend: Option<&[TrendPoi
             cs.owner,
             findings.len()
         );
+        if let Some(note) = &cs.note {
+            let _ = write!(o, "<p class=\"muted\">MANUAL: {}</p>", esc(note));
+        }
         if !findings.is_empty() {
             o.push_str(&finding_rows(&findings, false));
         }

@@ -10,7 +10,14 @@ pub(super) fn render(r: &Report) -> String {
     let mut o = String::new();
     let t = &r.summary.totals;
     let c = &r.summary.completeness;
-    let _ = writeln!(o, "# HIPAA Security Rule report\n");
+    if r.framework.is_proposed() {
+        let _ = writeln!(o, "# {} — readiness report\n", r.framework.name);
+    } else {
+        let _ = writeln!(o, "# HIPAA Security Rule report\n");
+    }
+    if let Some(b) = &r.framework.banner {
+        let _ = writeln!(o, "> **{}**\n", cell(b));
+    }
     let _ = writeln!(
         o,
         "Account `{}` · evidence taken {} from {} · evaluated {} · {} controls in force\n",
@@ -52,6 +59,22 @@ pub(super) fn render(r: &Report) -> String {
             "| {k} | {} | {} | {} | {} | {} |",
             v.pass, v.fail, v.error, v.manual, v.inherited
         );
+    }
+    if let Some(changes) = &r.readiness {
+        let _ = writeln!(
+            o,
+            "\n## What the proposed rule would change here\n\n| Requirement | Title | Status | What would change |\n|---|---|---|---|"
+        );
+        for c in changes {
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} |",
+                c.citation,
+                cell(&c.title),
+                c.status.map(|s| s.label()).unwrap_or("NOT COVERED"),
+                cell(&c.summary)
+            );
+        }
     }
     for (status, heading) in [
         (Status::Fail, "Failures"),

@@ -15,7 +15,7 @@ pub use table::TableOptions;
 use crate::catalog::{Catalog, Remediation};
 use crate::error::{Error, Result};
 use crate::evidence::{Snapshot, UnknownReason};
-use crate::registry::Registry;
+use crate::framework::{Framework, FrameworkInfo};
 use crate::rules::Resource;
 use crate::scope::{Scope, ScopeMode, Waiver};
 use crate::vocabulary::{Category, Owner, Severity, Status};
@@ -131,6 +131,10 @@ pub struct Report {
     pub generated_at: DateTime<Utc>,
     /// Tool and data versions.
     pub tool: ToolInfo,
+    /// The framework findings are grouped by (`by_citation`, each finding's `citations`).
+    /// Reports written before frameworks existed were grouped by the Security Rule in force.
+    #[serde(default)]
+    pub framework: FrameworkInfo,
     /// Account evaluated, when known.
     pub account: Option<String>,
     /// Evidence provenance.
@@ -143,6 +147,28 @@ pub struct Report {
     pub summary: Summary,
     /// Waivers and whether they are in force.
     pub waivers: Vec<WaiverState>,
+    /// For a revised (proposed) rule: what each of its requirements would change here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub readiness: Option<Vec<crate::framework::readiness::RequirementChange>>,
+    /// The network map of the VPCs that hold ePHI, when the framework asks for one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network_map: Option<crate::network_map::NetworkMap>,
+}
+
+/// What a framework with a baseline (a revision of the rule in force) would change here.
+fn readiness_for(
+    framework: &Framework,
+    findings: &[Finding],
+    summary: &Summary,
+) -> Option<Vec<crate::framework::readiness::RequirementChange>> {
+    let id = framework.baseline.as_deref()?;
+    let baseline = Framework::bundled(id).ok()?;
+    Some(crate::framework::readiness::changes(
+        framework,
+        &baseline,
+        findings,
+        &summary.by_citation,
+    ))
 }
 
 /// A pipeline's answer: may the deploy go ahead, and why not.
@@ -167,7 +193,7 @@ pub const EXIT_INCOMPLETE: i32 = 4;
 
 impl Report {
     pub(crate) fn build(
-        registry: &Registry,
+        framework: &Framework,
         catalog: &Catalog,
         snapshot: &Snapshot,
         scope: &Scope,
@@ -188,16 +214,21 @@ impl Report {
                 .then(a.control_id.cmp(&b.control_id))
                 .then(a.resource.arn.cmp(&b.resource.arn))
         });
-        let summary = Summary::build(registry, &findings, &snapshot.reads);
+        let summary = Summary::build(framework, &findings, &snapshot.reads);
+        let readiness = readiness_for(framework, &findings, &summary);
+        let network_map = framework
+            .wants(crate::framework::Artifact::NetworkMap)
+            .then(|| crate::network_map::NetworkMap::from_snapshot(snapshot, scope));
         Report {
             schema_version: REPORT_SCHEMA_VERSION.into(),
             generated_at: now,
             tool: ToolInfo {
                 name: "hipaa-aws".into(),
                 version: env!("CARGO_PKG_VERSION").into(),
-                registry_version: registry.version.clone(),
+                registry_version: framework.registry().version.clone(),
                 controls_in_force: catalog.enabled().count(),
             },
+            framework: framework.info().clone(),
             account: snapshot.account.known().cloned(),
             snapshot: SnapshotInfo {
                 taken_at: snapshot.taken_at,
@@ -213,7 +244,38 @@ impl Report {
             findings,
             summary,
             waivers,
+            readiness,
+            network_map,
         }
+    }
+
+    /// The same findings grouped by another framework: each finding's `citations`, the summary's
+    /// `by_citation` and `by_safeguard`, and the readiness view change; statuses never do.
+    /// A control the framework does not map keeps no citation, except under a framework whose
+    /// catalog entries cite it, where the bundled catalog's citations apply.
+    pub fn regroup(&self, framework: &Framework) -> Report {
+        let mut r = self.clone();
+        let bundled = if framework.catalog_citations {
+            crate::registry::Registry::bundled()
+                .and_then(Catalog::bundled)
+                .ok()
+        } else {
+            None
+        };
+        let same = self.framework.id == framework.id();
+        for f in &mut r.findings {
+            let from_catalog = bundled.as_ref().and_then(|c| c.get(&f.control_id));
+            f.citations = match from_catalog {
+                Some(c) => framework.citations_for(c),
+                None if same => f.citations.clone(),
+                None => framework.mapped_citations(&f.control_id),
+            };
+        }
+        r.summary.regroup(framework, &r.findings);
+        r.readiness = readiness_for(framework, &r.findings, &r.summary);
+        r.framework = framework.info().clone();
+        r.tool.registry_version = framework.registry().version.clone();
+        r
     }
 
     /// Findings with this status.

@@ -1,6 +1,6 @@
 use super::Finding;
 use crate::evidence::{ReadFailure, ReadLog};
-use crate::registry::Registry;
+use crate::framework::Framework;
 use crate::vocabulary::{Owner, Safeguard, Status};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -88,10 +88,15 @@ pub struct CitationSummary {
     pub safeguard: Safeguard,
     /// Shared-responsibility owner.
     pub owner: Owner,
-    /// Worst status among its findings; `None` when no control answers it.
+    /// Worst status among its findings; `None` when no control answers it. A requirement no
+    /// finding answers but the framework marks as needing an attestation is MANUAL.
     pub status: Option<Status>,
     /// Counts of its findings.
     pub counts: Counts,
+    /// Why it needs an attestation besides (or instead of) its controls (the framework's
+    /// `manual_reason`); its status is then never better than MANUAL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// How much of the evidence could actually be read.
@@ -126,20 +131,91 @@ pub struct Summary {
     pub by_owner: BTreeMap<String, Counts>,
     /// By category.
     pub by_category: BTreeMap<String, Counts>,
-    /// By citation, for every spec in the registry (regulation order).
+    /// By citation, for every requirement of the report's framework (its order).
     pub by_citation: Vec<CitationSummary>,
     /// Read failures and ERROR findings.
     pub completeness: Completeness,
 }
 
+/// The worse of two statuses (FAIL > ERROR > MANUAL > WAIVED > PASS > INHERITED > N/A).
+fn worse(a: Status, b: Status) -> Status {
+    let rank = |s: Status| {
+        Status::ALL
+            .iter()
+            .position(|x| *x == s)
+            .unwrap_or(usize::MAX)
+    };
+    if rank(a) <= rank(b) {
+        a
+    } else {
+        b
+    }
+}
+
+/// The framework-dependent roll-ups: by safeguard and by citation.
+fn grouped(
+    framework: &Framework,
+    findings: &[Finding],
+) -> (BTreeMap<String, Counts>, Vec<CitationSummary>) {
+    let registry = framework.registry();
+    let mut by_safeguard: BTreeMap<String, Counts> = BTreeMap::new();
+    let mut by_cit: BTreeMap<&str, Counts> = BTreeMap::new();
+    for f in findings {
+        let mut safeguards = BTreeSet::new();
+        for c in &f.citations {
+            by_cit.entry(c).or_default().add(f.status);
+            if let Some(spec) = registry.get(c) {
+                safeguards.insert(spec.safeguard);
+            }
+        }
+        for s in safeguards {
+            by_safeguard
+                .entry(s.name().into())
+                .or_default()
+                .add(f.status);
+        }
+    }
+    let by_citation = registry
+        .specs()
+        .iter()
+        .map(|s| {
+            let counts = by_cit.get(s.citation.as_str()).copied().unwrap_or_default();
+            // A requirement that needs an attestation besides (or instead of) its controls is
+            // never better than MANUAL: a PASS of its controls shows only part of it.
+            let (status, note) = match (counts.worst(), &s.manual_reason) {
+                (w, Some(why)) => (
+                    Some(w.map_or(Status::Manual, |w| worse(w, Status::Manual))),
+                    Some(why.clone()),
+                ),
+                (w, None) => (w, None),
+            };
+            CitationSummary {
+                citation: s.citation.clone(),
+                title: s.title.clone(),
+                safeguard: s.safeguard,
+                owner: s.owner,
+                status,
+                counts,
+                note,
+            }
+        })
+        .collect();
+    (by_safeguard, by_citation)
+}
+
 impl Summary {
-    pub(crate) fn build(registry: &Registry, findings: &[Finding], reads: &ReadLog) -> Summary {
+    /// Group the same findings by another framework: only `by_safeguard` and `by_citation` change.
+    pub(crate) fn regroup(&mut self, framework: &Framework, findings: &[Finding]) {
+        let (by_safeguard, by_citation) = grouped(framework, findings);
+        self.by_safeguard = by_safeguard;
+        self.by_citation = by_citation;
+    }
+
+    pub(crate) fn build(framework: &Framework, findings: &[Finding], reads: &ReadLog) -> Summary {
         let mut totals = Counts::default();
         let mut by_severity: BTreeMap<String, Counts> = BTreeMap::new();
-        let mut by_safeguard: BTreeMap<String, Counts> = BTreeMap::new();
         let mut by_owner: BTreeMap<String, Counts> = BTreeMap::new();
         let mut by_category: BTreeMap<String, Counts> = BTreeMap::new();
-        let mut by_cit: BTreeMap<&str, Counts> = BTreeMap::new();
         let mut per_control: BTreeMap<&str, Counts> = BTreeMap::new();
         for f in findings {
             totals.add(f.status);
@@ -156,19 +232,6 @@ impl Summary {
                 .or_default()
                 .add(f.status);
             per_control.entry(&f.control_id).or_default().add(f.status);
-            let mut safeguards = BTreeSet::new();
-            for c in &f.citations {
-                by_cit.entry(c).or_default().add(f.status);
-                if let Some(spec) = registry.get(c) {
-                    safeguards.insert(spec.safeguard);
-                }
-            }
-            for s in safeguards {
-                by_safeguard
-                    .entry(s.name().into())
-                    .or_default()
-                    .add(f.status);
-            }
         }
         let mut controls = Counts::default();
         for c in per_control.values() {
@@ -176,21 +239,7 @@ impl Summary {
                 controls.add(w);
             }
         }
-        let by_citation = registry
-            .specs()
-            .iter()
-            .map(|s| {
-                let counts = by_cit.get(s.citation.as_str()).copied().unwrap_or_default();
-                CitationSummary {
-                    citation: s.citation.clone(),
-                    title: s.title.clone(),
-                    safeguard: s.safeguard,
-                    owner: s.owner,
-                    status: counts.worst(),
-                    counts,
-                }
-            })
-            .collect();
+        let (by_safeguard, by_citation) = grouped(framework, findings);
         let attempted = reads.attempted();
         let failed = reads.failures.len() as u64;
         let ratio = if attempted == 0 {

@@ -62,6 +62,9 @@ fn fit_left(s: &str, w: usize) -> String {
 
 pub(super) fn render(r: &Report, opts: &TableOptions) -> String {
     let mut o = String::new();
+    if let Some(b) = &r.framework.banner {
+        let _ = writeln!(o, "{}\n", paint(Status::Manual, b, opts.color));
+    }
     let (ws, wv, wc, wr) = (14usize, 8usize, 34usize, 28usize);
     // Findings about infrastructure code get a column for the file and line.
     let wl = if r.findings.iter().any(|f| f.location.is_some()) {
@@ -146,5 +149,12 @@ pub(super) fn render(r: &Report, opts: &TableOptions) -> String {
             " — INCOMPLETE"
         }
     );
+    if r.framework.is_proposed() {
+        let _ = writeln!(
+            o,
+            "Grouped by {} ({}): readiness for a proposed rule, not compliance.",
+            r.framework.name, r.framework.id
+        );
+    }
     o
 }

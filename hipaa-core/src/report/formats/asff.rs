@@ -46,6 +46,13 @@ fn finding(r: &Report, f: &Finding, status: &str) -> Value {
     let time = r
         .generated_at
         .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let prefix = &r.framework.citation_prefix;
+    let mut product = json!({"hipaa-aws/ControlId": f.control_id, "hipaa-aws/Status": f.status.label(), "hipaa-aws/Owner": f.owner.name()});
+    if let Some(b) = &r.framework.banner {
+        product["hipaa-aws/Framework"] = json!(r.framework.id);
+        // ProductFields values are limited to 2048 characters.
+        product["hipaa-aws/ReadinessNote"] = json!(b.chars().take(2048).collect::<String>());
+    }
     json!({
         "SchemaVersion": "2018-10-08",
         "Id": format!("hipaa-aws/{}/{}", f.control_id, f.resource.arn),
@@ -59,11 +66,11 @@ fn finding(r: &Report, f: &Finding, status: &str) -> Value {
         "Title": f.title.chars().take(256).collect::<String>(),
         "Description": f.message.chars().take(1024).collect::<String>(),
         "Remediation": {"Recommendation": {"Text": f.remediation.console.chars().take(512).collect::<String>()}},
-        "ProductFields": {"hipaa-aws/ControlId": f.control_id, "hipaa-aws/Status": f.status.label(), "hipaa-aws/Owner": f.owner.name()},
+        "ProductFields": product,
         "Resources": [{"Type": f.resource.kind, "Id": f.resource.arn, "Partition": partition, "Region": region}],
         "Compliance": {
             "Status": status,
-            "RelatedRequirements": f.citations.iter().map(|c| format!("HIPAA 45 CFR {c}")).collect::<Vec<_>>()
+            "RelatedRequirements": f.citations.iter().map(|c| format!("HIPAA {prefix} {c}")).collect::<Vec<_>>()
         },
         "Workflow": {"Status": if f.status == Status::Waived { "SUPPRESSED" } else { "NEW" }},
         "RecordState": "ACTIVE"

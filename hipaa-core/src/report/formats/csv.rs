@@ -36,12 +36,18 @@ pub(crate) fn field(s: &str) -> String {
 /// The column of infrastructure-code findings: a live scan's CSV keeps its sixteen columns.
 const LOCATION: &str = "location";
 
+/// Under a proposed rule every row carries the readiness notice in one more column, the only
+/// place a CSV has for it.
 pub(super) fn render(r: &Report) -> String {
     let located = r.findings.iter().any(|f| f.location.is_some());
+    let note = r.framework.banner.as_deref();
     let mut o = HEADER.join(",");
     if located {
         o.push(',');
         o.push_str(LOCATION);
+    }
+    if note.is_some() {
+        o.push_str(",readiness_note");
     }
     o.push_str("\r\n");
     for f in &r.findings {
@@ -76,6 +82,9 @@ pub(super) fn render(r: &Report) -> String {
                     .map(ToString::to_string)
                     .unwrap_or_default(),
             ));
+        }
+        if let Some(n) = note {
+            cells.push(field(n));
         }
         o.push_str(&cells.join(","));
         o.push_str("\r\n");

@@ -13,6 +13,18 @@ pub(super) fn render(r: &Report) -> String {
     let t = &r.summary.totals;
     let skipped = t.manual + t.not_applicable + t.waived;
     let mut o = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    // A proposed rule: a comment for readers, and a property on every suite for CI tools.
+    let properties = match &r.framework.banner {
+        Some(b) => {
+            let _ = writeln!(o, "<!-- {} -->", xml_escape(b).replace("--", "- -"));
+            format!(
+                "    <properties>\n      <property name=\"framework\" value=\"{}\"/>\n      <property name=\"readiness_note\" value=\"{}\"/>\n    </properties>\n",
+                xml_escape(&r.framework.id),
+                xml_escape(b)
+            )
+        }
+        None => String::new(),
+    };
     let _ = writeln!(
         o,
         "<testsuites name=\"hipaa-aws\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" timestamp=\"{}\">",
@@ -33,6 +45,7 @@ pub(super) fn render(r: &Report) -> String {
             count(Status::Error),
             count(Status::Manual) + count(Status::NotApplicable) + count(Status::Waived)
         );
+        o.push_str(&properties);
         for f in list {
             let name = f.resource_label();
             let _ = write!(

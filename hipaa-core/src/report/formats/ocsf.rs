@@ -34,6 +34,19 @@ fn event(r: &Report, f: &Finding) -> Value {
     } else {
         f.resource.account.clone()
     };
+    let standard = if r.framework.is_proposed() {
+        format!(
+            "{} ({}, proposed: readiness only, not compliance)",
+            r.framework.name, r.framework.id
+        )
+    } else {
+        "HIPAA Security Rule (45 CFR Part 164 Subpart C)".to_string()
+    };
+    let prefix = &r.framework.citation_prefix;
+    let mut unmapped = unmapped(f);
+    if let Some(b) = &r.framework.banner {
+        unmapped["readiness_note"] = json!(b);
+    }
     json!({
         "class_uid": 2003,
         "class_name": "Compliance Finding",
@@ -62,8 +75,8 @@ fn event(r: &Report, f: &Finding) -> Value {
             "types": [f.category.name()]
         },
         "compliance": {
-            "standards": ["HIPAA Security Rule (45 CFR Part 164 Subpart C)"],
-            "requirements": f.citations.iter().map(|c| format!("45 CFR {c}")).collect::<Vec<_>>(),
+            "standards": [standard],
+            "requirements": f.citations.iter().map(|c| format!("{prefix} {c}")).collect::<Vec<_>>(),
             "control": f.control_id,
             "status_id": status_id,
             "status": status,
@@ -78,7 +91,7 @@ fn event(r: &Report, f: &Finding) -> Value {
             "cloud_partition": f.resource.arn.split(':').nth(1).unwrap_or("aws")
         }],
         "cloud": {"provider": "AWS", "account": {"uid": account, "type": "AWS Account", "type_id": 10}, "region": f.resource.region},
-        "unmapped": unmapped(f)
+        "unmapped": unmapped
     })
 }
 

@@ -12,7 +12,13 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-fn rule(f: &Finding) -> Value {
+fn rule(r: &Report, f: &Finding) -> Value {
+    let prefix = &r.framework.citation_prefix;
+    let rule_name = if r.framework.is_proposed() {
+        "proposed HIPAA"
+    } else {
+        "HIPAA"
+    };
     let mut help = f.remediation.console.clone();
     if let Some(cli) = &f.remediation.cli {
         help.push_str("\n\nCLI:\n");
@@ -23,12 +29,12 @@ fn rule(f: &Finding) -> Value {
         "security".to_string(),
         f.category.name().to_string(),
     ];
-    tags.extend(f.citations.iter().map(|c| format!("45 CFR {c}")));
+    tags.extend(f.citations.iter().map(|c| format!("{prefix} {c}")));
     json!({
         "id": f.control_id,
         "name": f.control_id.replace(['.', '_'], "-"),
         "shortDescription": {"text": f.title},
-        "fullDescription": {"text": format!("{} (HIPAA {}; owner: {})", f.title, f.citations.join(", "), f.owner)},
+        "fullDescription": {"text": format!("{} ({rule_name} {}; owner: {})", f.title, f.citations.join(", "), f.owner)},
         "help": {"text": help},
         "defaultConfiguration": {"level": level(f.severity)},
         "properties": {
@@ -49,7 +55,7 @@ fn uri(path: &str) -> String {
 pub(super) fn render(r: &Report) -> String {
     let mut rules: BTreeMap<&str, Value> = BTreeMap::new();
     for f in &r.findings {
-        rules.entry(&f.control_id).or_insert_with(|| rule(f));
+        rules.entry(&f.control_id).or_insert_with(|| rule(r, f));
     }
     let index: BTreeMap<&str, usize> = rules.keys().enumerate().map(|(i, k)| (*k, i)).collect();
     let results: Vec<Value> = r
@@ -96,6 +102,11 @@ pub(super) fn render(r: &Report) -> String {
             v
         })
         .collect();
+    let mut properties = json!({"account": r.account, "totals": r.summary.totals});
+    if r.framework.is_proposed() {
+        properties["framework"] = json!(r.framework);
+        properties["readinessNote"] = json!(r.framework.banner);
+    }
     let doc = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -108,7 +119,7 @@ pub(super) fn render(r: &Report) -> String {
             }},
             "invocations": [{"executionSuccessful": r.summary.completeness.complete, "endTimeUtc": r.generated_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)}],
             "results": results,
-            "properties": {"account": r.account, "totals": r.summary.totals}
+            "properties": properties
         }]
     });
     serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"

@@ -267,3 +267,36 @@ fn every_format_shows_where_code_findings_are_defined() {
     assert!(!live.render(Format::Table).contains("LOCATION"));
     assert!(!live.to_json().contains("\"location\""));
 }
+
+/// With the proposed rule, every format says it is readiness for a proposal, not compliance, and
+/// cites the proposed sections; the statuses are the 2013 run's.
+#[test]
+fn under_a_proposed_rule_every_format_carries_the_banner() {
+    let nprm = crate::Framework::bundled("hipaa-nprm-2025").unwrap();
+    let base = crate::demo::report().unwrap();
+    let r = base.regroup(&nprm);
+    let banner = r.framework.banner.clone().unwrap();
+    assert!(banner.contains("readiness only, not compliance"));
+    for f in Format::ALL {
+        let text = r.render(f);
+        assert!(
+            text.contains("readiness only, not compliance"),
+            "{f} has no banner"
+        );
+        if matches!(f, Format::Sarif | Format::Ocsf | Format::Asff) {
+            assert!(text.contains("proposed 45 CFR 164.312(b)"), "{f}");
+        }
+        assert!(
+            !base.render(f).contains("readiness only"),
+            "{f}: the 2013 report must not carry the banner"
+        );
+    }
+    let html = r.render(Format::Html);
+    assert!(html.contains("id=\"readiness-table\"") && html.contains("164.312(h)(2)(iii)"));
+    let csv = r.render(Format::Csv);
+    assert!(csv.lines().next().unwrap().ends_with(",readiness_note"));
+    let v: serde_json::Value = serde_json::from_str(&r.render(Format::Json)).unwrap();
+    assert_eq!(v["framework"]["id"], "hipaa-nprm-2025");
+    assert_eq!(v["framework"]["status"], "proposed");
+    assert!(v["readiness"].as_array().is_some_and(|a| !a.is_empty()));
+}

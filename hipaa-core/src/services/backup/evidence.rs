@@ -14,6 +14,57 @@ pub struct BackupRegion {
     /// Which resource types AWS Backup may protect in this region (`DescribeRegionSettings`,
     /// e.g. `S3` → false): a selection does not back up a type that is not opted in.
     pub opt_in: Fact<std::collections::BTreeMap<String, bool>>,
+    /// Restore testing plans, each with its newest restore job (`ListRestoreTestingPlans`,
+    /// `ListRestoreJobs`); snapshots written before they were read hold no answer.
+    #[serde(default = "not_in_snapshot")]
+    pub restore_testing: Fact<Vec<RestoreTestingPlan>>,
+}
+
+/// Snapshots written before restore testing was read: unknown, never "no plans".
+pub fn not_in_snapshot<T>() -> Fact<T> {
+    Fact::Unknown(crate::evidence::Unknown::new(
+        crate::evidence::UnknownReason::NotCollected,
+        "snapshot",
+        "this snapshot was written before AWS Backup restore testing was collected",
+    ))
+}
+
+/// An AWS Backup restore testing plan: it restores recovery points on a schedule to show that
+/// they can be restored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RestoreTestingPlan {
+    /// Plan name.
+    pub name: String,
+    /// Plan ARN.
+    pub arn: String,
+    /// Schedule expression (`cron(…)`).
+    pub schedule: Option<String>,
+    /// When it last ran, as the plan reports it.
+    pub last_execution: Option<chrono::DateTime<chrono::Utc>>,
+    /// Its newest restore job of the last 400 days (`ListRestoreJobs` by plan); `None` when it
+    /// has none.
+    pub last_job: Fact<Option<RestoreJob>>,
+}
+
+/// One restore job of a restore testing plan (no data, only its outcome).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RestoreJob {
+    /// Job id.
+    pub id: String,
+    /// `PENDING`, `RUNNING`, `COMPLETED`, `ABORTED` or `FAILED`.
+    pub status: Option<String>,
+    /// Why, when it did not complete.
+    pub status_message: Option<String>,
+    /// When it started.
+    pub created: Option<chrono::DateTime<chrono::Utc>>,
+    /// When it finished.
+    pub completed: Option<chrono::DateTime<chrono::Utc>>,
+    /// The kind of resource restored (`EBS`, `RDS`, …).
+    pub resource_type: Option<String>,
+    /// `SUCCESSFUL`, `FAILED`, `TIMED_OUT` or `VALIDATING`, when the restored copy was validated.
+    pub validation: Option<String>,
+    /// The validation's message.
+    pub validation_message: Option<String>,
 }
 
 /// An AWS Backup plan.

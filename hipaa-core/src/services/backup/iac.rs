@@ -51,6 +51,8 @@ pub(crate) fn convert(sources: &[Source], out: &mut Converted) {
             plans: Fact::Known(Vec::new()),
             vaults: Fact::Known(Vec::new()),
             opt_in: Fact::Known(new_account_opt_in()),
+            // Restore jobs run in the account: the live scan answers restore testing.
+            restore_testing: crate::services::backup::evidence::not_in_snapshot(),
         },
         |src, region| {
             if let Some(s) = src.of(&["aws_backup_region_settings"]).last() {

@@ -11,4 +11,4 @@ pub(crate) use rules::rules;
 
 /// The resource kinds this service's findings are about (beyond the account and its regions).
 #[cfg(test)]
-pub(crate) const KINDS: &[&str] = &["AwsBackupBackupPlan", "AwsBackupBackupVault", "AwsDocDbCluster", "AwsFsxFileSystem", "AwsFsxVolume", "AwsStorageGatewayVolume"];
+pub(crate) const KINDS: &[&str] = &["AwsBackupBackupPlan", "AwsBackupBackupVault", "AwsBackupRestoreTestingPlan", "AwsDocDbCluster", "AwsFsxFileSystem", "AwsFsxVolume", "AwsStorageGatewayVolume"];

@@ -6,7 +6,10 @@
 //! nothing, and when no region has any resource of the kind the control gives one
 //! NOT_APPLICABLE.
 
-use super::evidence::{BackupPlan, BackupRegion, BackupSelection, BackupVault, TagCondition, TagOp};
+use super::evidence::{
+    BackupPlan, BackupRegion, BackupSelection, BackupVault, RestoreJob, RestoreTestingPlan,
+    TagCondition, TagOp,
+};
 use crate::aws::schedule::{describe_gap, max_gap_minutes, plural, NEVER};
 use crate::aws::{arn, glob};
 use crate::evidence::{Fact, RegionEvidence, Tags, Unknown, UnknownReason};
@@ -43,6 +46,10 @@ pub(crate) fn rules() -> Vec<RuleFn> {
         RuleFn {
             id: "backup.phi_resources_covered",
             f: phi_resources_covered,
+        },
+        RuleFn {
+            id: "backup.restore_testing",
+            f: restore_testing,
         },
     ]
 }
@@ -692,3 +699,176 @@ fn phi_resources_covered(ctx: &Context<'_>) -> Vec<Outcome> {
     out
 }
 
+// ---------------------------------------------------------------------------------------------
+// Restore testing
+
+/// Every region that has AWS Backup plans needs a restore testing plan whose newest restore job
+/// completed (and passed validation when it was validated) within what its schedule allows.
+/// A region with neither backup plans nor restore testing plans gives nothing.
+fn restore_testing(ctx: &Context<'_>) -> Vec<Outcome> {
+    let regions = section!(regions(ctx));
+    let mut out = Vec::new();
+    for r in &regions {
+        let region = match &r.data {
+            Ok(d) => *d,
+            Err(u) => {
+                out.push(Outcome::error(
+                    ctx.region_resource(r.name),
+                    PhiMark::Account,
+                    u.clone(),
+                ));
+                continue;
+            }
+        };
+        let plans = match region.restore_testing.get() {
+            Ok(p) => p,
+            Err(u) => {
+                out.push(Outcome::error(ctx.region_resource(r.name), PhiMark::Account, u));
+                continue;
+            }
+        };
+        if plans.is_empty() {
+            let verdict = region.plans.get().map(|backups| {
+                (!backups.is_empty()).then(|| {
+                    Verdict::fail(format!(
+                        "{} in {} but no restore testing plan: no restore is ever tested automatically",
+                        if backups.len() == 1 {
+                            "one AWS Backup plan exists".to_string()
+                        } else {
+                            format!("{} AWS Backup plans exist", backups.len())
+                        },
+                        r.name
+                    ))
+                })
+            });
+            match verdict {
+                Ok(None) => {}
+                Ok(Some(v)) => out.push(Outcome::from_result(
+                    ctx.region_resource(r.name),
+                    PhiMark::Account,
+                    Ok(v),
+                )),
+                Err(u) => out.push(Outcome::error(ctx.region_resource(r.name), PhiMark::Account, u)),
+            }
+            continue;
+        }
+        for p in plans {
+            let mut res = Resource::regional(
+                ctx,
+                &p.arn,
+                &p.name,
+                "AwsBackupRestoreTestingPlan",
+                r.name,
+                &PhiMark::Account,
+            );
+            res.name = Some(p.name.clone());
+            out.push(Outcome::from_result(res, PhiMark::Account, judge_restore_plan(ctx, p)));
+        }
+    }
+    if out.is_empty() {
+        return none_found(ctx, "AWS Backup plans or restore testing plans");
+    }
+    out
+}
+
+const OP_JOBS: &str = "backup:ListRestoreJobs";
+
+fn judge_restore_plan(ctx: &Context<'_>, p: &RestoreTestingPlan) -> Result<Verdict, Unknown> {
+    let Some(job) = p.last_job.get()? else {
+        return Ok(Verdict::fail(
+            "the plan has run no restore job in the last 400 days",
+        ));
+    };
+    let when = job.completed.or(job.created).ok_or_else(|| {
+        Unknown::new(
+            UnknownReason::ParseError,
+            OP_JOBS,
+            format!("restore job `{}` has neither a start nor an end date", job.id),
+        )
+    })?;
+    let day = when.format("%Y-%m-%d");
+    match job.status.as_deref() {
+        Some("COMPLETED") => {}
+        Some(s @ ("FAILED" | "ABORTED")) => {
+            return Ok(Verdict::fail(format!(
+                "its newest restore job `{}` ({day}) {}: {}",
+                job.id,
+                s.to_ascii_lowercase(),
+                job.status_message.as_deref().unwrap_or("no reason given")
+            )))
+        }
+        Some("PENDING" | "RUNNING") => {
+            return Ok(Verdict::fail(format!(
+                "its only restore job of the last 400 days, `{}` (started {day}), has not finished: no restore has been shown to work yet",
+                job.id
+            )))
+        }
+        other => {
+            return Err(Unknown::new(
+                UnknownReason::ParseError,
+                OP_JOBS,
+                format!(
+                    "restore job `{}` has the unknown status `{}`",
+                    job.id,
+                    other.unwrap_or("")
+                ),
+            ))
+        }
+    }
+    if let Some(v @ ("FAILED" | "TIMED_OUT")) = job.validation.as_deref() {
+        return Ok(Verdict::fail(format!(
+            "its newest restore job `{}` ({day}) restored the data, but validation {}: {}",
+            job.id,
+            if v == "FAILED" { "failed" } else { "timed out" },
+            job.validation_message.as_deref().unwrap_or("no reason given")
+        )));
+    }
+    let expr = p.schedule.as_deref().ok_or_else(|| {
+        Unknown::new(
+            UnknownReason::ParseError,
+            "backup:ListRestoreTestingPlans",
+            format!("restore testing plan `{}` has no schedule expression", p.name),
+        )
+    })?;
+    let gap = max_gap_minutes(expr).map_err(|why| {
+        Unknown::new(
+            UnknownReason::ParseError,
+            "backup:ListRestoreTestingPlans",
+            format!("cannot tell how often `{}` runs from `{expr}`: {why}", p.name),
+        )
+    })?;
+    if gap == NEVER {
+        return Ok(Verdict::fail(format!(
+            "its schedule `{expr}` runs only in the years it names, so restores stop being tested"
+        )));
+    }
+    // A job can take a day to start and finish: allow twice the schedule's gap, at least 2 days.
+    let allowed = gap.saturating_mul(2).max(2 * crate::aws::schedule::DAY);
+    let age = u64::try_from((ctx.now - when).num_minutes()).unwrap_or(0);
+    if age > allowed {
+        return Ok(Verdict::fail(format!(
+            "its newest restore test `{}` finished on {day}, {} ago, though its schedule `{expr}` runs at least every {}",
+            job.id,
+            describe_gap(age - age % crate::aws::schedule::DAY),
+            describe_gap(gap)
+        )));
+    }
+    Ok(Verdict::pass(restored(job, &day.to_string(), expr)))
+}
+
+fn restored(job: &RestoreJob, day: &str, expr: &str) -> String {
+    let what = job
+        .resource_type
+        .as_deref()
+        .map(|t| format!("a recovery point of type {t}"))
+        .unwrap_or_else(|| "a recovery point".into());
+    let validation = match job.validation.as_deref() {
+        Some("SUCCESSFUL") => ", and validation succeeded",
+        Some("VALIDATING") => "; validation is still running",
+        _ => "",
+    };
+    format!(
+        "restore job `{}` restored {what} on {day} on the schedule `{expr}`{validation}",
+        job.id
+    )
+}

@@ -765,6 +765,27 @@ pub fn region_fixture(region: &str) -> BackupRegion {
                 .map(|t| (t.to_string(), true))
                 .collect(),
         ),
+        restore_testing: Fact::Known(vec![restore_plan(region)]),
+    }
+}
+
+/// A weekly restore testing plan whose newest job restored an EBS snapshot two days ago.
+pub fn restore_plan(region: &str) -> RestoreTestingPlan {
+    RestoreTestingPlan {
+        name: "phi_weekly".into(),
+        arn: format!("arn:aws:backup:{region}:{ACCOUNT}:restore-testing-plan:phi_weekly-1a2b"),
+        schedule: Some("cron(0 5 ? * SUN *)".into()),
+        last_execution: days_ago(2),
+        last_job: Fact::Known(Some(RestoreJob {
+            id: "restore-1".into(),
+            status: Some("COMPLETED".into()),
+            status_message: None,
+            created: days_ago(2),
+            completed: days_ago(2),
+            resource_type: Some("EBS".into()),
+            validation: Some("SUCCESSFUL".into()),
+            validation_message: None,
+        })),
     }
 }
 
@@ -773,4 +794,97 @@ pub fn fixture() -> crate::evidence::Regional<BackupRegion> {
     [("us-east-1".to_string(), region_fixture("us-east-1"))]
         .into_iter()
         .collect()
+}
+
+const RESTORE: &str = "backup.restore_testing";
+
+fn restore(s: &mut Snapshot) -> &mut RestoreTestingPlan {
+    &mut known(&mut region(s).restore_testing)[0]
+}
+
+fn job(s: &mut Snapshot) -> &mut RestoreJob {
+    match known(&mut restore(s).last_job) {
+        Some(j) => j,
+        None => panic!("the fixture plan has a job"),
+    }
+}
+
+#[test]
+fn restore_testing_passes_on_a_recent_successful_restore() {
+    let s = base();
+    let o = only(&s, RESTORE, Pass);
+    assert!(o.message.contains("restore-1") && o.message.contains("validation succeeded"), "{}", o.message);
+    assert_eq!(o.resource.kind, "AwsBackupRestoreTestingPlan");
+}
+
+#[test]
+fn restore_testing_fails_without_a_plan_a_job_a_success_or_a_recent_test() {
+    let mut s = base();
+    region(&mut s).restore_testing = Fact::Known(vec![]);
+    assert!(only(&s, RESTORE, Fail).message.contains("no restore testing plan"));
+
+    let mut s = base();
+    restore(&mut s).last_job = Fact::Known(None);
+    assert!(only(&s, RESTORE, Fail).message.contains("no restore job"));
+
+    let mut s = base();
+    job(&mut s).status = Some("FAILED".into());
+    job(&mut s).status_message = Some("IAM role cannot create the volume".into());
+    assert!(only(&s, RESTORE, Fail).message.contains("failed: IAM role"));
+
+    let mut s = base();
+    job(&mut s).validation = Some("FAILED".into());
+    assert!(only(&s, RESTORE, Fail).message.contains("validation failed"));
+
+    let mut s = base();
+    job(&mut s).status = Some("RUNNING".into());
+    job(&mut s).completed = None;
+    assert!(only(&s, RESTORE, Fail).message.contains("has not finished"));
+
+    // Weekly schedule: a test 20 days old is late (twice the gap is 14 days).
+    let mut s = base();
+    job(&mut s).completed = days_ago(20);
+    let m = only(&s, RESTORE, Fail).message.clone();
+    assert!(m.contains("20 days ago") && m.contains("7 days"), "{m}");
+    let mut s = base();
+    job(&mut s).completed = days_ago(13);
+    only(&s, RESTORE, Pass);
+}
+
+#[test]
+fn restore_testing_is_error_when_it_cannot_be_read_and_skips_regions_without_backups() {
+    let mut s = base();
+    region(&mut s).restore_testing = denied("backup:ListRestoreTestingPlans");
+    let o = only(&s, RESTORE, Error);
+    assert_eq!(o.unknown.as_ref().map(|u| u.reason), Some(UnknownReason::AccessDenied));
+
+    let mut s = base();
+    restore(&mut s).last_job = denied("backup:ListRestoreJobs");
+    only(&s, RESTORE, Error);
+
+    let mut s = base();
+    restore(&mut s).schedule = Some("cron(bogus)".into());
+    only(&s, RESTORE, Error);
+
+    let mut s = base();
+    job(&mut s).status = Some("MYSTERY".into());
+    only(&s, RESTORE, Error);
+
+    // No restore testing plan and the backup plans could not be listed: not a known failure.
+    let mut s = base();
+    region(&mut s).restore_testing = Fact::Known(vec![]);
+    region(&mut s).plans = denied("backup:ListBackupPlans");
+    only(&s, RESTORE, Error);
+
+    // Nothing backed up by AWS Backup anywhere: not applicable.
+    let mut s = base();
+    region(&mut s).restore_testing = Fact::Known(vec![]);
+    region(&mut s).plans = Fact::Known(vec![]);
+    assert_eq!(statuses(&s, RESTORE), vec![NotApplicable]);
+
+    // A snapshot from before restore testing was read: ERROR, never PASS.
+    let json = base().to_json().replace("\"restore_testing\"", "\"ignored_field\"");
+    let old = Snapshot::from_json(&json, "old.json").unwrap();
+    let o = only(&old, RESTORE, Error);
+    assert_eq!(o.unknown.as_ref().map(|u| u.reason), Some(UnknownReason::NotCollected));
 }

@@ -47,6 +47,7 @@ pub(crate) fn convert(sources: &[Source], out: &mut Converted) {
             network_acls: Fact::Known(Vec::new()),
             snapshots: Fact::Known(Vec::new()),
             images: Fact::Known(Vec::new()),
+            prefix_lists: Default::default(),
         },
         |src, region| {
             if let Some(d) = src.of(DEFAULT_ENCRYPTION).last() {

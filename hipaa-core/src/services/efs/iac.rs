@@ -62,5 +62,7 @@ fn file_system(src: &Source, r: &Res, out: &mut Converted) -> FileSystem {
         encrypted,
         backup_enabled: backup_enabled.into(),
         tags,
+        // The file-system policy is not read from code yet: efs.tls_only stays open.
+        policy: crate::evidence::not_collected("EFS file-system policy"),
     }
 }

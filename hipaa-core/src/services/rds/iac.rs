@@ -27,6 +27,13 @@ pub(crate) fn convert(sources: &[Source], out: &mut Converted) {
         || RdsRegion {
             instances: Fact::Known(Vec::new()),
             clusters: Fact::Known(Vec::new()),
+            // Parameter values are not read from code yet: TLS enforcement stays open
+            // (unknown until apply), never a PASS.
+            parameter_groups: Default::default(),
+            cluster_parameter_groups: Default::default(),
+            // Manual snapshots are taken in the account, not declared in code.
+            snapshots: Fact::Known(Vec::new()),
+            cluster_snapshots: Fact::Known(Vec::new()),
         },
         |src, region| {
             let clusters: Vec<RdsCluster> = src.of(CLUSTERS).map(|r| cluster(src, r, out)).collect();
@@ -184,6 +191,7 @@ fn cluster(src: &Source, r: &Res, out: &mut Converted) -> RdsCluster {
         auto_minor_upgrade,
         members: members.iter().map(|m| m.id.clone()).collect(),
         tags,
+        parameter_group: None,
     }
 }
 
@@ -254,5 +262,6 @@ fn instance(src: &Source, r: &Res, out: &mut Converted) -> RdsInstance {
         auto_minor_upgrade,
         kms_key_id,
         log_exports,
+        parameter_groups: None,
     }
 }

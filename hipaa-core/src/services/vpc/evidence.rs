@@ -1,4 +1,5 @@
-//! Amazon VPC evidence: VPCs and flow logs per region.
+//! Amazon VPC evidence: VPCs, flow logs, subnets, interfaces, endpoints, and the gateways,
+//! peering connections and route tables the network map draws, per region.
 
 use crate::evidence::{Fact, Tags};
 use serde::{Deserialize, Serialize};
@@ -19,6 +20,18 @@ pub struct VpcRegion {
     /// Network interfaces (`DescribeNetworkInterfaces`): or when every interface has one.
     #[serde(default = "not_in_snapshot")]
     pub network_interfaces: Fact<Vec<NetworkInterface>>,
+    /// Internet gateways (`DescribeInternetGateways`), for the network map.
+    #[serde(default = "not_in_snapshot")]
+    pub internet_gateways: Fact<Vec<InternetGateway>>,
+    /// NAT gateways (`DescribeNatGateways`), for the network map.
+    #[serde(default = "not_in_snapshot")]
+    pub nat_gateways: Fact<Vec<NatGateway>>,
+    /// VPC peering connections (`DescribeVpcPeeringConnections`), for the network map.
+    #[serde(default = "not_in_snapshot")]
+    pub peering_connections: Fact<Vec<PeeringConnection>>,
+    /// Route tables (`DescribeRouteTables`): which subnets reach which gateway.
+    #[serde(default = "not_in_snapshot")]
+    pub route_tables: Fact<Vec<RouteTable>>,
 }
 
 /// A subnet and the VPC it belongs to.
@@ -28,6 +41,89 @@ pub struct Subnet {
     pub id: String,
     /// Its VPC.
     pub vpc_id: Option<String>,
+    /// Its IPv4 CIDR block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cidr: Option<String>,
+    /// Its Availability Zone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub availability_zone: Option<String>,
+}
+
+/// An internet gateway and the VPCs it is attached to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InternetGateway {
+    /// Gateway id (`igw-…`).
+    pub id: String,
+    /// VPCs it is attached to.
+    pub vpc_ids: Vec<String>,
+}
+
+/// A NAT gateway: outbound paths from private subnets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NatGateway {
+    /// Gateway id (`nat-…`).
+    pub id: String,
+    /// Its VPC.
+    pub vpc_id: Option<String>,
+    /// The subnet it sits in.
+    pub subnet_id: Option<String>,
+    /// `available`, `pending`, `deleted`, …
+    pub state: Option<String>,
+    /// `public` (to the internet) or `private`.
+    pub connectivity: Option<String>,
+}
+
+/// One side of a VPC peering connection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeerVpc {
+    /// The VPC.
+    pub vpc_id: Option<String>,
+    /// Its account.
+    pub owner: Option<String>,
+    /// Its region.
+    pub region: Option<String>,
+    /// Its IPv4 CIDR block.
+    pub cidr: Option<String>,
+}
+
+/// A VPC peering connection between two VPCs, possibly in other accounts or regions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeeringConnection {
+    /// Connection id (`pcx-…`).
+    pub id: String,
+    /// The VPC that asked.
+    pub requester: PeerVpc,
+    /// The VPC that accepted.
+    pub accepter: PeerVpc,
+    /// `active`, `pending-acceptance`, `deleted`, …
+    pub status: Option<String>,
+}
+
+/// A route table: its routes and the subnets that use it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RouteTable {
+    /// Route table id (`rtb-…`).
+    pub id: String,
+    /// Its VPC.
+    pub vpc_id: Option<String>,
+    /// Whether it is the VPC's main table (used by subnets with no explicit association).
+    pub main: bool,
+    /// Subnets explicitly associated with it.
+    pub subnet_ids: Vec<String>,
+    /// Its routes.
+    pub routes: Vec<Route>,
+}
+
+/// One route: where traffic for a destination goes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Route {
+    /// IPv4 or IPv6 CIDR, or prefix list id.
+    pub destination: Option<String>,
+    /// Gateway, NAT gateway, peering connection, transit gateway, endpoint, interface or
+    /// instance id; `local` for the VPC itself.
+    pub target: Option<String>,
+    /// `active` or `blackhole`.
+    pub state: Option<String>,
 }
 
 /// A network interface and where it sits.
@@ -108,6 +204,10 @@ impl VpcRegion {
             endpoints: not_in_snapshot(),
             subnets: not_in_snapshot(),
             network_interfaces: not_in_snapshot(),
+            internet_gateways: not_in_snapshot(),
+            nat_gateways: not_in_snapshot(),
+            peering_connections: not_in_snapshot(),
+            route_tables: not_in_snapshot(),
         }
     }
 }

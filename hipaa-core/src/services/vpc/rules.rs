@@ -30,7 +30,7 @@ fn listing(names: &[&str]) -> String {
 
 /// What runs in each VPC of a region and carries the PHI tag (instance ids, database ids), or
 /// why that cannot be known.
-fn phi_workloads(
+pub(crate) fn phi_workloads(
     ctx: &Context<'_>,
     region: &str,
 ) -> Result<BTreeMap<String, Vec<String>>, Unknown> {

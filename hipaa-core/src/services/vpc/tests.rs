@@ -135,8 +135,8 @@ fn flow_logs_on_every_subnet_or_interface_cover_the_vpc() {
     assert!(only(&s, FLOW, Pass).message.contains("every subnet"));
     // A second subnet without one: not covered.
     region(&mut s).subnets = Fact::Known(vec![
-        Subnet { id: "subnet-a".into(), vpc_id: Some("vpc-phi".into()) },
-        Subnet { id: "subnet-b".into(), vpc_id: Some("vpc-phi".into()) },
+        Subnet { id: "subnet-a".into(), vpc_id: Some("vpc-phi".into()), cidr: None, availability_zone: None },
+        Subnet { id: "subnet-b".into(), vpc_id: Some("vpc-phi".into()), cidr: None, availability_zone: None },
     ]);
     only(&s, FLOW, Fail);
     // ... unless every interface is recorded, on itself or through its subnet.
@@ -221,8 +221,24 @@ pub fn fixture() -> crate::evidence::Regional<VpcRegion> {
             subnets: Fact::Known(vec![Subnet {
                 id: "subnet-a".into(),
                 vpc_id: Some("vpc-phi".into()),
+                cidr: Some("10.0.1.0/24".into()),
+                availability_zone: Some("us-east-1a".into()),
             }]),
             network_interfaces: Fact::Known(vec![]),
+            internet_gateways: Fact::Known(vec![]),
+            nat_gateways: Fact::Known(vec![]),
+            peering_connections: Fact::Known(vec![]),
+            route_tables: Fact::Known(vec![RouteTable {
+                id: "rtb-main".into(),
+                vpc_id: Some("vpc-phi".into()),
+                main: true,
+                subnet_ids: vec![],
+                routes: vec![Route {
+                    destination: Some("10.0.0.0/16".into()),
+                    target: Some("local".into()),
+                    state: Some("active".into()),
+                }],
+            }]),
             endpoints: Fact::Known(vec![VpcEndpoint {
                 id: "vpce-s3".into(),
                 vpc_id: Some("vpc-phi".into()),
