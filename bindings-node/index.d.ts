@@ -282,6 +282,10 @@ export interface CodeOptions {
   region?: string
   /** The account the code deploys to, where the code does not say. */
   account?: string
+  /** A bundled framework: `hipaa-2013` (default) or `hipaa-nprm-2025` (proposed rule, readiness only). */
+  framework?: string
+  /** A framework file of your own (TOML). */
+  frameworkFile?: string
 }
 
 /** How much of the evidence could actually be read. */
@@ -811,6 +815,8 @@ export interface Thresholds {
   access_key_max_age_days?: number
   /** Active keys unused for this long fail `iam.access_key_unused` (default 90). */
   access_key_unused_days?: number
+  /** Console passwords unused for this long fail `iam.unused_console_access` (default 90). */
+  console_unused_days?: number
   /** Minimum console password length (default 14). */
   password_min_length?: number
   /** Longest allowed password age (default 90). */
@@ -825,6 +831,8 @@ export interface Thresholds {
   backup_max_interval_hours?: number
   /** RDS automated backups must be kept at least this long (default 7). */
   rds_backup_retention_min_days?: number
+  /** ACM certificates in use must stay valid at least this many more days (default 30). */
+  cert_expiry_min_days?: number
 }
 
 /** The tool and data versions that produced a report. */

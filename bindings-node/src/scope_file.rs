@@ -90,6 +90,9 @@ pub struct Thresholds {
     /// Active keys unused for this long fail `iam.access_key_unused` (default 90).
     #[napi(js_name = "access_key_unused_days")]
     pub access_key_unused_days: Option<u32>,
+    /// Console passwords unused for this long fail `iam.unused_console_access` (default 90).
+    #[napi(js_name = "console_unused_days")]
+    pub console_unused_days: Option<u32>,
     /// Minimum console password length (default 14).
     #[napi(js_name = "password_min_length")]
     pub password_min_length: Option<u32>,
@@ -111,6 +114,9 @@ pub struct Thresholds {
     /// RDS automated backups must be kept at least this long (default 7).
     #[napi(js_name = "rds_backup_retention_min_days")]
     pub rds_backup_retention_min_days: Option<u32>,
+    /// ACM certificates in use must stay valid at least this many more days (default 30).
+    #[napi(js_name = "cert_expiry_min_days")]
+    pub cert_expiry_min_days: Option<u32>,
 }
 
 /// Local adjustments to the catalog.
