@@ -354,6 +354,10 @@ fn protectable_kind(arn: &str) -> Option<&'static str> {
     }
 }
 
+/// The service sections whose stores AWS Backup can protect (S3 buckets are found through the
+/// tagged inventory and judged against the S3 listing separately).
+const PROTECTABLE_SECTIONS: &[&str] = &["dynamodb", "rds", "redshift", "efs", "ec2"];
+
 /// A PHI-tagged resource AWS Backup can protect.
 struct Protectable<'a> {
     arn: &'a str,
@@ -557,8 +561,21 @@ fn phi_resources_covered(ctx: &Context<'_>) -> Vec<Outcome> {
             (Err(u), true) => Some(u.clone()),
             _ => None,
         });
-    for (_, listing) in &listed {
-        let Ok(stores) = &listing.stores else { continue };
+    for (service, listing) in &listed {
+        let stores = match &listing.stores {
+            Ok(stores) => stores,
+            // A store listing that failed may hide a PHI-tagged store the tagged inventory does
+            // not name (or names without the cluster it belongs to): coverage in that region is
+            // unknown, said once per listing rather than left out.
+            Err(u) if PROTECTABLE_SECTIONS.contains(service) => {
+                match listing.region.as_deref() {
+                    Some(r) => out.push(Outcome::error(ctx.region_resource(r), PhiMark::Account, u.clone())),
+                    None => out.push(Outcome::error(ctx.account_resource(), PhiMark::Account, u.clone())),
+                }
+                continue;
+            }
+            Err(_) => continue,
+        };
         for s in stores {
             if s.in_cluster {
                 cluster_members.insert(s.arn.clone());

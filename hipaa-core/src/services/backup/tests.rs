@@ -658,6 +658,22 @@ fn an_instance_named_only_by_the_inventory_is_error_when_rds_could_not_be_listed
 }
 
 #[test]
+fn a_failed_store_listing_is_error_for_its_region() {
+    // A store the tagged inventory does not name (moto's tagging API leaves out Redshift
+    // clusters) would otherwise vanish when its service's listing fails: the fault suite found it.
+    let mut s = snapshot_with(vec![]);
+    at(&mut s.services.dynamodb, "us-east-1").tables = denied("dynamodb:ListTables");
+    let all = outcomes(&s, COVERED);
+    let Some(o) = all
+        .iter()
+        .find(|o| o.resource.kind == "AwsAccountRegion" && o.status == Error)
+    else {
+        panic!("no region ERROR for the failed listing: {all:?}")
+    };
+    assert!(o.message.contains("dynamodb:ListTables"), "{}", o.message);
+}
+
+#[test]
 fn no_phi_resources_is_not_applicable() {
     let mut s = snapshot_with(vec![]);
     at(&mut s.services.scope, "us-east-1").resources = Fact::Known(vec![]);
