@@ -1,5 +1,6 @@
 //! The framework file format: a `[framework]` header, `[[requirement]]` entries in order, and
-//! the controls of each requirement, inline (`controls = [...]`) or in a `[mapping]` table.
+//! the controls of each requirement, inline (`controls = [...]`) or in a `[mapping]` table, and
+//! an `[unmapped]` table of controls deliberately left out, each with its reason.
 
 use super::{Artifact, Framework, FrameworkInfo, FrameworkStatus};
 use crate::catalog::Catalog;
@@ -18,6 +19,8 @@ struct RawFile {
     requirement: Vec<RawRequirement>,
     #[serde(default)]
     mapping: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
+    #[serde(default)]
+    unmapped: BTreeMap<Spanned<String>, String>,
 }
 
 #[derive(Deserialize)]
@@ -189,6 +192,23 @@ pub(super) fn parse(text: &str, source_name: &str) -> Result<Framework> {
         }
     }
     mapping.retain(|_, v| !v.is_empty());
+    let mut unmapped = BTreeMap::new();
+    for (key, reason) in raw.unmapped {
+        let at = line(key.span().start);
+        let id = key.into_inner();
+        if reason.trim().is_empty() {
+            return Err(err(format!(
+                "line {at}: `[unmapped]` gives no reason for control `{id}`"
+            )));
+        }
+        if let Some((citation, _)) = mapping.iter().find(|(_, v)| v.contains(&id)) {
+            return Err(err(format!(
+                "line {at}: control `{id}` is in `[unmapped]` but `{citation}` maps it"
+            )));
+        }
+        mentions.push((id.clone(), at, "[unmapped]".to_string()));
+        unmapped.insert(id, reason);
+    }
     let registry = Registry::from_specs(h.version.clone(), specs).map_err(err)?;
     Ok(Framework {
         info: FrameworkInfo {
@@ -204,6 +224,7 @@ pub(super) fn parse(text: &str, source_name: &str) -> Result<Framework> {
         catalog_citations: h.catalog_citations,
         registry,
         mapping,
+        unmapped,
         mentions,
         source_name: source_name.to_string(),
     })

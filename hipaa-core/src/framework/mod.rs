@@ -111,6 +111,8 @@ pub struct Framework {
     registry: Registry,
     /// Requirement citation → control ids, in requirement order, as the file maps them.
     mapping: BTreeMap<String, Vec<String>>,
+    /// Controls the file leaves out on purpose → why no requirement maps them.
+    unmapped: BTreeMap<String, String>,
     /// Control id → (line of its first mention, requirement), for error messages.
     mentions: Vec<(String, usize, String)>,
     source_name: String,
@@ -248,6 +250,12 @@ impl Framework {
     /// The mapping as the file states it: requirement → control ids.
     pub fn mapping(&self) -> &BTreeMap<String, Vec<String>> {
         &self.mapping
+    }
+
+    /// Controls the file deliberately maps to no requirement, each with its reason, so that a
+    /// control left out by oversight can be told apart (and refused by the bundled data's test).
+    pub fn unmapped(&self) -> &BTreeMap<String, String> {
+        &self.unmapped
     }
 
     /// Whether some requirement asks for this artifact.

@@ -293,6 +293,29 @@ fn under_a_proposed_rule_every_format_carries_the_banner() {
     }
     let html = r.render(Format::Html);
     assert!(html.contains("id=\"readiness-table\"") && html.contains("164.312(h)(2)(iii)"));
+    // Each proposed requirement's row says, with counts, what would change for this account:
+    // encryption becomes required, so stores that fail it today are counted.
+    let enc = r
+        .readiness
+        .as_ref()
+        .unwrap()
+        .iter()
+        .find(|c| c.citation == "164.312(b)")
+        .unwrap();
+    assert!(enc.would_fail > 0, "{enc:?}");
+    assert!(
+        enc.summary
+            .contains(&format!("{} resources failing or waived", enc.would_fail)),
+        "{}",
+        enc.summary
+    );
+    assert!(
+        html.contains(&format!(
+            "data-citation=\"164.312(b)\" data-would-fail=\"{}\"",
+            enc.would_fail
+        )) && html.contains(&format!("<b>{}</b>", enc.summary)),
+        "the HTML does not show the encryption requirement's change summary"
+    );
     let csv = r.render(Format::Csv);
     assert!(csv.lines().next().unwrap().ends_with(",readiness_note"));
     let v: serde_json::Value = serde_json::from_str(&r.render(Format::Json)).unwrap();
