@@ -696,7 +696,9 @@ fn iac_judges_a_template_with_the_scan_exit_codes() {
 fn iac_sarif_points_at_the_template_line() {
     let t = iac_data("terraform/module/plan.json");
     let o = hipaa(&["iac", &t, "--format", "sarif"]);
-    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    // The plan leaves the databases' TLS parameters open until apply (ERROR), so the gate is
+    // incomplete: exit 4, with the failures still reported.
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("sarif");
     let results = v["runs"][0]["results"].as_array().unwrap();
     let acl = results
