@@ -47,6 +47,42 @@ fn arn_shape(kind: &str) -> Option<(&'static str, &'static str, char)> {
         "AWS::SNS::Topic" | "aws_sns_topic" => ("sns", "", ':'),
         "AWS::SQS::Queue" | "aws_sqs_queue" => ("sqs", "", ':'),
         "AWS::Lambda::Function" | "aws_lambda_function" => ("lambda", "function", ':'),
+        "AWS::RDS::DBParameterGroup" | "aws_db_parameter_group" => ("rds", "pg", ':'),
+        "AWS::RDS::DBClusterParameterGroup" | "aws_rds_cluster_parameter_group" => {
+            ("rds", "cluster-pg", ':')
+        }
+        "aws_rds_cluster_instance" => ("rds", "db", ':'),
+        "AWS::Kinesis::Stream" | "aws_kinesis_stream" => ("kinesis", "stream", '/'),
+        "AWS::KinesisFirehose::DeliveryStream" | "aws_kinesis_firehose_delivery_stream" => {
+            ("firehose", "deliverystream", '/')
+        }
+        "AWS::ECR::Repository" | "aws_ecr_repository" => ("ecr", "repository", '/'),
+        "AWS::ECS::TaskDefinition" | "aws_ecs_task_definition" => ("ecs", "task-definition", '/'),
+        "AWS::EKS::Cluster" | "aws_eks_cluster" => ("eks", "cluster", '/'),
+        "AWS::ElasticLoadBalancingV2::LoadBalancer" | "aws_lb" | "aws_alb" => {
+            ("elasticloadbalancing", "loadbalancer/app", '/')
+        }
+        "AWS::ElasticLoadBalancingV2::Listener" | "aws_lb_listener" | "aws_alb_listener" => {
+            ("elasticloadbalancing", "listener/app", '/')
+        }
+        "AWS::ElasticLoadBalancing::LoadBalancer" | "aws_elb" => {
+            ("elasticloadbalancing", "loadbalancer", '/')
+        }
+        "AWS::Redshift::Cluster" | "aws_redshift_cluster" => ("redshift", "cluster", ':'),
+        "AWS::ElastiCache::ReplicationGroup" | "aws_elasticache_replication_group" => {
+            ("elasticache", "replicationgroup", ':')
+        }
+        "AWS::ElastiCache::CacheCluster" | "aws_elasticache_cluster" => {
+            ("elasticache", "cluster", ':')
+        }
+        "AWS::OpenSearchService::Domain"
+        | "AWS::Elasticsearch::Domain"
+        | "aws_opensearch_domain"
+        | "aws_elasticsearch_domain" => ("es", "domain", '/'),
+        "AWS::WAFv2::WebACL" | "aws_wafv2_web_acl" => ("wafv2", "regional/webacl", '/'),
+        "AWS::CloudFront::Distribution" | "aws_cloudfront_distribution" => {
+            ("cloudfront", "distribution", '/')
+        }
         _ => return None,
     })
 }
@@ -61,6 +97,9 @@ pub fn arn(kind: &str, id: &str, at: &Place<'_>) -> String {
     match arn_shape(kind) {
         Some(("s3", _, _)) => format!("arn:{partition}:s3:::{id}"),
         Some(("iam", ty, sep)) => format!("arn:{partition}:iam::{account}:{ty}{sep}{id}"),
+        Some(("cloudfront", ty, sep)) => {
+            format!("arn:{partition}:cloudfront::{account}:{ty}{sep}{id}")
+        }
         Some((svc, "", _)) => format!("arn:{partition}:{svc}:{region}:{account}:{id}"),
         Some((svc, ty, sep)) => format!("arn:{partition}:{svc}:{region}:{account}:{ty}{sep}{id}"),
         None => {

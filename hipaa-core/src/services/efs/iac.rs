@@ -1,9 +1,10 @@
 //! EFS in infrastructure code: `AWS::EFS::FileSystem` (with its `BackupPolicy`) and Terraform's
-//! `aws_efs_file_system` with `aws_efs_backup_policy`. A file system the code does not encrypt
+//! `aws_efs_file_system` with `aws_efs_backup_policy`; the file-system policy from
+//! `FileSystemPolicy` or `aws_efs_file_system_policy`. A file system the code does not encrypt
 //! or back up is not encrypted or backed up, as the EFS API creates it.
 
 use super::evidence::{EfsRegion, FileSystem};
-use crate::evidence::Fact;
+use crate::evidence::{Fact, Unknown};
 use crate::iac::source::{Converted, Link, Res, Source};
 use crate::iac::{any_of, by_region};
 
@@ -27,6 +28,24 @@ pub(crate) fn convert(sources: &[Source], out: &mut Converted) {
         },
     );
     out.services.efs = Some(section);
+}
+
+/// The file-system policy: CloudFormation's `FileSystemPolicy`, or Terraform's separate
+/// `aws_efs_file_system_policy` tied to the file system (a policy that names a file system
+/// known only at apply may be this one's, so it leaves the policy open).
+fn policy(src: &Source, r: &Res) -> Result<Option<String>, Unknown> {
+    if src.is_cfn() {
+        return r.props.get("FileSystemPolicy").json_text("FileSystemPolicy");
+    }
+    let mut open = None;
+    for p in src.of(&["aws_efs_file_system_policy"]) {
+        match src.link(p, &["file_system_id"], FILE_SYSTEMS, |_| None) {
+            Link::To(fs) if fs.id == r.id => return p.props.get("policy").json_text("policy"),
+            Link::Open(u) => open = Some(u),
+            _ => {}
+        }
+    }
+    open.map_or(Ok(None), Err)
 }
 
 fn file_system(src: &Source, r: &Res, out: &mut Converted) -> FileSystem {
@@ -62,7 +81,6 @@ fn file_system(src: &Source, r: &Res, out: &mut Converted) -> FileSystem {
         encrypted,
         backup_enabled: backup_enabled.into(),
         tags,
-        // The file-system policy is not read from code yet: efs.tls_only stays open.
-        policy: crate::evidence::not_collected("EFS file-system policy"),
+        policy: policy(src, r).into(),
     }
 }

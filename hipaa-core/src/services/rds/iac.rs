@@ -7,7 +7,7 @@
 //! minor upgrades on, and for an instance given no subnet group the default VPC, whose internet
 //! gateway makes it publicly accessible.
 
-use super::evidence::{RdsCluster, RdsInstance, RdsRegion};
+use super::evidence::{tls_parameter, DbParameter, ParameterGroupUse, RdsCluster, RdsInstance, RdsRegion};
 use crate::evidence::{Fact, Unknown};
 use crate::iac::source::{Converted, Link, Res, Source};
 use crate::iac::value::{open, Val};
@@ -16,6 +16,8 @@ use crate::iac::{any_of, by_region};
 const INSTANCES: &[&str] = &["AWS::RDS::DBInstance", "aws_db_instance", "aws_rds_cluster_instance"];
 const CLUSTERS: &[&str] = &["AWS::RDS::DBCluster", "aws_rds_cluster"];
 const KEYS: &[&str] = &["AWS::KMS::Key", "aws_kms_key"];
+const GROUPS: &[&str] = &["AWS::RDS::DBParameterGroup", "aws_db_parameter_group"];
+const CLUSTER_GROUPS: &[&str] = &["AWS::RDS::DBClusterParameterGroup", "aws_rds_cluster_parameter_group"];
 
 /// The RDS section from every DB instance and cluster of the code.
 pub(crate) fn convert(sources: &[Source], out: &mut Converted) {
@@ -27,8 +29,6 @@ pub(crate) fn convert(sources: &[Source], out: &mut Converted) {
         || RdsRegion {
             instances: Fact::Known(Vec::new()),
             clusters: Fact::Known(Vec::new()),
-            // Parameter values are not read from code yet: TLS enforcement stays open
-            // (unknown until apply), never a PASS.
             parameter_groups: Default::default(),
             cluster_parameter_groups: Default::default(),
             // Manual snapshots are taken in the account, not declared in code.
@@ -36,8 +36,23 @@ pub(crate) fn convert(sources: &[Source], out: &mut Converted) {
             cluster_snapshots: Fact::Known(Vec::new()),
         },
         |src, region| {
+            for g in src.of(GROUPS).chain(src.of(CLUSTER_GROUPS)) {
+                out.add(g, &src.arn(g));
+            }
             let clusters: Vec<RdsCluster> = src.of(CLUSTERS).map(|r| cluster(src, r, out)).collect();
             let instances: Vec<RdsInstance> = src.of(INSTANCES).map(|r| instance(src, r, out)).collect();
+            for c in &clusters {
+                if let Some(g) = &c.parameter_group {
+                    let params = group_params(src, &g.name, CLUSTER_GROUPS, &c.engine);
+                    region.cluster_parameter_groups.entry(g.name.clone()).or_insert(params);
+                }
+            }
+            for i in &instances {
+                for g in i.parameter_groups.iter().flatten() {
+                    let params = group_params(src, &g.name, GROUPS, &i.engine);
+                    region.parameter_groups.entry(g.name.clone()).or_insert(params);
+                }
+            }
             if let Fact::Known(l) = &mut region.clusters {
                 l.extend(clusters);
             }
@@ -117,6 +132,117 @@ fn log_exports(src: &Source, r: &Res) -> Result<Vec<String>, Unknown> {
     Ok(logs)
 }
 
+/// The parameter group a database names: a group of the code by its id, a group outside by its
+/// name, the engine's default group (`default.<family>`) when it names none. Open when which
+/// group is unknown until apply.
+fn parameter_group(src: &Source, r: &Res, out: &mut Converted, arn: &str, kinds: &[&str], cfn: &str, tf: &str) -> Option<ParameterGroupUse> {
+    let path = if src.is_cfn() { cfn } else { tf };
+    let name_of = |g: &Res| match g.props.get(if g.kind.contains("::") {
+        if g.kind.ends_with("ClusterParameterGroup") { "DBClusterParameterGroupName" } else { "DBParameterGroupName" }
+    } else {
+        "name"
+    }) {
+        Val::Str(s) => Some(s.clone()),
+        _ => None,
+    };
+    let name = match src.link(r, &[path], kinds, name_of) {
+        Link::To(g) => g.id.clone(),
+        Link::Outside(n) => n,
+        Link::None => format!("default.{}", family(src, r).unwrap_or_else(|| engine(src, r))),
+        Link::Open(u) => {
+            out.open(r, arn, &["rds.tls_enforced"], u);
+            return None;
+        }
+    };
+    // A database the code creates starts with its groups' values in effect.
+    Some(ParameterGroupUse { name, status: Some("in-sync".into()) })
+}
+
+/// The parameter group family of a database's engine and version (`postgres16`,
+/// `aurora-mysql8.0`), when the code fixes the version.
+fn family(src: &Source, r: &Res) -> Option<String> {
+    let engine = engine(src, r).to_ascii_lowercase();
+    let (v, _) = prop(src, r, "EngineVersion", "engine_version");
+    let version = v.text("EngineVersion").ok().flatten()?;
+    let mut parts = version.split('.');
+    let major = parts.next()?.to_string();
+    let minor = parts.next().unwrap_or("0");
+    Some(if engine.starts_with("postgres") || engine == "aurora-postgresql" {
+        if major.parse::<u32>().ok()? >= 10 {
+            format!("{engine}{major}")
+        } else {
+            format!("{engine}{major}.{minor}")
+        }
+    } else if engine == "aurora-mysql" {
+        // Aurora MySQL versions read `8.0.mysql_aurora.3.05.2`.
+        format!("{engine}{major}.{minor}")
+    } else {
+        format!("{engine}{major}.{minor}")
+    })
+}
+
+/// The value an engine default group gives the TLS parameter of a family, where the RDS
+/// documentation fixes it: PostgreSQL 15 and later force TLS, earlier versions, MySQL 5.7 and
+/// 8.0, MariaDB, SQL Server and Aurora MySQL do not. `None` where it is not known here.
+fn default_tls(family: &str) -> Option<&'static str> {
+    let f = family.to_ascii_lowercase();
+    if let Some(v) = f.strip_prefix("postgres") {
+        let major: f64 = v.parse().ok()?;
+        return Some(if major >= 15.0 { "1" } else { "0" });
+    }
+    if f.starts_with("aurora-mysql") || f.starts_with("mariadb") || f.starts_with("sqlserver") || f == "mysql5.7" || f == "mysql8.0" {
+        return Some("0");
+    }
+    None
+}
+
+/// The TLS parameter of a group as the code sets it: a group of the code lists its
+/// parameters and its family's defaults stand for the rest; an engine default group has its
+/// family's defaults; a group outside the code is the live account's to say.
+fn group_params(src: &Source, name: &str, kinds: &[&str], engine: &str) -> Fact<Vec<DbParameter>> {
+    let Some((param, _)) = tls_parameter(engine) else {
+        return Fact::Known(Vec::new());
+    };
+    let from_default = |family: &str, what: String| -> Fact<Vec<DbParameter>> {
+        match default_tls(family) {
+            Some(v) => Fact::Known(vec![DbParameter { name: param.into(), value: Some(v.into()), apply_type: None }]),
+            None => Fact::Unknown(open(param, what)),
+        }
+    };
+    if let Some(family) = name.strip_prefix("default.") {
+        return from_default(family, format!("the engine default group `{name}` decides, and its value for this engine version is not fixed here"));
+    }
+    let Some(g) = src.of(kinds).find(|g| g.id == name) else {
+        return Fact::Unknown(open(param, format!("the parameter group `{name}` is not defined in this code")));
+    };
+    let cfn = src.is_cfn();
+    let set = (|| -> Result<Option<String>, Unknown> {
+        if cfn {
+            let params = g.props.get("Parameters");
+            for (k, v) in params.entries("Parameters")? {
+                if k == param {
+                    return v.text(&format!("Parameters.{k}"));
+                }
+            }
+        } else {
+            for p in g.props.get("parameter").items("parameter")? {
+                if p.get("name").text("parameter.name")?.as_deref() == Some(param) {
+                    return p.get("value").text("parameter.value");
+                }
+            }
+        }
+        Ok(None)
+    })();
+    match set {
+        Ok(Some(v)) => Fact::Known(vec![DbParameter { name: param.into(), value: Some(v), apply_type: None }]),
+        Ok(None) => {
+            let family = g.props.get(if cfn { "Family" } else { "family" }).text("Family").ok().flatten().unwrap_or_default();
+            from_default(&family, format!("the group `{name}` does not set it, so its family `{family}` decides, whose default is not fixed here"))
+        }
+        Err(u) => Fact::Unknown(u),
+    }
+}
+
 fn engine(src: &Source, r: &Res) -> String {
     let (v, name) = prop(src, r, "Engine", "engine");
     v.text(&name).ok().flatten().unwrap_or_default()
@@ -176,6 +302,7 @@ fn cluster(src: &Source, r: &Res, out: &mut Converted) -> RdsCluster {
         )
     };
     let tags = out.or_open(r, &arn, &["*"], r.tags("Tags"), Default::default());
+    let parameter_group = parameter_group(src, r, out, &arn, CLUSTER_GROUPS, "DBClusterParameterGroupName", "db_cluster_parameter_group_name");
     RdsCluster {
         id: r.id.clone(),
         arn,
@@ -191,7 +318,7 @@ fn cluster(src: &Source, r: &Res, out: &mut Converted) -> RdsCluster {
         auto_minor_upgrade,
         members: members.iter().map(|m| m.id.clone()).collect(),
         tags,
-        parameter_group: None,
+        parameter_group,
     }
 }
 
@@ -243,6 +370,11 @@ fn instance(src: &Source, r: &Res, out: &mut Converted) -> RdsInstance {
     let logs = log_exports(src, r);
     let log_exports = out.or_open(r, &arn, &["rds.log_exports"], logs.map(Some), Some(Vec::new()));
     let tags = out.or_open(r, &arn, &["*"], r.tags("Tags"), Default::default());
+    // A member's TLS setting is judged on its cluster's cluster parameter group.
+    let parameter_groups = match &cluster {
+        None => parameter_group(src, r, out, &arn, GROUPS, "DBParameterGroupName", "parameter_group_name").map(|g| vec![g]),
+        Some(_) => None,
+    };
     RdsInstance {
         id: r.id.clone(),
         arn,
@@ -262,6 +394,6 @@ fn instance(src: &Source, r: &Res, out: &mut Converted) -> RdsInstance {
         auto_minor_upgrade,
         kms_key_id,
         log_exports,
-        parameter_groups: None,
+        parameter_groups,
     }
 }
