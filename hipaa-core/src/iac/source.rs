@@ -165,6 +165,17 @@ impl Source {
                 }
             }
         }
+        self.link_value(&label, v, kinds, name_of)
+    }
+
+    /// Where a value that names another resource leads (see [`Source::link`]).
+    fn link_value<'a>(
+        &'a self,
+        label: &str,
+        v: &Val,
+        kinds: &[&str],
+        name_of: impl Fn(&Res) -> Option<String>,
+    ) -> Link<'a> {
         match v {
             Val::Null => Link::None,
             Val::Ref { target, .. } => {
@@ -189,11 +200,58 @@ impl Source {
                 }
             }
             other => Link::Open(open(
-                &label,
+                label,
                 other
                     .why_open()
                     .unwrap_or_else(|| format!("expected a name, found {}", other.kind())),
             )),
+        }
+    }
+
+    /// The resources of `kinds` whose property at `path` (a name or a list of names) leads to
+    /// `target`, among resources of `target_kinds`. Unknown when one of them names a resource
+    /// known only at apply, which may be `target`.
+    pub fn attached<'a>(
+        &'a self,
+        target: &Res,
+        kinds: &[&str],
+        path: &[&str],
+        target_kinds: &[&str],
+        name_of: impl Fn(&Res) -> Option<String> + Copy,
+    ) -> Result<Vec<&'a Res>, Unknown> {
+        let label = path.join(".");
+        let mut found = Vec::new();
+        let mut open_one = None;
+        for r in self.of(kinds) {
+            let links: Vec<Link<'a>> = match r.props.at(path) {
+                Val::List(items) if !r.refs.contains_key(&label) => items
+                    .iter()
+                    .map(|v| self.link_value(&label, v, target_kinds, name_of))
+                    .collect(),
+                _ => vec![self.link(r, path, target_kinds, name_of)],
+            };
+            for l in links {
+                match l {
+                    Link::To(t) if t.id == target.id => {
+                        found.push(r);
+                        break;
+                    }
+                    Link::Open(u) => {
+                        open_one.get_or_insert(Unknown {
+                            detail: format!(
+                                "`{}` applies to a resource known only at apply, which may be this one ({})",
+                                r.id, u.detail
+                            ),
+                            ..u
+                        });
+                    }
+                    _ => {}
+                }
+            }
+        }
+        match open_one {
+            Some(u) if found.is_empty() => Err(u),
+            _ => Ok(found),
         }
     }
 }

@@ -3,6 +3,7 @@
 //! `ListTagsForDeliveryStream`.
 
 pub mod evidence;
+pub(crate) mod iac;
 pub(crate) mod rules;
 #[cfg(test)]
 pub(crate) mod tests;

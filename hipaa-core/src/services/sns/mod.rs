@@ -2,6 +2,7 @@
 //! evidence comes from `ListTopics`, `GetTopicAttributes` and `ListTagsForResource`.
 
 pub mod evidence;
+pub(crate) mod iac;
 pub(crate) mod rules;
 #[cfg(test)]
 pub(crate) mod tests;

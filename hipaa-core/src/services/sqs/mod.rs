@@ -3,6 +3,7 @@
 //! `ListQueueTags`.
 
 pub mod evidence;
+pub(crate) mod iac;
 pub(crate) mod rules;
 #[cfg(test)]
 pub(crate) mod tests;
