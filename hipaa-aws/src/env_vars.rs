@@ -1,48 +1,10 @@
 //! Environment variables, where the API hands their values over (Lambda's `ListFunctions`,
-//! ECS's `DescribeTaskDefinition`): each becomes an [`EnvVar`] on the spot, keeping the name,
+//! ECS's `DescribeTaskDefinition`): each becomes an `EnvVar` on the spot, keeping the name,
 //! whether a value is set, and whether that value is a Secrets Manager or Parameter Store
-//! reference. The value itself goes no further than this function: it is never stored, logged,
-//! formatted or put in an error.
+//! reference. The value itself goes no further than `keep_name` (in the core, so infrastructure
+//! code is reduced the same way): it is never stored, logged, formatted or put in an error.
 
-use hipaa_core::aws::secret_names::EnvVar;
-
-/// The variable as the scanner keeps it. Only the shape of the value is looked at.
-pub(crate) fn keep_name(name: &str, value: Option<&str>) -> EnvVar {
-    let value = value.map(str::trim).unwrap_or_default();
-    EnvVar {
-        name: name.to_string(),
-        has_value: !value.is_empty(),
-        secret_reference: is_secret_reference(value),
-    }
-}
-
-/// `arn:<partition>:secretsmanager:<region>:<account>:secret:<name>`,
-/// `arn:<partition>:ssm:<region>:<account>:parameter/<name>`, or a CloudFormation dynamic
-/// reference to either (`{{resolve:secretsmanager:…}}`, `{{resolve:ssm-secure:…}}`).
-fn is_secret_reference(value: &str) -> bool {
-    if value.chars().any(char::is_whitespace) {
-        return false;
-    }
-    if let Some(rest) = value.strip_prefix("{{resolve:") {
-        return value.ends_with("}}")
-            && ["secretsmanager:", "ssm-secure:", "ssm:"]
-                .iter()
-                .any(|p| rest.starts_with(p));
-    }
-    let parts: Vec<&str> = value.splitn(6, ':').collect();
-    let [arn, partition, service, _region, account, resource] = parts.as_slice() else {
-        return false;
-    };
-    let account_ok = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
-    *arn == "arn"
-        && partition.starts_with("aws")
-        && account_ok
-        && match *service {
-            "secretsmanager" => resource.starts_with("secret:") && resource.len() > 7,
-            "ssm" => resource.starts_with("parameter/") && resource.len() > 10,
-            _ => false,
-        }
-}
+pub(crate) use hipaa_core::aws::secret_names::keep_name;
 
 #[cfg(test)]
 mod tests {

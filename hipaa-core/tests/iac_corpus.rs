@@ -247,3 +247,36 @@ fn deep_values_and_transforms_are_handled() {
         "{notices:?}"
     );
 }
+
+#[test]
+fn environment_values_are_reduced_to_names_before_anything_is_stored() {
+    let engine = Engine::bundled().unwrap();
+    for case in [
+        "cloudformation/workloads/template.yaml",
+        "terraform/workloads/plan.json",
+    ] {
+        let input = data().join(case);
+        let snapshot = iac::load(std::slice::from_ref(&input), &options()).unwrap();
+        let report = engine
+            .evaluate_at(&snapshot, &Scope::default(), snapshot.taken_at)
+            .unwrap();
+        let stored =
+            serde_json::to_string(&snapshot).unwrap() + &serde_json::to_string(&report).unwrap();
+        for value in [
+            "sk-not-a-real-key",
+            "hunter2",
+            "placeholder-not-a-credential",
+            "resolve:secretsmanager",
+        ] {
+            assert!(
+                !stored.contains(value),
+                "{case}: a value reached the evidence: {value}"
+            );
+        }
+        for name in ["DB_PASSWORD", "LOG_LEVEL"] {
+            if case.starts_with("cloudformation") {
+                assert!(stored.contains(name), "{case}: {name} is missing");
+            }
+        }
+    }
+}

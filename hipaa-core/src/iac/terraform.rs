@@ -472,8 +472,12 @@ fn computed(path: &str, refs: &Refs<'_>, at: &names::Place<'_>) -> Val {
             "it depends on `{r}`, which Terraform computes at apply"
         ));
     }
-    Val::Open("Terraform computes it at apply".into())
+    Val::Open(COMPUTED.into())
 }
+
+/// Why a value is open when nothing in the configuration sets it: the provider computes it at
+/// apply, which for a nested block's argument is the provider's (AWS's) default.
+pub(crate) const COMPUTED: &str = "Terraform computes it at apply";
 
 /// The region the `aws` provider is configured with, when the plan says.
 fn provider_region(doc: &Node) -> Option<String> {

@@ -109,6 +109,12 @@ impl Val {
         }
     }
 
+    /// Whether it is open only because Terraform computes it and nothing in the configuration
+    /// sets it (an argument of a nested block left to the provider's default).
+    pub fn is_computed_default(&self) -> bool {
+        matches!(self, Val::Open(why) if why == super::terraform::COMPUTED)
+    }
+
     /// The first open part anywhere inside (a list or mapping is open when any part is).
     pub fn first_open(&self) -> Option<&str> {
         match self {

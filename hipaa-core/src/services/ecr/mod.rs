@@ -2,6 +2,7 @@
 //! or the registry's scanning rules), tag immutability, KMS encryption and repository policies.
 
 pub mod evidence;
+pub(crate) mod iac;
 pub(crate) mod rules;
 #[cfg(test)]
 pub(crate) mod tests;

@@ -3,6 +3,7 @@
 //! environment variables (names only; values are dropped by the collector).
 
 pub mod evidence;
+pub(crate) mod iac;
 pub(crate) mod rules;
 #[cfg(test)]
 pub(crate) mod tests;

@@ -3,6 +3,7 @@
 //! (the dated calendar in `versions.toml`).
 
 pub mod evidence;
+pub(crate) mod iac;
 pub(crate) mod rules;
 #[cfg(test)]
 pub(crate) mod tests;

@@ -3,6 +3,7 @@
 //! values are never kept: the collector keeps names only (see `crate::aws::secret_names`).
 
 pub mod evidence;
+pub(crate) mod iac;
 pub(crate) mod rules;
 #[cfg(test)]
 pub(crate) mod tests;
