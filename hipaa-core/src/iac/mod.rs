@@ -112,6 +112,7 @@ const CONVERTERS: &[fn(&[Source], &mut Converted)] = &[
     crate::services::ecr::iac::convert,
     crate::services::ecs::iac::convert,
     crate::services::eks::iac::convert,
+    crate::services::elbv2::iac::convert,
     crate::services::backup::iac::convert,
     crate::services::scope::iac::convert,
     crate::services::kms::iac::convert,

@@ -3,6 +3,7 @@
 //! logs, deletion protection and WAF in front of internet-facing Application Load Balancers.
 
 pub mod evidence;
+pub(crate) mod iac;
 pub(crate) mod rules;
 #[cfg(test)]
 pub(crate) mod tests;
