@@ -115,6 +115,16 @@ impl Val {
         matches!(self, Val::Open(why) if why == super::terraform::COMPUTED)
     }
 
+    /// Itself, or nothing when it is open only because Terraform computes a default no
+    /// configuration sets (see [`Val::is_computed_default`]).
+    pub fn unless_computed(&self) -> &Val {
+        if self.is_computed_default() {
+            &NULL
+        } else {
+            self
+        }
+    }
+
     /// The first open part anywhere inside (a list or mapping is open when any part is).
     pub fn first_open(&self) -> Option<&str> {
         match self {

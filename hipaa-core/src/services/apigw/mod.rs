@@ -2,6 +2,7 @@
 //! certificates to backends, and methods that need authorization.
 
 pub mod evidence;
+pub(crate) mod iac;
 pub(crate) mod rules;
 #[cfg(test)]
 pub(crate) mod tests;

@@ -2,6 +2,7 @@
 //! without old protocols, standard logging and a WAF web ACL on each distribution.
 
 pub mod evidence;
+pub(crate) mod iac;
 pub(crate) mod rules;
 #[cfg(test)]
 pub(crate) mod tests;

@@ -2,6 +2,7 @@
 //! ACLs once per account.
 
 pub mod evidence;
+pub(crate) mod iac;
 pub(crate) mod rules;
 #[cfg(test)]
 pub(crate) mod tests;

@@ -120,3 +120,103 @@ resource "aws_lb_listener" "legacy_https" {
     target_group_arn = aws_lb_target_group.app.arn
   }
 }
+
+resource "aws_cloudfront_distribution" "cdn" {
+  enabled = true
+  origin {
+    origin_id   = "lb"
+    domain_name = aws_lb.public.dns_name
+    custom_origin_config {
+      http_port              = 80
+      https_port             = 443
+      origin_protocol_policy = "https-only"
+      origin_ssl_protocols   = ["TLSv1.2"]
+    }
+  }
+  default_cache_behavior {
+    target_origin_id       = "lb"
+    viewer_protocol_policy = "allow-all"
+    allowed_methods        = ["GET", "HEAD"]
+    cached_methods         = ["GET", "HEAD"]
+    cache_policy_id        = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+  }
+  restrictions {
+    geo_restriction {
+      restriction_type = "none"
+    }
+  }
+  viewer_certificate {
+    cloudfront_default_certificate = true
+  }
+}
+
+resource "aws_api_gateway_rest_api" "records" {
+  name = "records"
+  endpoint_configuration {
+    types = ["REGIONAL"]
+  }
+}
+
+resource "aws_api_gateway_resource" "patients" {
+  rest_api_id = aws_api_gateway_rest_api.records.id
+  parent_id   = aws_api_gateway_rest_api.records.root_resource_id
+  path_part   = "patients"
+}
+
+resource "aws_api_gateway_method" "list" {
+  rest_api_id   = aws_api_gateway_rest_api.records.id
+  resource_id   = aws_api_gateway_resource.patients.id
+  http_method   = "GET"
+  authorization = "NONE"
+}
+
+resource "aws_api_gateway_integration" "list" {
+  rest_api_id = aws_api_gateway_rest_api.records.id
+  resource_id = aws_api_gateway_resource.patients.id
+  http_method = aws_api_gateway_method.list.http_method
+  type        = "MOCK"
+}
+
+resource "aws_api_gateway_deployment" "records" {
+  rest_api_id = aws_api_gateway_rest_api.records.id
+  depends_on  = [aws_api_gateway_integration.list]
+}
+
+resource "aws_api_gateway_stage" "prod" {
+  rest_api_id   = aws_api_gateway_rest_api.records.id
+  deployment_id = aws_api_gateway_deployment.records.id
+  stage_name    = "prod"
+}
+
+resource "aws_api_gateway_method_settings" "all" {
+  rest_api_id = aws_api_gateway_rest_api.records.id
+  stage_name  = aws_api_gateway_stage.prod.stage_name
+  method_path = "*/*"
+  settings {
+    logging_level = "ERROR"
+  }
+}
+
+resource "aws_api_gateway_domain_name" "api" {
+  domain_name              = "api.example.org"
+  regional_certificate_arn = "arn:aws:acm:us-east-1:111122223333:certificate/abc"
+  security_policy          = "TLS_1_2"
+  endpoint_configuration {
+    types = ["REGIONAL"]
+  }
+}
+
+resource "aws_apigatewayv2_api" "events" {
+  name          = "events"
+  protocol_type = "HTTP"
+}
+
+resource "aws_apigatewayv2_stage" "default" {
+  api_id      = aws_apigatewayv2_api.events.id
+  name        = "$default"
+  auto_deploy = true
+  access_log_settings {
+    destination_arn = "arn:aws:logs:us-east-1:111122223333:log-group:events-access"
+    format          = "$context.requestId"
+  }
+}
