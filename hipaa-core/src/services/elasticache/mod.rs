@@ -3,6 +3,7 @@
 //! single-node Redis). No cache is connected to and no key is read.
 
 pub mod evidence;
+pub(crate) mod iac;
 pub(crate) mod rules;
 #[cfg(test)]
 pub(crate) mod tests;

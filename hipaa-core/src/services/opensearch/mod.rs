@@ -2,6 +2,7 @@
 //! (OpenSearch and legacy Elasticsearch engines). No index or document is read.
 
 pub mod evidence;
+pub(crate) mod iac;
 pub(crate) mod rules;
 #[cfg(test)]
 pub(crate) mod tests;

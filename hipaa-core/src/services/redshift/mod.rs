@@ -2,6 +2,7 @@
 //! No cluster is connected to and no table is read.
 
 pub mod evidence;
+pub(crate) mod iac;
 pub(crate) mod rules;
 #[cfg(test)]
 pub(crate) mod tests;
