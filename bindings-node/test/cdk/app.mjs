@@ -17,6 +17,8 @@ import * as logs from 'aws-cdk-lib/aws-logs'
 import * as rds from 'aws-cdk-lib/aws-rds'
 import * as s3 from 'aws-cdk-lib/aws-s3'
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager'
+import * as sns from 'aws-cdk-lib/aws-sns'
+import * as sqs from 'aws-cdk-lib/aws-sqs'
 
 const PHI = { key: 'DataClass', value: 'PHI' }
 const phi = (construct) => cdk.Tags.of(construct).add(PHI.key, PHI.value)
@@ -112,8 +114,24 @@ class Compliant extends cdk.Stack {
       automaticallyAfter: cdk.Duration.days(30),
     })
 
-    const files = new efs.FileSystem(this, 'Files', { vpc, encrypted: true, kmsKey: key, enableAutomaticBackups: true })
+    // Clients that mount without TLS are refused.
+    const tlsOnly = new iam.PolicyDocument({
+      statements: [
+        new iam.PolicyStatement({
+          effect: iam.Effect.DENY,
+          principals: [new iam.AnyPrincipal()],
+          actions: ['elasticfilesystem:*'],
+          conditions: { Bool: { 'aws:SecureTransport': 'false' } },
+        }),
+      ],
+    })
+    const files = new efs.FileSystem(this, 'Files', { vpc, encrypted: true, kmsKey: key, enableAutomaticBackups: true, fileSystemPolicy: tlsOnly })
     phi(files)
+
+    const orders = new sqs.Queue(this, 'Orders', { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: key, enforceSSL: true })
+    phi(orders)
+    const alerts = new sns.Topic(this, 'Alerts', { masterKey: key, enforceSSL: true })
+    phi(alerts)
 
     new ec2.Volume(this, 'Scratch', { availabilityZone: 'us-east-1a', size: cdk.Size.gibibytes(10), encrypted: true, encryptionKey: key })
 
@@ -209,6 +227,7 @@ class NonCompliant extends cdk.Stack {
       storageEncrypted: false,
       backupRetention: cdk.Duration.days(0),
       autoMinorVersionUpgrade: false,
+      parameters: { 'rds.force_ssl': '0' },
     })
     new rds.DatabaseCluster(this, 'Reports', {
       engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_4 }),
@@ -220,6 +239,8 @@ class NonCompliant extends cdk.Stack {
     })
 
     new efs.FileSystem(this, 'Shared', { vpc, encrypted: false, enableAutomaticBackups: false })
+    phi(new sqs.Queue(this, 'Backlog', { encryption: sqs.QueueEncryption.UNENCRYPTED }))
+    phi(new sns.Topic(this, 'Loud'))
     new ec2.Volume(this, 'Plain', { availabilityZone: 'us-east-1a', size: cdk.Size.gibibytes(10), encrypted: false })
 
     const admin = new ec2.SecurityGroup(this, 'Admin', { vpc, description: 'admin ports from anywhere' })
