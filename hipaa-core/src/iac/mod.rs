@@ -113,6 +113,7 @@ const CONVERTERS: &[fn(&[Source], &mut Converted)] = &[
     crate::services::ecs::iac::convert,
     crate::services::eks::iac::convert,
     crate::services::elbv2::iac::convert,
+    crate::services::elb::iac::convert,
     crate::services::wafv2::iac::convert,
     crate::services::cloudfront::iac::convert,
     crate::services::apigw::iac::convert,

@@ -2,6 +2,7 @@
 //! TLS 1.2, and access logs.
 
 pub mod evidence;
+pub(crate) mod iac;
 pub(crate) mod rules;
 #[cfg(test)]
 pub(crate) mod tests;

@@ -220,3 +220,45 @@ resource "aws_apigatewayv2_stage" "default" {
     format          = "$context.requestId"
   }
 }
+
+resource "aws_elb" "classic" {
+  name    = "hipaa-fixture-classic"
+  subnets = ["subnet-0a"]
+  listener {
+    lb_port            = 443
+    lb_protocol        = "https"
+    instance_port      = 443
+    instance_protocol  = "https"
+    ssl_certificate_id = "arn:aws:acm:us-east-1:111122223333:certificate/abc"
+  }
+  access_logs {
+    bucket = "lb-logs"
+  }
+}
+
+resource "aws_load_balancer_policy" "tls12" {
+  load_balancer_name = aws_elb.classic.name
+  policy_name        = "tls12"
+  policy_type_name   = "SSLNegotiationPolicyType"
+  policy_attribute {
+    name  = "Reference-Security-Policy"
+    value = "ELBSecurityPolicy-TLS-1-2-2017-01"
+  }
+}
+
+resource "aws_load_balancer_listener_policy" "classic_443" {
+  load_balancer_name = aws_elb.classic.name
+  load_balancer_port = 443
+  policy_names       = [aws_load_balancer_policy.tls12.policy_name]
+}
+
+resource "aws_elb" "plain" {
+  name    = "hipaa-fixture-plain"
+  subnets = ["subnet-0a"]
+  listener {
+    lb_port           = 80
+    lb_protocol       = "http"
+    instance_port     = 80
+    instance_protocol = "http"
+  }
+}
