@@ -85,6 +85,11 @@ pub(crate) fn env_var(src: &Source, name: &str, value: &Val, path: &str) -> Resu
 
 /// The environment variables of a mapping (names only).
 pub(crate) fn env_vars(src: &Source, vars: &Val, path: &str) -> Result<Vec<EnvVar>, Unknown> {
+    // A map Terraform computes as a whole (one of its values is known only after apply) hides
+    // even the names: open, not malformed.
+    if let Some(why) = vars.why_open() {
+        return Err(open(path, why));
+    }
     let mut out = Vec::new();
     for (k, v) in vars.entries(path)? {
         out.push(env_var(src, k, v, path)?);
