@@ -62,6 +62,7 @@ const CASES = [
   ['rds.multi_az', 'Claims', 'Reports'],
   ['rds.deletion_protection', 'Claims', 'Reports'],
   ['rds.auto_minor_upgrade', 'Claims', 'Reports'],
+  ['rds.tls_enforced', 'Claims', 'Reports'],
   ['dynamodb.cmk_encryption', 'Patients', 'Sessions'],
   ['dynamodb.deletion_protection', 'Patients', 'Sessions'],
   ['efs.encrypted', 'Files', 'Shared'],

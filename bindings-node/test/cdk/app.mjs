@@ -96,6 +96,8 @@ class Compliant extends cdk.Stack {
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
       writer: rds.ClusterInstance.provisioned('Writer', { publiclyAccessible: false }),
       readers: [rds.ClusterInstance.provisioned('Reader', { publiclyAccessible: false })],
+      // The engine default group's TLS setting is not fixed for Aurora PostgreSQL: set it.
+      parameters: { 'rds.force_ssl': '1' },
       storageEncrypted: true,
       storageEncryptionKey: key,
       backup: { retention: cdk.Duration.days(14) },
@@ -236,6 +238,7 @@ class NonCompliant extends cdk.Stack {
       writer: rds.ClusterInstance.provisioned('Writer', { publiclyAccessible: true, autoMinorVersionUpgrade: false }),
       storageEncrypted: false,
       deletionProtection: false,
+      parameters: { 'rds.force_ssl': '0' },
     })
 
     new efs.FileSystem(this, 'Shared', { vpc, encrypted: false, enableAutomaticBackups: false })
