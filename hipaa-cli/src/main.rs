@@ -390,10 +390,22 @@ fn citations(a: &CitationsArgs) -> Res<i32> {
             if let Some(b) = &info.banner {
                 writeln!(o, "{b}\n")?;
             }
+            // A framework that cites its published text (the Federal Register) shows the page.
+            let paged = entries.iter().any(|e| e.spec.page.is_some());
+            let page = |p: Option<u32>| match (paged, p) {
+                (false, _) => String::new(),
+                (true, Some(p)) => format!("{p:<6} "),
+                (true, None) => format!("{:<6} ", "-"),
+            };
             writeln!(
                 o,
-                "{:<24} {:<15} {:<12} {:<9} {:<52} CONTROLS",
-                "CITATION", "SAFEGUARD", "REQ", "OWNER", "TITLE"
+                "{:<24} {}{:<15} {:<12} {:<9} {:<52} CONTROLS",
+                "CITATION",
+                if paged { "PAGE   " } else { "" },
+                "SAFEGUARD",
+                "REQ",
+                "OWNER",
+                "TITLE"
             )?;
             for e in &entries {
                 let s = &e.spec;
@@ -410,8 +422,14 @@ fn citations(a: &CitationsArgs) -> Res<i32> {
                 };
                 writeln!(
                     o,
-                    "{:<24} {:<15} {:<12} {:<9} {:<52} {}",
-                    s.citation, s.safeguard, req, s.owner, title, controls
+                    "{:<24} {}{:<15} {:<12} {:<9} {:<52} {}",
+                    s.citation,
+                    page(s.page),
+                    s.safeguard,
+                    req,
+                    s.owner,
+                    title,
+                    controls
                 )?;
             }
             let uncovered = entries.iter().filter(|e| e.controls.is_empty()).count();

@@ -97,6 +97,11 @@ fn citations_of_the_proposed_rule_list_owners_controls_and_attestations() {
     assert!(out.contains("readiness only, not compliance"), "{out}");
     assert!(out.contains("164.308(a)(14)") && out.contains("attestation"));
     assert!(out.contains("164.312(b)") && out.contains("s3.default_encryption"));
+    // Each proposed requirement names its page of the notice.
+    assert!(out.contains("PAGE"), "{out}");
+    assert!(out
+        .lines()
+        .any(|l| l.starts_with("164.308(a)(14) ") && l.contains(" 1016 ")));
     let o = hipaa(&[
         "citations",
         "--framework",
@@ -112,6 +117,7 @@ fn citations_of_the_proposed_rule_list_owners_controls_and_attestations() {
         .find(|s| s["citation"] == "164.312(h)(2)(iii)")
         .expect("penetration testing");
     assert_eq!(pen["attestation_only"], true);
+    assert_eq!(pen["page"], 1019);
     let o = hipaa(&["citations", "--framework", "hipaa-1999"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("hipaa-nprm-2025"), "{}", stderr(&o));
