@@ -124,6 +124,7 @@ impl<'a> Ledger<'a> {
                 resource: resource.into(),
                 reason,
                 detail: detail.clone(),
+                account: None,
             });
         }
         Unknown::new(reason, op, detail)

@@ -6,7 +6,7 @@ use crate::risk::RiskRegister;
 use crate::vocabulary::Status;
 use std::fmt::Write;
 
-fn esc(s: &str) -> String {
+pub(super) fn esc(s: &str) -> String {
     super::formats::xml_escape(s)
 }
 
@@ -22,7 +22,7 @@ fn colour(s: Status) -> &'static str {
     }
 }
 
-fn badge(s: Status) -> String {
+pub(super) fn badge(s: Status) -> String {
     format!(
         "<span class=\"badge\" style=\"background:{}\">{}</span>",
         colour(s),
@@ -162,7 +162,7 @@ fn trend_chart(points: &[TrendPoint]) -> String {
     o
 }
 
-fn finding_rows(list: &[&Finding], remediation: bool) -> String {
+pub(super) fn finding_rows(list: &[&Finding], remediation: bool) -> String {
     let mut o = String::from("<table><thead><tr><th>Status</th><th>Severity</th><th>Control</th><th>Resource</th><th>Citations</th><th>Owner</th><th>Finding</th></tr></thead><tbody>");
     for f in list {
         let _ = write!(
@@ -293,7 +293,10 @@ pub fn render(r: &Report, risks: Option<&RiskRegister>, trend: Option<&[TrendPoi
         } else {
             "HIPAA Security Rule report"
         },
-        esc(r.account.as_deref().unwrap_or("unknown account")),
+        esc(&match &r.organization {
+            Some(_) => r.subject(),
+            None => r.account.clone().unwrap_or_else(|| "unknown account".into()),
+        }),
         t.fail,
         t.error
     );
@@ -311,8 +314,11 @@ pub fn render(r: &Report, risks: Option<&RiskRegister>, trend: Option<&[TrendPoi
     }
     let _ = write!(
         o,
-        "<p class=\"muted\">Account <b>{}</b> · evaluated {} · evidence taken {} from {} · {} controls in force · {} {} (registry {})</p>",
-        esc(r.account.as_deref().unwrap_or("unknown")),
+        "<p class=\"muted\">{} · evaluated {} · evidence taken {} from {} · {} controls in force · {} {} (registry {})</p>",
+        match &r.organization {
+            Some(_) => format!("<b>{}</b>", esc(&r.heading())),
+            None => format!("Account <b>{}</b>", esc(r.account.as_deref().unwrap_or("unknown"))),
+        },
         r.generated_at.format("%Y-%m-%d %H:%M UTC"),
         r.snapshot.taken_at.format("%Y-%m-%d %H:%M UTC"),
         esc(&r.snapshot.source),
@@ -387,6 +393,7 @@ pub fn render(r: &Report, risks: Option<&RiskRegister>, trend: Option<&[TrendPoi
     if let Some(points) = trend {
         o.push_str(&trend_chart(points));
     }
+    o.push_str(&super::accounts::html(r));
 
     if let Some(changes) = &r.readiness {
         o.push_str(&readiness_section(r, changes));
@@ -409,7 +416,10 @@ pub fn render(r: &Report, risks: Option<&RiskRegister>, trend: Option<&[TrendPoi
                 o,
                 "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 esc(&f.operation),
-                esc(&f.resource),
+                esc(&match &f.account {
+                    Some(a) => format!("{a}: {}", f.resource),
+                    None => f.resource.clone(),
+                }),
                 f.reason.name(),
                 esc(&f.detail)
             );

@@ -1,5 +1,6 @@
 //! The report: findings plus summaries per citation, safeguard, owner and category, in stable JSON.
 
+mod accounts;
 mod formats;
 mod html;
 mod markdown;
@@ -57,6 +58,10 @@ pub struct Finding {
     /// For an attested MANUAL control: the attestation (active, or expired when the status is MANUAL again).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attestation: Option<crate::attest::Attestation>,
+    /// In an organization report: the account whose scan produced it (or, for an organization
+    /// control, the account it is about); absent in an account report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
     /// For infrastructure code: where the resource is defined (file, line, column).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<crate::evidence::Location>,
@@ -147,6 +152,9 @@ pub struct Report {
     pub summary: Summary,
     /// Waivers and whether they are in force.
     pub waivers: Vec<WaiverState>,
+    /// In an organization report: the organization, every account and what became of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<crate::organization::OrganizationSection>,
     /// For a revised (proposed) rule: what each of its requirements would change here.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub readiness: Option<Vec<crate::framework::readiness::RequirementChange>>,
@@ -226,7 +234,7 @@ impl Report {
                 name: "hipaa-aws".into(),
                 version: env!("CARGO_PKG_VERSION").into(),
                 registry_version: framework.registry().version.clone(),
-                controls_in_force: catalog.enabled().count(),
+                controls_in_force: catalog.enabled_for_account().count(),
             },
             framework: framework.info().clone(),
             account: snapshot.account.known().cloned(),
@@ -246,6 +254,34 @@ impl Report {
             waivers,
             readiness,
             network_map,
+            organization: None,
+        }
+    }
+
+    /// What the report is about, for headings: `account 1234…`, or `organization o-… (N accounts)`.
+    pub fn subject(&self) -> String {
+        match &self.organization {
+            Some(org) => {
+                let id = org
+                    .view
+                    .organization
+                    .known()
+                    .and_then(|o| o.as_ref())
+                    .map(|o| format!("organization {}", o.id))
+                    .unwrap_or_else(|| "named accounts".into());
+                format!("{id} ({} accounts)", org.accounts.len())
+            }
+            None => format!("account {}", self.account.as_deref().unwrap_or("unknown")),
+        }
+    }
+
+    /// [`Report::subject`] with a capital, as headings start.
+    pub(crate) fn heading(&self) -> String {
+        let s = self.subject();
+        let mut c = s.chars();
+        match c.next() {
+            Some(f) => f.to_uppercase().chain(c).collect(),
+            None => s,
         }
     }
 
