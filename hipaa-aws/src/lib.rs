@@ -5,8 +5,9 @@
 //! classified), `clients` (every SDK client, built with the interceptors it must carry),
 //! `wellformed` (cut-short XML answers refused), `scan` (one scan of one account), `account`
 //! (identity and regions), `regional` (the region loop), `env_vars` (environment variable values
-//! dropped where the API returns them), and `collect/<service>.rs`, one collector per service
-//! folder of `hipaa-core/src/services/`.
+//! dropped where the API returns them), `organization` (every account of an organization,
+//! streamed), and `collect/<service>.rs`, one collector per service folder of
+//! `hipaa-core/src/services/`.
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
@@ -18,13 +19,15 @@ mod config;
 mod env_vars;
 mod error;
 mod ledger;
+mod organization;
 mod regional;
 mod run;
 mod scan;
 mod wellformed;
 
-pub use config::ScanOptions;
+pub use config::{RetryMode, ScanOptions};
 pub use error::Error;
+pub use organization::{scan_organization, OrganizationOptions, DEFAULT_ACCOUNT_CONCURRENCY};
 pub use run::{scan, snapshot};
 pub use scan::AwsSource;
 

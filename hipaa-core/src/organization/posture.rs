@@ -43,6 +43,9 @@ pub struct Judgement {
     /// For ERROR: the class of the failed read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<UnknownReason>,
+    /// For ERROR: the read that failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
 }
 
 impl Judgement {
@@ -50,9 +53,21 @@ impl Judgement {
     pub fn unknown(u: &Unknown) -> Judgement {
         Judgement {
             status: Status::Error,
-            message: u.to_string(),
+            message: u.detail.clone(),
             reason: Some(u.reason),
+            operation: Some(u.operation.clone()),
         }
+    }
+
+    /// The failed read behind an ERROR judgement.
+    pub fn failed_read(&self) -> Unknown {
+        Unknown::new(
+            self.reason.unwrap_or(UnknownReason::NotCollected),
+            self.operation
+                .clone()
+                .unwrap_or_else(|| "organization scan".into()),
+            self.message.clone(),
+        )
     }
 
     /// Fold a rule's outcomes into one judgement.
@@ -74,14 +89,16 @@ impl Judgement {
         if messages.is_empty() {
             messages.push("nothing to judge".into());
         }
+        let failed = outcomes
+            .iter()
+            .find(|o| o.status == Status::Error)
+            .and_then(|o| o.unknown.as_ref())
+            .filter(|_| deciding == Status::Error);
         Judgement {
             status: deciding,
             message: messages.join("; "),
-            reason: outcomes
-                .iter()
-                .find(|o| o.status == Status::Error)
-                .and_then(|o| o.unknown.as_ref().map(|u| u.reason))
-                .filter(|_| deciding == Status::Error),
+            reason: failed.map(|u| u.reason),
+            operation: failed.map(|u| u.operation.clone()),
         }
     }
 }

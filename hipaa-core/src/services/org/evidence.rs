@@ -163,6 +163,65 @@ impl OrganizationView {
         chain
     }
 
+    /// What one account's own Organizations reads would show, from this view: member accounts
+    /// cannot read their parents or the SCPs, the management account (or a delegated
+    /// administrator) can, so an organization scan judges every account from the view.
+    pub fn evidence_for(&self, account: &str) -> OrganizationsEvidence {
+        let parents: Fact<Vec<String>> = match (&self.units, self.account(account)) {
+            (Fact::Unknown(u), _) => Fact::Unknown(u.clone()),
+            (Fact::Known(_), Some(a)) if a.parent.is_some() => Fact::Known(self.parents(account)),
+            _ => Fact::Unknown(crate::evidence::Unknown::new(
+                crate::evidence::UnknownReason::NotCollected,
+                "organizations:ListAccountsForParent",
+                format!("the OU tree does not place account `{account}`"),
+            )),
+        };
+        let scps = match (&self.scps, &parents) {
+            (Fact::Unknown(u), _) => Fact::Unknown(u.clone()),
+            (Fact::Known(list), Fact::Known(p)) => {
+                let mut levels = vec![account.to_string()];
+                levels.extend(p.iter().cloned());
+                Fact::Known(
+                    list.iter()
+                        .filter_map(|scp| {
+                            let targets = match &scp.targets {
+                                Fact::Known(t) => Fact::Known(
+                                    t.iter().filter(|t| levels.contains(t)).cloned().collect::<Vec<_>>(),
+                                ),
+                                Fact::Unknown(u) => Fact::Unknown(u.clone()),
+                            };
+                            if targets.known().is_some_and(|t| t.is_empty()) {
+                                return None;
+                            }
+                            Some(Scp {
+                                targets,
+                                ..scp.clone()
+                            })
+                        })
+                        .collect(),
+                )
+            }
+            (Fact::Known(_), Fact::Unknown(u)) => Fact::Unknown(u.clone()),
+        };
+        OrganizationsEvidence {
+            organization: self.organization.clone(),
+            accounts: match &self.accounts {
+                Fact::Known(list) => Fact::Known(
+                    list.iter()
+                        .map(|a| OrgAccount {
+                            id: a.id.clone(),
+                            name: a.name.clone(),
+                            status: a.status.clone(),
+                        })
+                        .collect(),
+                ),
+                Fact::Unknown(u) => Fact::Unknown(u.clone()),
+            },
+            parents,
+            scps,
+        }
+    }
+
     /// The management account, when the organization is known.
     pub fn management_account(&self) -> Option<&str> {
         self.organization

@@ -233,11 +233,7 @@ fn cover(
         return Cover::No(p.baa.message.clone());
     }
     match &p.baa.reason {
-        Some(reason) if p.baa.status == Status::Error => Cover::Unknown(Unknown::new(
-            *reason,
-            "baa.account_covered",
-            p.baa.message.clone(),
-        )),
+        Some(_) if p.baa.status == Status::Error => Cover::Unknown(p.baa.failed_read()),
         _ => Cover::Unknown(match org_baa {
             Err(u) => u.clone(),
             Ok(_) => Unknown::new(
@@ -324,13 +320,7 @@ fn in_every_account(
             Status::Fail => off.push(format!("{}: {}", e.label(), j.message)),
             Status::Error => {
                 unknown.push(e.label());
-                first.get_or_insert_with(|| {
-                    Unknown::new(
-                        j.reason.unwrap_or(UnknownReason::NotCollected),
-                        "organization scan",
-                        j.message.clone(),
-                    )
-                });
+                first.get_or_insert_with(|| j.failed_read());
             }
             _ => on += 1,
         }
@@ -356,7 +346,7 @@ fn in_every_account(
             u.reason,
             u.operation,
             format!(
-                "{what} could not be read in {} of {total} accounts ({}); first: {}",
+                "{what} could not be read in {} of {total} accounts ({}): {}",
                 unknown.len(),
                 names(&unknown),
                 u.detail

@@ -84,6 +84,7 @@ pub fn judged(status: Status) -> Judgement {
         status,
         message: format!("judged {}", status.label()),
         reason: (status == Error).then_some(crate::UnknownReason::AccessDenied),
+        operation: (status == Error).then(|| "guardduty:ListDetectors".to_string()),
     }
 }
 
@@ -351,4 +352,28 @@ fn the_eligible_services_scp_must_cover_every_ou_with_phi_accounts() {
     let mut org = section();
     org.discovery = Discovery::Named;
     assert_eq!(message(&org, id).0, NotApplicable);
+}
+
+#[test]
+fn a_member_is_judged_from_the_management_accounts_view() {
+    let v = view();
+    let e = v.evidence_for(PHI_A);
+    assert_eq!(e.parents, Fact::Known(vec!["ou-phi".to_string(), "r-root".to_string()]));
+    let scps = e.scps.get().unwrap();
+    assert_eq!(scps.len(), 2);
+    assert!(scps.iter().all(|s| s.targets.known().is_some_and(|t| !t.is_empty())));
+    // DEV's OU has no policy of its own: only the root's applies to it.
+    let dev = v.evidence_for(DEV);
+    assert_eq!(dev.scps.get().unwrap().len(), 1);
+    // The account's own scope control reads it as it would its own reads.
+    let mut s = snapshot_with(vec![]);
+    s.account = Fact::Known(PHI_A.into());
+    s.services.org = Some(e);
+    assert_eq!(statuses(&s, "scope.scp_eligible_services"), vec![Pass]);
+    s.account = Fact::Known(DEV.into());
+    s.services.org = Some(dev);
+    assert_eq!(statuses(&s, "scope.scp_eligible_services"), vec![Fail]);
+    // An account the tree does not place: its parents, and so its SCPs, are unknown.
+    assert!(v.evidence_for("444444444444").parents.is_unknown());
+    assert!(v.evidence_for("444444444444").scps.is_unknown());
 }
