@@ -179,9 +179,11 @@ pub async fn scan_organization(
     let results = stream::iter(&plan.scan)
         .map(|m| {
             let (scan, base, totals, finished) = (&scan, &base, &totals, &finished);
-            async move {
+            // Boxed: each account's scan is a large future, kept off the stack of whatever
+            // thread polls the organization scan.
+            Box::pin(async move {
                 progress.account(&m.id, "started", finished.load(Ordering::Relaxed), count);
-                let r = member::scan_member(scan, base, m, totals).await;
+                let r = Box::pin(member::scan_member(scan, base, m, totals)).await;
                 let state = match &r {
                     Ok(r) if matches!(r.entry.scan, AccountScan::Unreachable { .. }) => {
                         "unreachable"
@@ -192,7 +194,7 @@ pub async fn scan_organization(
                 let done = finished.fetch_add(1, Ordering::Relaxed) + 1;
                 progress.account(&m.id, state, done, count);
                 r
-            }
+            })
         })
         .buffer_unordered(options.account_concurrency)
         .collect::<Vec<_>>()

@@ -226,7 +226,8 @@ fn organization_baa(snapshot: &Snapshot) -> Fact<Option<String>> {
     }
 }
 
-/// A logging organization trail this account owns, from any region's trail list.
+/// An organization trail this account owns that records management events now, from any
+/// region's trail list.
 fn organization_trail(snapshot: &Snapshot) -> Fact<Option<String>> {
     let Some(section) = &snapshot.services.cloudtrail else {
         return crate::evidence::not_collected("AWS CloudTrail");
@@ -249,11 +250,11 @@ fn organization_trail(snapshot: &Snapshot) -> Fact<Option<String>> {
             if !owned {
                 continue;
             }
-            match &t.is_logging {
-                Fact::Known(true) => return Fact::Known(Some(t.arn.clone())),
-                Fact::Known(false) => {}
-                Fact::Unknown(u) => {
-                    unknown.get_or_insert(u.clone());
+            match crate::services::cloudtrail::rules::not_recording(t) {
+                Ok(None) => return Fact::Known(Some(t.arn.clone())),
+                Ok(Some(_)) => {}
+                Err(u) => {
+                    unknown.get_or_insert(u);
                 }
             }
         }
