@@ -36,6 +36,8 @@ fn hipaa_aws_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scan::scan_async, m)?)?;
     m.add_function(wrap_pyfunction!(scan::snapshot, m)?)?;
     m.add_function(wrap_pyfunction!(scan::evaluate, m)?)?;
+    m.add_function(wrap_pyfunction!(scan::scan_organization, m)?)?;
+    m.add_function(wrap_pyfunction!(scan::merge, m)?)?;
     m.add_function(wrap_pyfunction!(snapshot::load_snapshot, m)?)?;
     m.add_function(wrap_pyfunction!(snapshot::demo_snapshot, m)?)?;
     m.add_function(wrap_pyfunction!(snapshot::load_template, m)?)?;

@@ -40,6 +40,7 @@ fn check_name(k: CheckKind) -> &'static str {
         CheckKind::Automated => "automated",
         CheckKind::Manual => "manual",
         CheckKind::Inherited => "inherited",
+        CheckKind::Organization => "organization",
     }
 }
 
@@ -172,6 +173,11 @@ impl PyFinding {
     #[getter]
     fn resource(&self) -> PyResource {
         PyResource(self.0.resource.clone())
+    }
+    /// In an organization report: the account the finding came from (else `None`).
+    #[getter]
+    fn account(&self) -> Option<&str> {
+        self.0.account.as_deref()
     }
     #[getter]
     fn message(&self) -> &str {

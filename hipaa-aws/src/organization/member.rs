@@ -2,7 +2,7 @@
 //! provider, refreshed by the SDK's identity cache for long scans), its snapshot, and its result
 //! for the organization report, after which the snapshot is dropped.
 
-use super::OrganizationScan;
+use super::Shared;
 use crate::ledger::{classify, Ledger};
 use aws_config::sts::AssumeRoleProvider;
 use aws_credential_types::provider::{
@@ -17,7 +17,8 @@ use hipaa_core::evidence::UnknownReason;
 use hipaa_core::organization::{AccountResult, Member};
 use hipaa_core::Progress;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
+use tokio::sync::mpsc::UnboundedSender;
 
 /// The SDK's assume-role provider, with the credentials it already gave for the up-front check
 /// handed out once, so entering an account costs one `AssumeRole`; every later request for
@@ -63,10 +64,10 @@ fn why(e: &CredentialsError) -> (UnknownReason, String) {
 async fn assume(
     base: &SdkConfig,
     role_arn: &str,
-    scan: &OrganizationScan<'_>,
+    shared: &Shared,
     ledger: &Ledger<'_>,
 ) -> Result<SdkConfig, (UnknownReason, String)> {
-    let org = &scan.scope.organization;
+    let org = &shared.scope.organization;
     let mut builder = AssumeRoleProvider::builder(role_arn)
         .session_name(org.session_name.clone())
         .configure(base);
@@ -89,87 +90,81 @@ async fn assume(
     }
 }
 
-/// Sums every account's progress into one, so a bar shows the whole organization.
-pub(crate) struct Totals<'a> {
-    pub inner: &'a dyn Progress,
+/// Progress of one account's scan, sent to the organization scan as increments (so a bar shows
+/// the whole organization).
+pub(crate) struct Tick {
+    /// Units finished since the last tick.
+    pub done: u64,
+    /// Units announced since the last tick.
+    pub total: u64,
+    /// `ACCOUNT stage`.
+    pub stage: String,
+}
+
+/// One account's progress, as [`Tick`]s on a channel.
+struct Share {
+    account: String,
+    ticks: UnboundedSender<Tick>,
     done: AtomicU64,
     total: AtomicU64,
 }
 
-impl<'a> Totals<'a> {
-    pub(crate) fn new(inner: &'a dyn Progress) -> Self {
-        Totals {
-            inner,
-            done: AtomicU64::new(0),
-            total: AtomicU64::new(0),
-        }
-    }
-}
-
-/// One account's share of [`Totals`].
-struct Share<'a> {
-    totals: &'a Totals<'a>,
-    account: &'a str,
-    done: AtomicU64,
-    total: AtomicU64,
-}
-
-impl Progress for Share<'_> {
+impl Progress for Share {
     fn update(&self, done: u64, total: u64, stage: &str) {
         let dd = done.saturating_sub(self.done.swap(done, Ordering::Relaxed));
         let dt = total.saturating_sub(self.total.swap(total, Ordering::Relaxed));
-        let t = &self.totals;
-        let all_done = t.done.fetch_add(dd, Ordering::Relaxed) + dd;
-        let all_total = t.total.fetch_add(dt, Ordering::Relaxed) + dt;
-        t.inner
-            .update(all_done, all_total, &format!("{} {stage}", self.account));
+        // The organization scan may be gone (cancelled): then nobody is listening.
+        let _ = self.ticks.send(Tick {
+            done: dd,
+            total: dt,
+            stage: format!("{} {stage}", self.account),
+        });
     }
 }
 
-/// Scan one account and reduce it to its result; the snapshot never leaves this function.
+/// Scan one account and reduce it to its result; the snapshot never leaves this function. Owns
+/// everything it uses, so each account is a task of its own.
 pub(crate) async fn scan_member(
-    scan: &OrganizationScan<'_>,
-    base: &SdkConfig,
-    member: &Member,
-    totals: &Totals<'_>,
+    shared: Arc<Shared>,
+    member: Member,
+    ticks: UnboundedSender<Tick>,
 ) -> hipaa_core::Result<AccountResult> {
     let share = Share {
-        totals,
-        account: &member.id,
+        account: member.id.clone(),
+        ticks,
         done: AtomicU64::new(0),
         total: AtomicU64::new(0),
     };
-    let ledger = Ledger::with_limits(scan.permits.clone(), scan.service_limit, &share);
-    let (config, via) = if scan.caller.as_deref() == Some(member.id.as_str()) {
+    let ledger = Ledger::with_limits(shared.permits.clone(), shared.service_limit, &share);
+    let base = &shared.base;
+    let (config, via) = if shared.caller.as_deref() == Some(member.id.as_str()) {
         (base.clone(), "the caller's credentials".to_string())
     } else {
         let role_arn = format!(
             "arn:{}:iam::{}:role/{}",
-            scan.partition, member.id, scan.scope.organization.role_name
+            shared.partition, member.id, shared.scope.organization.role_name
         );
-        match assume(base, &role_arn, scan, &ledger).await {
+        match assume(base, &role_arn, &shared, &ledger).await {
             Ok(c) => (c, format!("role `{role_arn}`")),
             Err((reason, detail)) => {
-                return scan.engine.unreachable_member(
-                    member,
+                return shared.engine.unreachable_member(
+                    &member,
                     &role_arn,
                     reason,
                     &detail,
-                    &scan.partition,
-                    scan.scope,
+                    &shared.partition,
+                    &shared.scope,
                     chrono::Utc::now(),
                 )
             }
         }
     };
-    let organization = scan.view.map(|v| v.evidence_for(&member.id));
-    let snapshot = scan
-        .source
-        .collect_member(config, ledger, organization)
-        .await;
+    let organization = shared.view.as_ref().map(|v| v.evidence_for(&member.id));
+    let snapshot = Box::pin(shared.source.collect_member(config, ledger, organization)).await;
     let result =
-        scan.engine
-            .evaluate_member(&snapshot, member, &via, scan.scope, chrono::Utc::now());
+        shared
+            .engine
+            .evaluate_member(&snapshot, &member, &via, &shared.scope, chrono::Utc::now());
     drop(snapshot);
     result
 }

@@ -11,11 +11,9 @@ use crate::config::ScanOptions;
 use crate::ledger::Ledger;
 use crate::scan::{check_credentials, AwsSource};
 use chrono::Utc;
-use futures::stream::{self, StreamExt};
-use hipaa_core::organization::{AccountScan, Discovery, Plan, ScanFacts, Shard};
+use hipaa_core::organization::{AccountResult, AccountScan, Discovery, Plan, ScanFacts, Shard};
 use hipaa_core::services::org::evidence::OrganizationView;
 use hipaa_core::{Engine, Progress, Report, Scope};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use tokio::sync::Semaphore;
 
@@ -92,13 +90,15 @@ impl OrganizationOptions {
     }
 }
 
-/// What every account's scan shares.
-pub(crate) struct OrganizationScan<'a> {
-    pub engine: &'a Engine,
+/// What every account's scan shares (owned: each account is a task of its own).
+pub(crate) struct Shared {
+    pub engine: Engine,
+    pub scope: Scope,
     /// The management account's view, when AWS Organizations was read and knows the organization.
-    pub view: Option<&'a OrganizationView>,
-    pub scope: &'a Scope,
+    pub view: Option<OrganizationView>,
     pub source: AwsSource,
+    /// The caller's configuration (and credentials).
+    pub base: aws_types::SdkConfig,
     pub permits: Arc<Semaphore>,
     pub service_limit: Option<usize>,
     pub caller: Option<String>,
@@ -121,7 +121,6 @@ pub async fn scan_organization(
     }
     let base = scan_options.sdk_config().await?;
     check_credentials(&base).await?;
-    let totals = member::Totals::new(progress);
     // The caller's identity and the view take the same shared limits as every account.
     let permits = Arc::new(Semaphore::new(scan_options.concurrency));
     let view_ledger = Ledger::with_limits(permits.clone(), None, progress);
@@ -164,44 +163,18 @@ pub async fn scan_organization(
         }
     };
     let known = view.organization.known().is_some_and(|o| o.is_some());
-    let scan = OrganizationScan {
-        engine,
-        view: known.then_some(&view),
-        scope,
+    let shared = Arc::new(Shared {
+        engine: engine.clone(),
+        scope: scope.clone(),
+        view: known.then(|| view.clone()),
         source: AwsSource::new(scan_options.clone()),
+        base,
         permits,
         service_limit: Some(options.service_limit()),
         caller: caller.clone(),
         partition: partition.clone(),
-    };
-    let count = plan.scan.len() as u64;
-    let finished = AtomicU64::new(0);
-    let results = stream::iter(&plan.scan)
-        .map(|m| {
-            let (scan, base, totals, finished) = (&scan, &base, &totals, &finished);
-            // Boxed: each account's scan is a large future, kept off the stack of whatever
-            // thread polls the organization scan.
-            Box::pin(async move {
-                progress.account(&m.id, "started", finished.load(Ordering::Relaxed), count);
-                let r = Box::pin(member::scan_member(scan, base, m, totals)).await;
-                let state = match &r {
-                    Ok(r) if matches!(r.entry.scan, AccountScan::Unreachable { .. }) => {
-                        "unreachable"
-                    }
-                    Ok(_) => "scanned",
-                    Err(_) => "failed",
-                };
-                let done = finished.fetch_add(1, Ordering::Relaxed) + 1;
-                progress.account(&m.id, state, done, count);
-                r
-            })
-        })
-        .buffer_unordered(options.account_concurrency)
-        .collect::<Vec<_>>()
-        .await
-        .into_iter()
-        .collect::<hipaa_core::Result<Vec<_>>>()?;
-    drop(scan);
+    });
+    let results = scan_members(shared, &plan, options.account_concurrency, progress).await?;
     let facts = ScanFacts {
         discovery,
         partition,
@@ -217,4 +190,68 @@ pub async fn scan_organization(
         .label(),
     };
     engine.organization_report(facts, results, plan.skipped, scope, Utc::now())
+}
+
+/// Scan the plan's accounts, `at_once` at a time, each a task of its own (so its scan is polled
+/// from the bottom of a worker's stack, not beneath this one), forwarding their progress.
+/// Dropping the returned future aborts every account still running.
+async fn scan_members(
+    shared: Arc<Shared>,
+    plan: &Plan,
+    at_once: usize,
+    progress: &dyn Progress,
+) -> hipaa_core::Result<Vec<AccountResult>> {
+    let (ticks, mut incoming) = tokio::sync::mpsc::unbounded_channel::<member::Tick>();
+    let mut running = tokio::task::JoinSet::new();
+    let mut names = std::collections::BTreeMap::new();
+    let mut pending = plan.scan.iter();
+    let count = plan.scan.len() as u64;
+    let (mut done, mut total, mut finished) = (0u64, 0u64, 0u64);
+    let mut results = Vec::with_capacity(plan.scan.len());
+    loop {
+        while running.len() < at_once.max(1) {
+            let Some(m) = pending.next() else { break };
+            progress.account(&m.id, "started", finished, count);
+            let task = running.spawn(member::scan_member(
+                shared.clone(),
+                m.clone(),
+                ticks.clone(),
+            ));
+            names.insert(task.id(), m.id.clone());
+        }
+        tokio::select! {
+            Some(t) = incoming.recv() => {
+                done += t.done;
+                total += t.total;
+                progress.update(done, total, &t.stage);
+            }
+            joined = running.join_next_with_id() => {
+                let (id, result) = match joined {
+                    None => break,
+                    Some(Ok((id, r))) => (id, r),
+                    Some(Err(e)) => {
+                        let account = names.get(&e.id()).cloned().unwrap_or_default();
+                        return Err(hipaa_core::Error::Source(format!(
+                            "the scan of account `{account}` stopped: {e}"
+                        )));
+                    }
+                };
+                let account = names.remove(&id).unwrap_or_default();
+                let result = result?;
+                finished += 1;
+                let state = match result.entry.scan {
+                    AccountScan::Unreachable { .. } => "unreachable",
+                    _ => "scanned",
+                };
+                progress.account(&account, state, finished, count);
+                results.push(result);
+            }
+        }
+    }
+    while let Ok(t) = incoming.try_recv() {
+        done += t.done;
+        total += t.total;
+        progress.update(done, total, &t.stage);
+    }
+    Ok(results)
 }
