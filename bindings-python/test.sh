@@ -25,7 +25,7 @@ missing=()
 "$py" -c 'import pandas' 2>/dev/null || missing+=("pandas>=1.5")
 "$py" -c 'import mypy' 2>/dev/null || missing+=("mypy>=1.10")
 "$py" -c 'import moto, boto3' 2>/dev/null || missing+=("moto[server]==5.2.5" "boto3")
-"$py" -c 'import distributed' 2>/dev/null || missing+=("dask[distributed]")
+"$py" -c 'import distributed' 2>/dev/null || missing+=("dask[distributed]>=2024.1")
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing into $venv: ${missing[*]}"
   "$py" -m pip install --quiet --disable-pip-version-check "${missing[@]}"
