@@ -282,7 +282,7 @@ pub fn evaluate(
 /// Scan every account of the caller's AWS Organization (or the named `accounts`) into one report:
 /// the library form of `hipaa scan --organization` (`--accounts`, `--ou`, `--shard`).
 #[pyfunction]
-#[pyo3(signature = (*, profile=None, regions=None, endpoint_url=None, scope=None, progress=None, max_attempts=5, concurrency=32, accounts=None, ous=None, account_concurrency=hipaa_aws::DEFAULT_ACCOUNT_CONCURRENCY, shard=None, retry_mode="standard", service_concurrency=None))]
+#[pyo3(signature = (*, profile=None, regions=None, endpoint_url=None, scope=None, progress=None, max_attempts=5, concurrency=32, accounts=None, ous=None, account_concurrency=None, shard=None, retry_mode="standard", service_concurrency=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn scan_organization(
     py: Python<'_>,
@@ -295,7 +295,7 @@ pub fn scan_organization(
     concurrency: usize,
     accounts: Option<Vec<String>>,
     ous: Option<Vec<String>>,
-    account_concurrency: usize,
+    account_concurrency: Option<usize>,
     shard: Option<String>,
     retry_mode: &str,
     service_concurrency: Option<usize>,
@@ -326,7 +326,7 @@ pub fn scan_organization(
         scan: options,
         accounts,
         ous: ous.unwrap_or_default(),
-        account_concurrency,
+        account_concurrency: account_concurrency.unwrap_or(hipaa_aws::DEFAULT_ACCOUNT_CONCURRENCY),
         shard,
     };
     block_on(py, async move {

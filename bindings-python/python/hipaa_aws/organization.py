@@ -70,7 +70,7 @@ def scan_organization(
     concurrency: int = 32,
     accounts: Union[str, Sequence[str], None] = None,
     ous: Union[str, Sequence[str], None] = None,
-    account_concurrency: int = 4,
+    account_concurrency: Optional[int] = None,
     shard: Optional[str] = None,
     retry_mode: str = "standard",
     service_concurrency: Optional[int] = None,
@@ -81,7 +81,7 @@ def scan_organization(
     report: the library form of ``hipaa scan --organization``.
 
     With ``executor=None`` the scan runs in this process (``account_concurrency`` accounts at a
-    time, ``concurrency`` calls in flight in total). Given an executor, it maps the scan over it
+    time, default 4; ``concurrency`` calls in flight in total). Given an executor, it maps the scan over it
     and merges the parts: one part per named account when ``accounts`` is given, else
     ``shards`` parts (default: the executor's worker count, else 4), each scanning the accounts
     of one shard; ``concurrency`` then applies to each part. Workers need AWS credentials of
