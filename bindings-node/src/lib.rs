@@ -17,7 +17,9 @@ use crate::audit::{BundleManifest, BundleVerification, Diff, RiskRegister, Trend
 use crate::classes::{Report, Snapshot};
 use crate::data::{CitationEntry, Control, GateResult};
 use crate::error::{ErrorCode, Failure};
-use crate::options::{framework_arg, string_arg, Bundle, Gate, ScanRequest, ScopeInput};
+use crate::options::{
+    framework_arg, string_arg, Bundle, Gate, OrganizationRequest, ScanRequest, ScopeInput,
+};
 use hipaa_core::{Catalog, Registry};
 use napi::bindgen_prelude::{
     Array, ClassInstance, Env, FromNapiValue, JsValue, MaybeTypeTag, PromiseRaw, Unknown,
@@ -53,6 +55,89 @@ pub fn scan<'env>(
 ) -> napi::Result<PromiseRaw<'env, Report>> {
     let request = ScanRequest::parse(options);
     settle(env, async move { request?.scan().await }, Report::new)
+}
+
+/// Scan every account of the caller's AWS Organization (or the named `accounts`) into one
+/// report: the library form of `hipaa scan --organization`. An account whose role cannot be
+/// assumed is ERROR in the report, and the others are scanned all the same; `onAccount` hears of
+/// each account as it starts and ends.
+#[napi(
+    js_name = "scanOrganization",
+    ts_args_type = "options?: OrganizationScanOptions",
+    ts_return_type = "Promise<Report>"
+)]
+pub fn scan_organization<'env>(
+    env: &'env Env,
+    options: Option<Unknown<'env>>,
+) -> napi::Result<PromiseRaw<'env, Report>> {
+    let request = OrganizationRequest::parse(options);
+    settle(env, async move { request?.scan().await }, Report::new)
+}
+
+/// Merge organization reports of disjoint account sets into one (`hipaa merge`): the result does
+/// not depend on their order or grouping. Reports holding the same account are refused unless
+/// `prefer` (`newest` or `oldest`) says which wins; the organization controls are judged again
+/// under `scope` (give the one the scans used).
+#[napi(
+    ts_args_type = "reports: Report[], scope?: ScopeFile | string, prefer?: 'newest' | 'oldest'"
+)]
+pub fn merge(
+    reports: Unknown<'_>,
+    scope: Option<Unknown<'_>>,
+    prefer: Option<Unknown<'_>>,
+) -> napi::Result<Report, ErrorCode> {
+    use hipaa_core::organization::Prefer;
+    let run = || -> Result<Report, Failure> {
+        let prefer = match prefer {
+            None => Prefer::Refuse,
+            Some(v) => match error::convert::<Option<String>>(v, "prefer")?.as_deref() {
+                None => Prefer::Refuse,
+                Some("newest") => Prefer::Newest,
+                Some("oldest") => Prefer::Oldest,
+                Some(other) => {
+                    return Err(Failure::config(format!(
+                        "`prefer` must be `newest` or `oldest`, not `{other}`"
+                    )))
+                }
+            },
+        };
+        let list = report_list(reports)?;
+        let inputs: Vec<(String, hipaa_core::Report)> = list
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| (format!("reports[{i}]"), r))
+            .collect();
+        let (scope, engine) = ScopeInput::from_arg(scope)?
+            .engine_with(&hipaa_core::audit::FrameworkChoice::default())?;
+        Ok(Report::new(hipaa_core::organization::merge(
+            &engine, &scope, &inputs, prefer,
+        )?))
+    };
+    run().map_err(Failure::into_napi)
+}
+
+/// The reports of a `Report[]` argument, copied out of their JavaScript objects.
+fn report_list(reports: Unknown<'_>) -> Result<Vec<hipaa_core::Report>, Failure> {
+    if !reports
+        .is_array()
+        .map_err(|e| Failure::argument("reports", &e))?
+    {
+        return Err(Failure::config("`reports` must be an array of Reports"));
+    }
+    let list: Array<'_> = error::convert(reports, "reports")?;
+    let mut owned = Vec::with_capacity(list.len() as usize);
+    for i in 0..list.len() {
+        let item: Unknown<'_> = list
+            .get(i)
+            .map_err(|e| Failure::argument("reports", &e))?
+            .ok_or_else(|| Failure::config(format!("`reports[{i}]` is missing")))?;
+        owned.push(
+            instance::<Report>(item, &format!("reports[{i}]"), A_REPORT)?
+                .inner
+                .clone(),
+        );
+    }
+    Ok(owned)
 }
 
 /// Collect the evidence only, to save (`JSON.stringify(snapshot)`) and evaluate later.
@@ -236,25 +321,7 @@ pub fn diff(old: Unknown<'_>, current: Unknown<'_>) -> napi::Result<Diff, ErrorC
 #[napi(ts_args_type = "reports: Report[]")]
 pub fn trend(reports: Unknown<'_>) -> napi::Result<Vec<TrendPoint>, ErrorCode> {
     let run = || -> Result<Vec<TrendPoint>, Failure> {
-        if !reports
-            .is_array()
-            .map_err(|e| Failure::argument("reports", &e))?
-        {
-            return Err(Failure::config("`reports` must be an array of Reports"));
-        }
-        let list: Array<'_> = error::convert(reports, "reports")?;
-        let mut owned = Vec::with_capacity(list.len() as usize);
-        for i in 0..list.len() {
-            let item: Unknown<'_> = list
-                .get(i)
-                .map_err(|e| Failure::argument("reports", &e))?
-                .ok_or_else(|| Failure::config(format!("`reports[{i}]` is missing")))?;
-            owned.push(
-                instance::<Report>(item, &format!("reports[{i}]"), A_REPORT)?
-                    .inner
-                    .clone(),
-            );
-        }
+        let owned = report_list(reports)?;
         Ok(hipaa_core::progress::trend(&owned)
             .iter()
             .map(Into::into)
