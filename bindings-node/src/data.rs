@@ -738,7 +738,7 @@ pub struct ReportData {
     pub network_map: Option<serde_json::Value>,
     /// In an organization report: the organization, its view and every account with what became
     /// of it (the report JSON's `organization` object).
-    #[napi(ts_type = "Record<string, any>")]
+    #[napi(ts_type = "Record<string, unknown>")]
     pub organization: Option<serde_json::Value>,
 }
 
