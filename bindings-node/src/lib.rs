@@ -109,8 +109,8 @@ pub fn merge(
             .collect();
         let (scope, engine) = ScopeInput::from_arg(scope)?
             .engine_with(&hipaa_core::audit::FrameworkChoice::default())?;
-        Ok(Report::new(hipaa_core::organization::merge(
-            &engine, &scope, &inputs, prefer,
+        Ok(Report::new(hipaa_core::organization::merge_owned(
+            &engine, &scope, inputs, prefer,
         )?))
     };
     run().map_err(Failure::into_napi)

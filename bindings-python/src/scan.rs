@@ -368,6 +368,6 @@ pub fn merge<'py>(
         .map(|(i, r)| (format!("reports[{i}]"), r.get().inner.as_ref().clone()))
         .collect();
     let merged =
-        py.detach(|| hipaa_core::organization::merge(&engine, &scope.inner, &inputs, prefer));
+        py.detach(|| hipaa_core::organization::merge_owned(&engine, &scope.inner, inputs, prefer));
     Ok(PyReport::new(merged.map_err(core_error)?))
 }

@@ -259,7 +259,8 @@ fn run(cli: Cli) -> Res<i32> {
                 (None, Some(args::Prefer::Oldest)) => hipaa_core::organization::Prefer::Oldest,
                 (None, None) => hipaa_core::organization::Prefer::Refuse,
             };
-            let report = hipaa_core::organization::merge(&engine, &inputs.scope, &reports, prefer)?;
+            let report =
+                hipaa_core::organization::merge_owned(&engine, &inputs.scope, reports, prefer)?;
             emit(
                 &report,
                 a.format,

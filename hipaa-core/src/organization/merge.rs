@@ -39,6 +39,18 @@ pub fn merge(
     inputs: &[(String, Report)],
     prefer: Prefer,
 ) -> Result<Report> {
+    merge_owned(engine, scope, inputs.to_vec(), prefer)
+}
+
+/// [`merge`], taking the reports: their findings move into the result instead of being copied,
+/// and each report is dropped once read, so merging needs about the memory of its inputs (what
+/// `hipaa merge` and the bindings use).
+pub fn merge_owned(
+    engine: &Engine,
+    scope: &Scope,
+    inputs: Vec<(String, Report)>,
+    prefer: Prefer,
+) -> Result<Report> {
     let err = |name: &str, message: String| Error::Report {
         path: name.to_string(),
         message,
@@ -49,7 +61,7 @@ pub fn merge(
         ));
     };
     let mut orgs: Vec<&OrganizationSection> = Vec::with_capacity(inputs.len());
-    for (name, r) in inputs {
+    for (name, r) in &inputs {
         let Some(org) = &r.organization else {
             return Err(err(
                 name,
@@ -122,7 +134,7 @@ pub fn merge(
             candidates.entry(e.id.as_str()).or_default().push((i, e));
         }
     }
-    let mut winners: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut winners: BTreeMap<String, usize> = BTreeMap::new();
     let mut accounts = Vec::with_capacity(candidates.len());
     for (id, cands) in &candidates {
         let real: Vec<(usize, &AccountEntry)> = cands
@@ -168,7 +180,7 @@ pub fn merge(
         };
         if let Some((i, e)) = pick {
             if e.attempted() {
-                winners.insert(id, i);
+                winners.insert(id.to_string(), i);
             }
             accounts.push(e.clone());
         }
@@ -189,25 +201,6 @@ pub fn merge(
             .get(&f.control_id)
             .is_some_and(|c| c.check != CheckKind::Automated)
     };
-    let mut findings = Vec::new();
-    for (i, (_, r)) in inputs.iter().enumerate() {
-        for f in &r.findings {
-            if organization_level(f) {
-                continue;
-            }
-            let account = f.account.as_deref().unwrap_or(f.resource.account.as_str());
-            if winners.get(account) != Some(&i) {
-                continue;
-            }
-            let mut f = f.clone();
-            f.account = Some(account.to_string());
-            f.waiver = f
-                .waiver
-                .and_then(|w| r.waivers.get(w))
-                .and_then(|ws| all_waivers.iter().position(|w| **w == ws.waiver));
-            findings.push(f);
-        }
-    }
     let mut shards: Vec<String> = orgs.iter().flat_map(|o| o.shards.iter().cloned()).collect();
     shards.sort();
     shards.dedup();
@@ -236,5 +229,40 @@ pub fn merge(
         .map(|(_, r)| r.generated_at)
         .max()
         .unwrap_or(first.generated_at);
+    // Every borrow of the inputs ends here: their findings move into the result, one report at
+    // a time, each dropped when read.
+    let waiver_slots: Vec<Vec<Option<usize>>> = inputs
+        .iter()
+        .map(|(_, r)| {
+            r.waivers
+                .iter()
+                .map(|ws| all_waivers.iter().position(|w| *w == &ws.waiver))
+                .collect()
+        })
+        .collect();
+    let mut findings = Vec::new();
+    for (i, (_, r)) in inputs.into_iter().enumerate() {
+        for mut f in r.findings {
+            if organization_level(&f) {
+                continue;
+            }
+            let account = f
+                .account
+                .take()
+                .unwrap_or_else(|| f.resource.account.clone());
+            if winners.get(&account) != Some(&i) {
+                continue;
+            }
+            f.account = Some(account);
+            f.waiver = f.waiver.and_then(|w| {
+                waiver_slots
+                    .get(i)
+                    .and_then(|slots| slots.get(w))
+                    .copied()
+                    .flatten()
+            });
+            findings.push(f);
+        }
+    }
     build(engine, &scope, section, findings, extra, info, now)
 }

@@ -15,7 +15,7 @@ mod summary;
 mod tests;
 
 pub(crate) use assemble::organization_resource;
-pub use merge::{merge, Prefer};
+pub use merge::{merge, merge_owned, Prefer};
 pub use posture::{Judgement, Posture};
 pub use shard::Shard;
 pub use summary::{AccountSummary, BaaState, OuSummary};
