@@ -175,15 +175,15 @@ impl From<&hipaa_core::Finding> for Finding {
         } = f;
         Finding {
             control_id: control_id.clone(),
-            title: title.clone(),
+            title: title.to_string(),
             category: (*category).into(),
-            citations: citations.clone(),
+            citations: citations.to_vec(),
             owner: (*owner).into(),
             severity: (*severity).into(),
             status: (*status).into(),
             resource: resource.into(),
             message: message.clone(),
-            remediation: remediation.into(),
+            remediation: (&**remediation).into(),
             reason: reason.map(Into::into),
             waiver: waiver.map(count),
             attestation: attestation.as_ref().map(Into::into),

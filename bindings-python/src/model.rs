@@ -156,7 +156,7 @@ impl PyFinding {
     }
     #[getter]
     fn citations(&self) -> Vec<String> {
-        self.0.citations.clone()
+        self.0.citations.to_vec()
     }
     #[getter]
     fn owner(&self) -> &'static str {
@@ -185,7 +185,7 @@ impl PyFinding {
     }
     #[getter]
     fn remediation(&self) -> PyRemediation {
-        PyRemediation(self.0.remediation.clone())
+        PyRemediation((*self.0.remediation).clone())
     }
     /// For ERROR: the class of the failed read (`access_denied`, `throttled`, …).
     #[getter]

@@ -21,6 +21,8 @@ pub struct Engine {
     catalog: Catalog,
     checks: HashMap<String, Arc<dyn Check>>,
     framework: Arc<Framework>,
+    /// The catalog's text as findings share it.
+    texts: Arc<std::sync::Mutex<crate::report::shared_text::TextPool>>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -52,6 +54,7 @@ impl Engine {
             catalog,
             checks,
             framework: Framework::default_bundled()?,
+            texts: Arc::default(),
         })
     }
 
@@ -332,18 +335,27 @@ impl Engine {
         let location = snapshot
             .and_then(|s| s.provenance.template_resource(&resource.arn, &resource.id))
             .and_then(|r| r.location.clone());
+        let text = match self.texts.lock() {
+            Ok(mut pool) => pool.for_control(control, self.framework.citations_for(control)),
+            // A thread that panicked while holding the pool left it usable: start a new one.
+            Err(poisoned) => {
+                let mut pool = poisoned.into_inner();
+                *pool = Default::default();
+                pool.for_control(control, self.framework.citations_for(control))
+            }
+        };
         Finding {
             location,
             control_id: control.id.clone(),
-            title: control.title.clone(),
+            title: text.title,
             category: control.category,
-            citations: self.framework.citations_for(control),
+            citations: text.citations,
             owner: control.owner,
             severity: control.severity,
             status,
             resource,
             message,
-            remediation: control.remediation.clone(),
+            remediation: text.remediation,
             reason: unknown.map(|u| u.reason),
             waiver,
             attestation,

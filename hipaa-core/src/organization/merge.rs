@@ -241,6 +241,7 @@ pub fn merge_owned(
         })
         .collect();
     let mut findings = Vec::new();
+    let mut pool = crate::report::shared_text::TextPool::default();
     for (i, (_, r)) in inputs.into_iter().enumerate() {
         for mut f in r.findings {
             if organization_level(&f) {
@@ -254,6 +255,7 @@ pub fn merge_owned(
                 continue;
             }
             f.account = Some(account);
+            pool.share(&mut f);
             f.waiver = f.waiver.and_then(|w| {
                 waiver_slots
                     .get(i)

@@ -462,3 +462,26 @@ fn posture_judgements_fold_failures_over_errors_over_passes() {
     let statuses: Vec<Status> = vec![Pass, Error, Fail];
     let _ = statuses;
 }
+
+#[test]
+fn findings_of_a_control_share_its_text_when_merged_and_when_read_back() {
+    use std::sync::Arc;
+    fn shared(r: &Report) {
+        let same: Vec<&crate::Finding> = r
+            .findings
+            .iter()
+            .filter(|f| f.control_id == "iam.root_mfa")
+            .collect();
+        assert!(same.len() > 1);
+        for w in same.windows(2) {
+            assert!(Arc::ptr_eq(&w[0].title, &w[1].title));
+            assert!(Arc::ptr_eq(&w[0].citations, &w[1].citations));
+            assert!(Arc::ptr_eq(&w[0].remediation, &w[1].remediation));
+        }
+    }
+    let m = merged(&shards(3));
+    shared(&m);
+    let back = Report::from_json(&m.to_json(), "org.json").unwrap();
+    shared(&back);
+    assert_eq!(back, m);
+}

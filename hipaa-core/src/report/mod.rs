@@ -4,6 +4,7 @@ mod accounts;
 mod formats;
 mod html;
 mod markdown;
+pub(crate) mod shared_text;
 mod summary;
 mod table;
 
@@ -31,12 +32,12 @@ pub const REPORT_SCHEMA_VERSION: &str = "1.0";
 pub struct Finding {
     /// Control id.
     pub control_id: String,
-    /// Control title.
-    pub title: String,
+    /// Control title (shared by the control's findings).
+    pub title: std::sync::Arc<str>,
     /// Theme.
     pub category: Category,
-    /// HIPAA citations.
-    pub citations: Vec<String>,
+    /// HIPAA citations (shared by the control's findings).
+    pub citations: std::sync::Arc<[String]>,
     /// Who must act.
     pub owner: Owner,
     /// Severity of a failure.
@@ -47,8 +48,8 @@ pub struct Finding {
     pub resource: Resource,
     /// Why, with the facts.
     pub message: String,
-    /// How to fix it.
-    pub remediation: Remediation,
+    /// How to fix it (shared by the control's findings).
+    pub remediation: std::sync::Arc<Remediation>,
     /// For ERROR: the class of the failed read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<UnknownReason>,
@@ -302,9 +303,9 @@ impl Report {
         for f in &mut r.findings {
             let from_catalog = bundled.as_ref().and_then(|c| c.get(&f.control_id));
             f.citations = match from_catalog {
-                Some(c) => framework.citations_for(c),
+                Some(c) => framework.citations_for(c).into(),
                 None if same => f.citations.clone(),
-                None => framework.mapped_citations(&f.control_id),
+                None => framework.mapped_citations(&f.control_id).into(),
             };
         }
         r.summary.regroup(framework, &r.findings);
@@ -371,14 +372,20 @@ impl Report {
 
     /// Read a report written by [`Report::to_json`]; `path` names the source in errors.
     pub fn from_json(text: &str, path: &str) -> Result<Report> {
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| Error::Report {
+        /// Only the version, read first (every other field skipped unparsed), so a report of
+        /// another major version is named as such rather than as a field it lacks.
+        #[derive(Deserialize)]
+        struct Version {
+            #[serde(default)]
+            schema_version: String,
+        }
+        let bad = |e: serde_json::Error| Error::Report {
             path: path.into(),
             message: format!("line {}: {e}", e.line()),
-        })?;
-        let version = value
-            .get("schema_version")
-            .and_then(|v| v.as_str())
-            .unwrap_or("");
+        };
+        let version = serde_json::from_str::<Version>(text)
+            .map_err(bad)?
+            .schema_version;
         if version.split('.').next() != REPORT_SCHEMA_VERSION.split('.').next() {
             return Err(Error::Report {
                 path: path.into(),
@@ -387,11 +394,13 @@ impl Report {
                 ),
             });
         }
-        let mut report: Report = serde_json::from_value(value).map_err(|e| Error::Report {
-            path: path.into(),
-            message: e.to_string(),
-        })?;
+        // Straight into the report: a large organization report never exists as a JSON tree.
+        let mut report: Report = serde_json::from_str(text).map_err(bad)?;
         report.rename_controls();
+        let mut pool = shared_text::TextPool::default();
+        for f in &mut report.findings {
+            pool.share(f);
+        }
         Ok(report)
     }
 

@@ -176,7 +176,7 @@ fn grouped(
     let mut by_cit: BTreeMap<&str, Counts> = BTreeMap::new();
     for f in findings {
         let mut safeguards = BTreeSet::new();
-        for c in &f.citations {
+        for c in f.citations.iter() {
             by_cit.entry(c).or_default().add(f.status);
             if let Some(spec) = registry.get(c) {
                 safeguards.insert(spec.safeguard);
