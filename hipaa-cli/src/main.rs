@@ -357,6 +357,31 @@ fn emit(
     days: &RemediationDays,
 ) -> Res<()> {
     let to_terminal = output.is_none() && std::io::stdout().is_terminal();
+    if format == Format::Json {
+        // Streamed: an organization report of many accounts is never held twice in memory.
+        return match output {
+            Some(p) => {
+                let cannot =
+                    |e: &dyn std::fmt::Display| format!("cannot write `{}`: {e}", p.display());
+                let file = std::fs::File::create(p).map_err(|e| cannot(&e))?;
+                let mut w = std::io::BufWriter::new(file);
+                serde_json::to_writer_pretty(&mut w, report).map_err(|e| cannot(&e))?;
+                w.write_all(b"\n")
+                    .and_then(|()| w.flush())
+                    .map_err(|e| cannot(&e))?;
+                Ok(())
+            }
+            None => {
+                let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                // A closed pipe (`hipaa scan --format json | head`) is not an error worth reporting.
+                if serde_json::to_writer_pretty(&mut out, report).is_ok() {
+                    let _ = out.write_all(b"\n");
+                }
+                let _ = out.flush();
+                Ok(())
+            }
+        };
+    }
     let text = match format {
         Format::Table => {
             let color = to_terminal && std::env::var_os("NO_COLOR").is_none();
