@@ -377,15 +377,14 @@ impl Report {
         #[derive(Deserialize)]
         struct Version {
             #[serde(default)]
-            schema_version: String,
+            schema_version: serde_json::Value,
         }
         let bad = |e: serde_json::Error| Error::Report {
             path: path.into(),
             message: format!("line {}: {e}", e.line()),
         };
-        let version = serde_json::from_str::<Version>(text)
-            .map_err(bad)?
-            .schema_version;
+        let probe = serde_json::from_str::<Version>(text).map_err(bad)?;
+        let version = probe.schema_version.as_str().unwrap_or("");
         if version.split('.').next() != REPORT_SCHEMA_VERSION.split('.').next() {
             return Err(Error::Report {
                 path: path.into(),
