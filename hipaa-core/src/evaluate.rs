@@ -762,10 +762,12 @@ remediation = { console = "c", cli = "x" }
                 .contains("old.json")
         );
         // A snapshot (numeric version) is named as another schema, not as a field of the wrong type.
-        assert!(Report::from_json("{\"schema_version\":2,\"x\":[1]}", "snap.json")
-            .unwrap_err()
-            .to_string()
-            .contains("unsupported schema_version"));
+        assert!(
+            Report::from_json("{\"schema_version\":2,\"x\":[1]}", "snap.json")
+                .unwrap_err()
+                .to_string()
+                .contains("unsupported schema_version")
+        );
         assert!(Report::from_json("nope", "bad.json")
             .unwrap_err()
             .to_string()
