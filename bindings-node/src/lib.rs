@@ -77,7 +77,8 @@ pub fn scan_organization<'env>(
 /// Merge organization reports of disjoint account sets into one (`hipaa merge`): the result does
 /// not depend on their order or grouping. Reports holding the same account are refused unless
 /// `prefer` (`newest` or `oldest`) says which wins; the organization controls are judged again
-/// under `scope` (give the one the scans used).
+/// under `scope` (give the one the scans used). The result keeps the framework the reports were
+/// grouped by (regroup it with `loadReport`'s `framework` option after writing it out).
 #[napi(
     ts_args_type = "reports: Report[], scope?: ScopeFile | string, prefer?: 'newest' | 'oldest'"
 )]
@@ -107,8 +108,9 @@ pub fn merge(
             .enumerate()
             .map(|(i, r)| (format!("reports[{i}]"), r))
             .collect();
-        let (scope, engine) = ScopeInput::from_arg(scope)?
-            .engine_with(&hipaa_core::audit::FrameworkChoice::default())?;
+        // The merged findings keep the framework the reports were grouped by.
+        let framework = hipaa_core::organization::framework_of(&inputs)?;
+        let (scope, engine) = ScopeInput::from_arg(scope)?.engine_with(&framework)?;
         Ok(Report::new(hipaa_core::organization::merge_owned(
             &engine, &scope, inputs, prefer,
         )?))

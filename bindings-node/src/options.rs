@@ -437,6 +437,11 @@ pub struct OrganizationScanOptions {
     pub retry_mode: Option<String>,
     /// Calls in flight per service of one account (default: an even share of `concurrency`).
     pub service_concurrency: Option<f64>,
+    /// Group findings by this framework: `hipaa-2013` (the rule in force, default) or
+    /// `hipaa-nprm-2025` (the proposed rule: readiness only, never compliance).
+    pub framework: Option<String>,
+    /// A framework file of your own (TOML).
+    pub framework_file: Option<String>,
 }
 
 /// Each option of [`OrganizationScanOptions`] and the JavaScript type it takes.
@@ -455,6 +460,8 @@ const ORGANIZATION_OPTIONS: &[(&str, Kind)] = &[
     ("shard", Kind::String),
     ("retryMode", Kind::String),
     ("serviceConcurrency", Kind::Number),
+    ("framework", Kind::String),
+    ("frameworkFile", Kind::String),
 ];
 
 /// A checked `scanOrganization` call, ready to run off the JavaScript thread.
@@ -465,6 +472,8 @@ pub struct OrganizationRequest {
     pub scope: ScopeInput,
     /// The progress callbacks.
     pub progress: JsProgress,
+    /// The framework findings are grouped by.
+    pub framework: FrameworkChoice,
 }
 
 impl OrganizationRequest {
@@ -492,6 +501,8 @@ impl OrganizationRequest {
                 shard: None,
                 retry_mode: None,
                 service_concurrency: None,
+                framework: None,
+                framework_file: None,
             },
         };
         let defaults = hipaa_aws::OrganizationOptions::default();
@@ -531,12 +542,16 @@ impl OrganizationRequest {
             },
             scope: ScopeInput::from_value(o.scope)?,
             progress: JsProgress(o.on_progress, o.on_account),
+            framework: FrameworkChoice {
+                id: o.framework,
+                file: o.framework_file.map(PathBuf::from),
+            },
         })
     }
 
     /// Discover, scan every account and judge the organization; the scope is checked first.
     pub async fn scan(self) -> Result<hipaa_core::Report> {
-        let (scope, engine) = self.scope.engine_with(&FrameworkChoice::default())?;
+        let (scope, engine) = self.scope.engine_with(&self.framework)?;
         Ok(hipaa_aws::scan_organization(&self.options, &scope, &engine, &self.progress).await?)
     }
 }

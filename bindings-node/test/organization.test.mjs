@@ -92,6 +92,18 @@ describe('scanOrganization of the moto organization', () => {
     assert.equal(organizationKeys(merge([report, report], undefined, 'newest'), ids).size, organizationKeys(report, ids).size)
   })
 
+  test('a readiness scan of one shard keeps the proposed framework through the merge', async () => {
+    const part = await scanOrganization({
+      endpointUrl: moto.url, regions: ['us-east-1'], maxAttempts: 2, shard: '0/1', framework: 'hipaa-nprm-2025',
+    })
+    assert.equal(part.framework.id, 'hipaa-nprm-2025')
+    // Only the grouping changes: every finding keeps its status.
+    assert.deepEqual([...organizationKeys(part, ids)].sort(), [...organizationKeys(report, ids)].sort())
+    assert.ok(part.toJSON().readiness.length > 0)
+    assert.equal(merge([part]).framework.id, 'hipaa-nprm-2025')
+    assert.throws(() => merge([part, report], undefined, 'newest'), (e) => e.code === 'HIPAA_CONFIG' && /framework/.test(e.message))
+  })
+
   test('bad options are rejected before any AWS call', async () => {
     await assert.rejects(scanOrganization({ accountConcurrency: 0 }), (e) => e.code === 'HIPAA_CONFIG')
     await assert.rejects(scanOrganization({ shard: '3/2' }), (e) => /shard/.test(e.message))

@@ -282,7 +282,7 @@ pub fn evaluate(
 /// Scan every account of the caller's AWS Organization (or the named `accounts`) into one report:
 /// the library form of `hipaa scan --organization` (`--accounts`, `--ou`, `--shard`).
 #[pyfunction]
-#[pyo3(signature = (*, profile=None, regions=None, endpoint_url=None, scope=None, progress=None, max_attempts=5, concurrency=32, accounts=None, ous=None, account_concurrency=None, shard=None, retry_mode="standard", service_concurrency=None))]
+#[pyo3(signature = (*, profile=None, regions=None, endpoint_url=None, scope=None, progress=None, max_attempts=5, concurrency=32, accounts=None, ous=None, account_concurrency=None, shard=None, retry_mode="standard", service_concurrency=None, framework=None, framework_file=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn scan_organization(
     py: Python<'_>,
@@ -299,6 +299,8 @@ pub fn scan_organization(
     shard: Option<String>,
     retry_mode: &str,
     service_concurrency: Option<usize>,
+    framework: Option<String>,
+    framework_file: Option<PathBuf>,
 ) -> PyResult<PyReport> {
     let Job {
         mut options,
@@ -313,7 +315,10 @@ pub fn scan_organization(
         max_attempts,
         concurrency,
     );
-    let engine = scope.engine()?;
+    let engine = scope.engine_for(&FrameworkChoice {
+        id: framework,
+        file: framework_file,
+    })?;
     options.retry_mode = retry_mode
         .parse()
         .map_err(|e: hipaa_aws::Error| core_error(e.into()))?;
@@ -342,12 +347,14 @@ pub fn scan_organization(
 /// organization controls are judged again under `scope`. `prefer` (`newest` or `oldest`) says
 /// which report wins an account two of them hold; without it, overlapping reports are refused.
 #[pyfunction]
-#[pyo3(signature = (reports, scope=None, prefer=None))]
+#[pyo3(signature = (reports, scope=None, prefer=None, *, framework=None, framework_file=None))]
 pub fn merge<'py>(
     py: Python<'py>,
     reports: Vec<Bound<'py, PyReport>>,
     scope: Option<PyScope>,
     prefer: Option<&str>,
+    framework: Option<String>,
+    framework_file: Option<PathBuf>,
 ) -> PyResult<PyReport> {
     use hipaa_core::organization::Prefer;
     let prefer = match prefer {
@@ -361,12 +368,19 @@ pub fn merge<'py>(
         }
     };
     let scope = scope.unwrap_or_else(PyScope::default_scope);
-    let engine = scope.engine()?;
     let inputs: Vec<(String, Report)> = reports
         .iter()
         .enumerate()
         .map(|(i, r)| (format!("reports[{i}]"), r.get().inner.as_ref().clone()))
         .collect();
+    let mut choice = FrameworkChoice {
+        id: framework,
+        file: framework_file,
+    };
+    if choice.is_default() {
+        choice = hipaa_core::organization::framework_of(&inputs).map_err(core_error)?;
+    }
+    let engine = scope.engine_for(&choice)?;
     let merged =
         py.detach(|| hipaa_core::organization::merge_owned(&engine, &scope.inner, inputs, prefer));
     Ok(PyReport::new(merged.map_err(core_error)?))

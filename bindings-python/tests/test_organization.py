@@ -135,3 +135,23 @@ def test_merge_refuses_overlaps_unless_told_which_wins(org: tuple[str, dict[str,
         hipaa_aws.merge([hipaa_aws.demo()])
     with pytest.raises(hipaa_aws.ConfigurationError, match="executor"):
         hipaa_aws.scan_organization(shards=2)
+
+
+def test_a_readiness_scan_keeps_its_framework_through_the_executor_and_the_merge(
+    org: tuple[str, dict[str, str]], in_process: hipaa_aws.Report
+) -> None:
+    url, ids = org
+    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        report = scan(url, executor=pool, shards=2, framework="hipaa-nprm-2025")
+    assert report.framework["id"] == "hipaa-nprm-2025"
+    # Only the grouping changes: every finding has the status the rule in force gives it.
+    assert keys(report, ids) == keys(in_process, ids)
+    assert report.to_dict()["readiness"], "the per-requirement change summary"
+    assert "PROPOSED RULE" in report.to_markdown()
+    assert any(a["scan"].get("network_map") for a in (report.organization or {})["accounts"])
+    # Merging keeps the reports' framework unless told otherwise, and refuses a mix.
+    assert hipaa_aws.merge([report]).framework["id"] == "hipaa-nprm-2025"
+    assert hipaa_aws.merge([report], framework="hipaa-2013").framework["id"] == "hipaa-2013"
+    # The in-process report's accounts overlap, but the framework mix is what is refused first.
+    with pytest.raises(hipaa_aws.ConfigurationError, match="framework"):
+        hipaa_aws.merge([report, in_process], prefer="newest")

@@ -295,6 +295,9 @@ pub enum Prefer {
 
 #[derive(Debug, Args)]
 pub struct MergeArgs {
+    /// Group the merged findings by this framework (default: the one the reports were grouped by).
+    #[command(flatten)]
+    pub framework: FrameworkArgs,
     /// Organization reports (JSON) from `hipaa scan --organization` (`--shard`) or `--accounts`.
     #[arg(required = true)]
     pub reports: Vec<PathBuf>,

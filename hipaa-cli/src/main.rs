@@ -239,12 +239,16 @@ fn run(cli: Cli) -> Res<i32> {
         }
         Command::Merge(a) => {
             let inputs = Inputs::load(a.scope.as_deref(), None)?;
-            let engine = inputs.engine(&a.catalogs)?;
             let reports = a
                 .reports
                 .iter()
                 .map(|p| Ok((p.display().to_string(), read_report(p)?)))
                 .collect::<Res<Vec<_>>>()?;
+            let mut framework = a.framework.choice();
+            if framework.is_default() {
+                framework = hipaa_core::organization::framework_of(&reports)?;
+            }
+            let engine = inputs.engine_with(&a.catalogs, &framework)?;
             let prefer = match (&a.prefer_report, a.prefer) {
                 (Some(f), _) => {
                     let i = a.reports.iter().position(|p| p == f).ok_or_else(|| {

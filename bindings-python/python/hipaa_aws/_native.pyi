@@ -367,8 +367,17 @@ def scan_organization(
     shard: Optional[str] = None,
     retry_mode: str = "standard",
     service_concurrency: Optional[int] = None,
+    framework: Optional[str] = None,
+    framework_file: Optional[_Path] = None,
 ) -> Report: ...
-def merge(reports: list[Report], scope: Optional[Scope] = None, prefer: Optional[str] = None) -> Report: ...
+def merge(
+    reports: list[Report],
+    scope: Optional[Scope] = None,
+    prefer: Optional[str] = None,
+    *,
+    framework: Optional[str] = None,
+    framework_file: Optional[_Path] = None,
+) -> Report: ...
 def load_snapshot(path: _Path) -> Snapshot: ...
 def demo_snapshot() -> Snapshot: ...
 def load_template(

@@ -76,6 +76,8 @@ def scan_organization(
     service_concurrency: Optional[int] = None,
     executor: Optional[Executor] = None,
     shards: Optional[int] = None,
+    framework: Optional[str] = None,
+    framework_file: Optional[str] = None,
 ) -> Report:
     """Scan every account of the caller's AWS Organization (or the named ``accounts``) into one
     report: the library form of ``hipaa scan --organization``.
@@ -90,6 +92,8 @@ def scan_organization(
     An account whose role cannot be assumed is ERROR in the report (with the role and the
     reason); the others are scanned all the same. ``report.organization`` describes the
     organization and every account; ``report.summary["by_account"]`` and ``["by_ou"]`` sum them up.
+    ``framework`` (``"hipaa-nprm-2025"``) or ``framework_file`` groups the findings as
+    ``hipaa scan --framework`` does; with an executor, every worker must reach the file's path.
     """
     scope_obj = _scope(scope)
     kwargs: dict[str, Any] = dict(
@@ -103,6 +107,8 @@ def scan_organization(
         account_concurrency=account_concurrency,
         retry_mode=retry_mode,
         service_concurrency=service_concurrency,
+        framework=framework,
+        framework_file=None if framework_file is None else str(framework_file),
     )
     if executor is None:
         if shards is not None:
@@ -122,16 +128,23 @@ def scan_organization(
             raise _argument_error(f"shards must be at least 1, not {n}")
         parts = [dict(kwargs, shard=f"{i}/{n}") for i in range(n)]
     texts = list(executor.map(_scan_part, [(p, scope_text) for p in parts]))
-    return merge([Report.from_json(t) for t in texts], scope=scope_obj)
+    return merge([Report.from_json(t) for t in texts], scope=scope_obj,
+                 framework=framework, framework_file=framework_file)
 
 
 def merge(
     reports: Sequence[Report],
     scope: ScopeArg = None,
     prefer: Optional[str] = None,
+    framework: Optional[str] = None,
+    framework_file: Optional[str] = None,
 ) -> Report:
     """Merge organization reports of disjoint account sets (``hipaa merge``). The result does not
     depend on the order or grouping of the reports; reports holding the same account are refused
     unless ``prefer`` (``"newest"`` or ``"oldest"``) says which wins. The organization controls
-    are judged again under ``scope`` (give the one the scans used)."""
-    return Report(_native.merge([r._native for r in reports], _scope(scope), prefer))
+    are judged again under ``scope`` (give the one the scans used). The merged findings keep
+    the framework the reports were grouped by, unless ``framework`` or ``framework_file`` names
+    another."""
+    return Report(_native.merge([r._native for r in reports], _scope(scope), prefer,
+                                framework=framework,
+                                framework_file=None if framework_file is None else str(framework_file)))

@@ -36,7 +36,8 @@ impl Engine {
         now: DateTime<Utc>,
     ) -> Result<AccountResult> {
         let scope = scope.for_member(&member.id);
-        let report = self.evaluate_at(snapshot, &scope, now)?;
+        let mut report = self.evaluate_at(snapshot, &scope, now)?;
+        let network_map = report.network_map.take().map(Box::new);
         let findings = self.member_findings(report, &member.id, None);
         let failed_reads = snapshot
             .reads
@@ -56,6 +57,7 @@ impl Engine {
                 reads_attempted: snapshot.reads.attempted(),
                 failed_reads,
                 posture: Box::new(Posture::of(snapshot, &scope, now)),
+                network_map,
             }),
             findings,
         })
@@ -355,6 +357,7 @@ pub(crate) fn build(
     let (by_account, by_ou) = super::summary::build(&org, &findings);
     summary.by_account = by_account;
     summary.by_ou = by_ou;
+    let readiness = crate::report::readiness_for(engine.framework(), &findings, &summary);
     Ok(Report {
         schema_version: REPORT_SCHEMA_VERSION.into(),
         generated_at: now,
@@ -376,7 +379,7 @@ pub(crate) fn build(
         findings,
         summary,
         waivers,
-        readiness: None,
+        readiness,
         network_map: None,
         organization: Some(org),
     })

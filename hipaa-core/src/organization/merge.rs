@@ -30,6 +30,34 @@ fn json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_default()
 }
 
+/// The framework reports to merge were grouped by, so that a merge keeps it when no other is
+/// asked for. Reports of different frameworks, or of a framework file (which a report names but
+/// does not carry), need the caller to say which framework the result follows.
+pub fn framework_of(inputs: &[(String, Report)]) -> Result<crate::audit::FrameworkChoice> {
+    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+    for (name, r) in inputs {
+        seen.entry(r.framework.id.as_str()).or_insert(name.as_str());
+    }
+    let mut ids = seen.iter();
+    let Some((id, name)) = ids.next() else {
+        return Ok(Default::default());
+    };
+    if let Some((other, other_name)) = ids.next() {
+        return Err(Error::Config(format!(
+            "`{name}` is grouped by framework `{id}` and `{other_name}` by `{other}`: say which the merged report follows with --framework or --framework-file"
+        )));
+    }
+    if crate::Framework::bundled(id).is_err() {
+        return Err(Error::Config(format!(
+            "`{name}` is grouped by framework `{id}`, which is not bundled: give its file with --framework-file"
+        )));
+    }
+    Ok(crate::audit::FrameworkChoice {
+        id: Some(id.to_string()),
+        file: None,
+    })
+}
+
 /// Merge organization reports (named for errors) into one, judging the organization controls
 /// again under `scope` over every account. Reports of different organizations or scopes, account
 /// reports, and overlapping accounts (unless `prefer` says which wins) are refused.

@@ -15,7 +15,7 @@ mod summary;
 mod tests;
 
 pub(crate) use assemble::organization_resource;
-pub use merge::{merge, merge_owned, Prefer};
+pub use merge::{framework_of, merge, merge_owned, Prefer};
 pub use posture::{Judgement, Posture};
 pub use shard::Shard;
 pub use summary::{AccountSummary, BaaState, OuSummary};
@@ -99,6 +99,9 @@ pub enum AccountScan {
         failed_reads: Vec<ReadFailure>,
         /// What the organization controls need to know about it.
         posture: Box<Posture>,
+        /// Its network map, when the framework asks for one (the snapshot is gone by merge time).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        network_map: Option<Box<crate::network_map::NetworkMap>>,
     },
     /// The role could not be assumed, so nothing could be read: its findings are ERROR.
     Unreachable {

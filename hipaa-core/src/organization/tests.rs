@@ -485,3 +485,97 @@ fn findings_of_a_control_share_its_text_when_merged_and_when_read_back() {
     shared(&back);
     assert_eq!(back, m);
 }
+
+#[test]
+fn a_readiness_report_of_the_organization_has_its_changes_and_each_accounts_network_map() {
+    let mut e = engine();
+    e.set_framework(crate::framework::Framework::bundled("hipaa-nprm-2025").unwrap())
+        .unwrap();
+    let plan = Plan::organization(&view(), &Scope::default(), &[], None);
+    let results: Vec<AccountResult> = plan.scan.iter().map(|m| result(&e, &m.id)).collect();
+    let r = e
+        .organization_report(facts(None), results, plan.skipped, &Scope::default(), now())
+        .unwrap();
+    assert!(r.framework.is_proposed());
+    assert!(r.readiness.as_ref().is_some_and(|c| !c.is_empty()));
+    let org = r.organization.as_ref().unwrap();
+    let mapped: Vec<&str> = org
+        .accounts
+        .iter()
+        .filter(|a| {
+            matches!(
+                &a.scan,
+                AccountScan::Scanned {
+                    network_map: Some(_),
+                    ..
+                }
+            )
+        })
+        .map(|a| a.id.as_str())
+        .collect();
+    // Every account that was read has its map; the one that could not be entered has none.
+    assert_eq!(mapped.len(), 3, "{mapped:?}");
+    assert!(!mapped.contains(&PHI_B));
+    let html = r.to_html(None, None);
+    for id in &mapped {
+        assert!(html.contains(&format!("id=\"network-{id}\"")), "{id}");
+    }
+    // The maps survive the JSON round trip a merge reads, and the merge keeps the readiness view.
+    let back = Report::from_json(&r.to_json(), "whole.json").unwrap();
+    let m = merge(
+        &e,
+        &Scope::default(),
+        &[("whole.json".into(), back)],
+        Prefer::Refuse,
+    )
+    .unwrap();
+    assert_eq!(m.readiness, r.readiness);
+    assert_eq!(m.organization, r.organization);
+    // Under the rule in force there is neither.
+    let plain = scan(None);
+    assert!(plain.readiness.is_none());
+    assert!(plain
+        .organization
+        .unwrap()
+        .accounts
+        .iter()
+        .all(|a| !matches!(
+            &a.scan,
+            AccountScan::Scanned {
+                network_map: Some(_),
+                ..
+            }
+        )));
+}
+
+#[test]
+fn a_merge_follows_the_framework_its_reports_were_grouped_by() {
+    let plain = scan(None);
+    let mut e = engine();
+    e.set_framework(crate::framework::Framework::bundled("hipaa-nprm-2025").unwrap())
+        .unwrap();
+    let nprm = plain.regroup(e.framework());
+    let named = |r: &Report, n: &str| (n.to_string(), r.clone());
+    let choice = framework_of(&[named(&nprm, "a.json"), named(&nprm, "b.json")]).unwrap();
+    assert_eq!(choice.id.as_deref(), Some("hipaa-nprm-2025"));
+    assert_eq!(
+        framework_of(&[named(&plain, "a.json")])
+            .unwrap()
+            .id
+            .as_deref(),
+        Some("hipaa-2013")
+    );
+    let mixed = framework_of(&[named(&plain, "a.json"), named(&nprm, "b.json")])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        mixed.contains("a.json") && mixed.contains("--framework"),
+        "{mixed}"
+    );
+    let mut own = nprm.clone();
+    own.framework.id = "acme-2026".into();
+    let unknown = framework_of(&[named(&own, "c.json")])
+        .unwrap_err()
+        .to_string();
+    assert!(unknown.contains("--framework-file"), "{unknown}");
+}

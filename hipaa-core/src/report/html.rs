@@ -262,6 +262,9 @@ fn readiness_section(
 /// The network map drawn inline, with what could not be read; or why it is absent.
 fn network_section(r: &Report) -> String {
     let mut o = String::from("<h2 id=\"network\">Network map of the VPCs that hold ePHI</h2>");
+    if let Some(org) = &r.organization {
+        return o + &organization_network(org);
+    }
     match &r.network_map {
         None => o.push_str("<p>This report carries no network map: it was converted from a report evaluated under another framework. Evaluate the snapshot under this framework (or run <code>hipaa network-map SNAPSHOT</code>) to draw it.</p>"),
         Some(map) => {
@@ -275,6 +278,45 @@ fn network_section(r: &Report) -> String {
                 o.push_str("</ul>");
             }
         }
+    }
+    o
+}
+
+/// An organization's network maps, one per scanned account (kept with the account's entry,
+/// since its snapshot is dropped once evaluated).
+fn organization_network(org: &crate::organization::OrganizationSection) -> String {
+    let mut o = String::new();
+    let mut drawn = 0;
+    for e in &org.accounts {
+        let crate::organization::AccountScan::Scanned {
+            network_map: Some(map),
+            ..
+        } = &e.scan
+        else {
+            continue;
+        };
+        drawn += 1;
+        let _ = write!(
+            o,
+            "<h3 id=\"network-{}\">Account {}{}</h3>",
+            esc(&e.id),
+            esc(&e.id),
+            e.name
+                .as_deref()
+                .map(|n| format!(" ({})", esc(n)))
+                .unwrap_or_default()
+        );
+        o.push_str(&crate::network_map::svg::render(map));
+        if !map.gaps.is_empty() {
+            o.push_str("<p><b>Incomplete:</b> these listings could not be read, so parts of the network may be missing:</p><ul class=\"network-gaps\">");
+            for g in &map.gaps {
+                let _ = write!(o, "<li>{}</li>", esc(g));
+            }
+            o.push_str("</ul>");
+        }
+    }
+    if drawn == 0 {
+        o.push_str("<p>No account of this report carries a network map: its accounts were scanned under another framework, or none could be read.</p>");
     }
     o
 }

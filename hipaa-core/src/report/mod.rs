@@ -165,7 +165,7 @@ pub struct Report {
 }
 
 /// What a framework with a baseline (a revision of the rule in force) would change here.
-fn readiness_for(
+pub(crate) fn readiness_for(
     framework: &Framework,
     findings: &[Finding],
     summary: &Summary,

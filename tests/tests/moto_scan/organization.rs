@@ -270,6 +270,18 @@ fn cli_shards_cover_every_account_once_and_merge_into_the_whole_scan() {
             .collect()
     };
     assert_eq!(states(&merged), states(&whole));
+    // Merged under the proposed rule: the same statuses, the banner and the change summary.
+    let mut args = refs.clone();
+    args.truncate(refs.len() - 2);
+    args.extend(["--framework", "hipaa-nprm-2025", "--format", "markdown"]);
+    let o = Command::new(hipaa_bin())
+        .args(&args)
+        .output()
+        .expect("hipaa merge runs");
+    assert_eq!(o.status.code(), Some(4));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("PROPOSED RULE"), "{text}");
+    assert!(text.contains("What the proposed rule would change here"));
     // Overlapping reports are refused unless told which wins. Moto draws account ids at
     // random, so take a shard that scanned at least one account (some shard must).
     let busy = shards

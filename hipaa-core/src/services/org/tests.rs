@@ -149,6 +149,7 @@ pub fn scanned(id: &str, p: Posture) -> AccountEntry {
             reads_attempted: 10,
             failed_reads: vec![],
             posture: Box::new(p),
+            network_map: None,
         },
     }
 }
