@@ -49,8 +49,7 @@ fn fail(what: &str, e: impl std::fmt::Display) -> ! {
 }
 
 fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
+    hipaa_aws::runtime_builder()
         .build()
         .unwrap_or_else(|e| fail("cannot start a runtime", e))
 }

@@ -27,6 +27,15 @@ use napi::bindgen_prelude::{
 use napi_derive::napi;
 use std::path::Path;
 
+/// Scans run on napi's tokio runtime: give it worker stacks deep enough for them. If it cannot
+/// be built here, napi builds its default one on first use.
+#[napi_derive::module_init]
+fn init() {
+    if let Ok(rt) = hipaa_aws::runtime_builder().build() {
+        napi::bindgen_prelude::create_custom_tokio_runtime(rt);
+    }
+}
+
 /// Settle a promise with the outcome of work done off the JavaScript thread: a class instance,
 /// or an `Error` carrying its `code`.
 fn settle<'env, T, V>(

@@ -20,6 +20,8 @@ use pyo3::prelude::*;
 #[pymodule]
 #[pyo3(name = "_native")]
 fn hipaa_aws_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    // Before the first call builds the module's one runtime: scans need deeper worker stacks.
+    pyo3_async_runtimes::tokio::init(hipaa_aws::runtime_builder());
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     errors::register(m)?;
     m.add_class::<model::PyFinding>()?;

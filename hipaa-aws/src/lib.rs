@@ -29,6 +29,17 @@ pub use config::{RetryMode, ScanOptions};
 pub use error::Error;
 pub use organization::{scan_organization, OrganizationOptions, DEFAULT_ACCOUNT_CONCURRENCY};
 pub use run::{scan, snapshot};
+
+/// Stack for the worker threads of a runtime that scans: in a debug build the SDK's futures
+/// are large and a scan nests several of them, which leaves tokio's default 2 MiB little margin.
+pub const WORKER_STACK_SIZE: usize = 8 * 1024 * 1024;
+
+/// A multi-thread tokio runtime builder fit for scans (I/O and timers on, [`WORKER_STACK_SIZE`]).
+pub fn runtime_builder() -> tokio::runtime::Builder {
+    let mut b = tokio::runtime::Builder::new_multi_thread();
+    b.enable_all().thread_stack_size(WORKER_STACK_SIZE);
+    b
+}
 pub use scan::AwsSource;
 
 /// The well-formedness pass every XML answer gets before a collector sees it, for custom clients

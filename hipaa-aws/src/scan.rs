@@ -84,7 +84,8 @@ impl AwsSource {
     /// Collect one account's evidence with this configuration (its credentials already
     /// checked), every call going through `ledger`.
     pub(crate) async fn collect_with(&self, config: SdkConfig, ledger: Ledger<'_>) -> Snapshot {
-        self.collect_member(config, ledger, None).await
+        // Boxed, so the callers' frames on a worker thread's stack stay small.
+        Box::pin(self.collect_member(config, ledger, None)).await
     }
 
     /// [`AwsSource::collect_with`], with the account's Organizations evidence given (from an
@@ -128,7 +129,7 @@ impl AwsSource {
             (scan, requested, listed, services)
         };
         let (early, (scan, requested, listed, mut services)) =
-            tokio::join!(collect::early(&base), regional);
+            tokio::join!(Box::pin(collect::early(&base)), Box::pin(regional));
         collect::merge(&mut services, early);
         Snapshot {
             schema_version: SNAPSHOT_SCHEMA_VERSION,

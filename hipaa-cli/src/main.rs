@@ -333,9 +333,7 @@ fn organization_scan(aws: &AwsArgs, org: &OrgArgs, scope: &Scope, engine: &Engin
         account_concurrency: org.account_concurrency,
         shard: org.shard,
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let runtime = hipaa_aws::runtime_builder().build()?;
     let bar = progress::Bar::new(!aws.no_progress);
     let report = runtime.block_on(hipaa_aws::scan_organization(&options, scope, engine, &bar));
     bar.finish();
@@ -344,9 +342,7 @@ fn organization_scan(aws: &AwsArgs, org: &OrgArgs, scope: &Scope, engine: &Engin
 
 fn collect(aws: &AwsArgs, scope: &Scope) -> Res<Snapshot> {
     let options = scan_options(aws);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let runtime = hipaa_aws::runtime_builder().build()?;
     let bar = progress::Bar::new(!aws.no_progress);
     let snapshot = runtime.block_on(hipaa_aws::snapshot(&options, scope, &bar));
     bar.finish();
