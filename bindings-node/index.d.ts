@@ -564,7 +564,8 @@ export interface ManifestEntry {
  * Merge organization reports of disjoint account sets into one (`hipaa merge`): the result does
  * not depend on their order or grouping. Reports holding the same account are refused unless
  * `prefer` (`newest` or `oldest`) says which wins; the organization controls are judged again
- * under `scope` (give the one the scans used).
+ * under `scope` (give the one the scans used). The result keeps the framework the reports were
+ * grouped by (regroup it with `loadReport`'s `framework` option after writing it out).
  */
 export declare function merge(reports: Report[], scope?: ScopeFile | string, prefer?: 'newest' | 'oldest'): Report
 
@@ -601,6 +602,13 @@ export interface OrganizationScanOptions {
   retryMode?: 'standard' | 'adaptive'
   /** Calls in flight per service of one account (default: an even share of `concurrency`). */
   serviceConcurrency?: number
+  /**
+   * Group findings by this framework: `hipaa-2013` (the rule in force, default) or
+   * `hipaa-nprm-2025` (the proposed rule: readiness only, never compliance).
+   */
+  framework?: string
+  /** A framework file of your own (TOML). */
+  frameworkFile?: string
 }
 
 /** One root or OU of an organization report with the accounts beneath it. */
