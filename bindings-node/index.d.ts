@@ -37,6 +37,11 @@ export declare class Report {
   get scope(): ScopeInfo
   /** Waivers and whether they are in force. */
   get waivers(): Array<WaiverState>
+  /**
+   * In an organization report: the organization, its view and every account with what became
+   * of it (the report JSON's `organization` object); `null` for an account report.
+   */
+  get organization(): Record<string, unknown> | null
   /** FAIL findings at or above a severity (default: any severity). */
   failures(atLeast?: Severity): Array<Finding>
   /** The whole report as plain data: the report JSON (schema 1.x). */
@@ -83,6 +88,32 @@ export interface AccountScope {
   holds_phi?: boolean
   /** Where the signed agreement is archived, for auditors. */
   baa_reference?: string
+}
+
+/** One account of an organization report, summed up. */
+export interface AccountSummary {
+  /** Account id. */
+  account: string
+  /** Its name in AWS Organizations. */
+  name?: string
+  /** The root or OU it sits in. */
+  ou?: string
+  /** Its status in AWS Organizations. */
+  status?: string
+  /** `scanned`, `unreachable`, `inactive`, `excluded`, `outside_ous` or `other_shard`. */
+  state: string
+  /** Its findings by status. */
+  totals: Counts
+  /** Scanned, no read failed and no finding is ERROR. */
+  complete: boolean
+  /** API reads attempted in it. */
+  reads_attempted: number
+  /** API reads that failed in it. */
+  reads_failed: number
+  /** Whether a BAA covers it. */
+  baa: 'covered' | 'not_covered' | 'unknown' | 'not_applicable'
+  /** Whether PHI-tagged resources were found in it (`null`: unknown). */
+  holds_phi: boolean | null
 }
 
 /** One resource of the risk register and why it matters. */
@@ -206,7 +237,7 @@ export interface Change {
 }
 
 /** How a control is decided. */
-export type CheckKind = 'automated' | 'manual' | 'inherited'
+export type CheckKind = 'automated' | 'manual' | 'inherited' | 'organization'
 
 /** One Security Rule spec with the controls that answer it. */
 export interface CitationEntry {
@@ -442,6 +473,8 @@ export interface Finding {
   waiver?: number
   /** For an attested MANUAL control: the attestation (active, or expired when MANUAL again). */
   attestation?: Attestation
+  /** In an organization report: the account the finding came from. */
+  account?: string
   /** For infrastructure code: where the resource is defined. */
   location?: Location
 }
@@ -527,6 +560,75 @@ export interface ManifestEntry {
   bytes: number
 }
 
+/**
+ * Merge organization reports of disjoint account sets into one (`hipaa merge`): the result does
+ * not depend on their order or grouping. Reports holding the same account are refused unless
+ * `prefer` (`newest` or `oldest`) says which wins; the organization controls are judged again
+ * under `scope` (give the one the scans used). The result keeps the framework the reports were
+ * grouped by (regroup it with `loadReport`'s `framework` option after writing it out).
+ */
+export declare function merge(reports: Report[], scope?: ScopeFile | string, prefer?: 'newest' | 'oldest'): Report
+
+/**
+ * How to reach every account of an organization (or the named ones), how hard to push, and
+ * whom to tell about progress.
+ */
+export interface OrganizationScanOptions {
+  /** Named profile of the management (or delegated administrator) account. */
+  profile?: string
+  /** Regions to scan in every account (default: the scope's regions, else every enabled region). */
+  regions?: Array<string>
+  /** Endpoint override for local servers (moto, LocalStack), e.g. `http://127.0.0.1:5000`. */
+  endpointUrl?: string
+  /** The scope: an object with the scope file's fields (its `organization` table included), or the path of a TOML scope file. */
+  scope?: ScopeFile | string
+  /** Called as reads finish, over every account: `done` of `total` reads, `stage` names the account. */
+  onProgress?: (done: number, total: number, stage: string) => void
+  /** Called when an account starts (`started`) and ends (`scanned` or `unreachable`); `done` of `total` accounts are finished. */
+  onAccount?: (account: string, state: 'started' | 'scanned' | 'unreachable', done: number, total: number) => void
+  /** Attempts per call (default 5). */
+  maxAttempts?: number
+  /** Calls in flight at once over every account together (default 32). */
+  concurrency?: number
+  /** Scan these accounts without AWS Organizations (as `hipaa scan --accounts`). */
+  accounts?: Array<string>
+  /** Only accounts under these OUs or roots and their children (as `--ou`). */
+  ous?: Array<string>
+  /** Accounts scanned at once (default 4). */
+  accountConcurrency?: number
+  /** Scan one shard of the accounts, `I/N` (as `--shard`). */
+  shard?: string
+  /** The SDK's retry mode: `standard` (default) or `adaptive` (client-side rate limiting). */
+  retryMode?: 'standard' | 'adaptive'
+  /** Calls in flight per service of one account (default: an even share of `concurrency`). */
+  serviceConcurrency?: number
+  /**
+   * Group findings by this framework: `hipaa-2013` (the rule in force, default) or
+   * `hipaa-nprm-2025` (the proposed rule: readiness only, never compliance).
+   */
+  framework?: string
+  /** A framework file of your own (TOML). */
+  frameworkFile?: string
+}
+
+/** One root or OU of an organization report with the accounts beneath it. */
+export interface OuSummary {
+  /** `r-…` or `ou-…`. */
+  id: string
+  /** Its name. */
+  name: string
+  /** The unit it sits in (none for a root). */
+  parent?: string
+  /** How deep it is (a root is 0). */
+  depth: number
+  /** The accounts beneath it, at any depth. */
+  accounts: Array<string>
+  /** Their findings by status. */
+  totals: Counts
+  /** Every account beneath it is complete. */
+  complete: boolean
+}
+
 /** Who must act under the AWS shared-responsibility model. */
 export type Owner = 'aws' | 'customer' | 'shared'
 
@@ -548,6 +650,8 @@ export interface ReadFailure {
   reason: UnknownReason
   /** The service's error code and message. */
   detail: string
+  /** In an organization report: the account the read was made in. */
+  account?: string
 }
 
 /** The API ledger of a snapshot. */
@@ -614,6 +718,11 @@ export interface ReportData {
    * `hipaa network-map` writes it).
    */
   network_map?: Record<string, unknown>
+  /**
+   * In an organization report: the organization, its view and every account with what became
+   * of it (the report JSON's `organization` object).
+   */
+  organization?: Record<string, unknown>
 }
 
 /** The output formats of `Report.format`: every format the core renders. */
@@ -726,6 +835,14 @@ export interface ScanOptions {
   frameworkFile?: string
 }
 
+/**
+ * Scan every account of the caller's AWS Organization (or the named `accounts`) into one
+ * report: the library form of `hipaa scan --organization`. An account whose role cannot be
+ * assumed is ERROR in the report, and the others are scanned all the same; `onAccount` hears of
+ * each account as it starts and ends.
+ */
+export declare function scanOrganization(options?: OrganizationScanOptions): Promise<Report>
+
 /** What is in scope: accounts and their BAA, regions, the PHI tag, exclusions, waivers, thresholds. */
 export interface ScopeFile {
   /** Regions to scan; empty means every region the account has enabled. */
@@ -807,6 +924,10 @@ export interface Summary {
   by_citation: Array<CitationSummary>
   /** Read failures and ERROR findings. */
   completeness: Completeness
+  /** In an organization report: each account's totals, completeness and BAA state. */
+  by_account?: Array<AccountSummary>
+  /** In an organization report: each root and OU with the accounts beneath it. */
+  by_ou?: Array<OuSummary>
 }
 
 /** Limits the rules use. */

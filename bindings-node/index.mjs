@@ -773,7 +773,7 @@ if (
   }
 }
 
-const { Report, Snapshot, BaaStatus, Category, CheckKind, citations, controls, demo, diff, ErrorCode, evaluate, evaluatePlan, evaluateTemplate, gate, loadReport, loadSnapshot, Owner, ReportFormat, Requirement, riskRegister, risksCsv, Safeguard, scan, ScopeMode, Severity, snapshot, SpecKind, Status, trend, UnknownReason, verifyBundle, writeBundle } = nativeBinding
+const { Report, Snapshot, BaaStatus, Category, CheckKind, citations, controls, demo, diff, ErrorCode, evaluate, evaluatePlan, evaluateTemplate, gate, loadReport, loadSnapshot, merge, Owner, ReportFormat, Requirement, riskRegister, risksCsv, Safeguard, scan, scanOrganization, ScopeMode, Severity, snapshot, SpecKind, Status, trend, UnknownReason, verifyBundle, writeBundle } = nativeBinding
 export { Report }
 export { Snapshot }
 export { BaaStatus }
@@ -790,6 +790,7 @@ export { evaluateTemplate }
 export { gate }
 export { loadReport }
 export { loadSnapshot }
+export { merge }
 export { Owner }
 export { ReportFormat }
 export { Requirement }
@@ -797,6 +798,7 @@ export { riskRegister }
 export { risksCsv }
 export { Safeguard }
 export { scan }
+export { scanOrganization }
 export { ScopeMode }
 export { Severity }
 export { snapshot }

@@ -4,7 +4,7 @@
 #   bindings-python/test.sh [pytest arguments...]
 #
 # Expects <repo>/.venv (created by scripts/test with moto[server] and boto3; VENV=... overrides)
-# and adds maturin, pytest, pandas and mypy to it when missing. `maturin develop` builds the
+# and adds maturin, pytest, pandas, mypy and dask[distributed] to it when missing. `maturin develop` builds the
 # native module in debug mode into <repo>/target/debug, so the AWS SDK crates `cargo build`
 # already compiled are reused, then installs the package (editable) into the venv. The tests
 # start their own moto server on 127.0.0.1 and call the `hipaa` binary for comparisons.
@@ -25,6 +25,7 @@ missing=()
 "$py" -c 'import pandas' 2>/dev/null || missing+=("pandas>=1.5")
 "$py" -c 'import mypy' 2>/dev/null || missing+=("mypy>=1.10")
 "$py" -c 'import moto, boto3' 2>/dev/null || missing+=("moto[server]==5.2.5" "boto3")
+"$py" -c 'import distributed' 2>/dev/null || missing+=("dask[distributed]>=2024.1")
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing into $venv: ${missing[*]}"
   "$py" -m pip install --quiet --disable-pip-version-check "${missing[@]}"

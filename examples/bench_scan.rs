@@ -120,10 +120,7 @@ fn main() {
     let concurrency: usize = arg("--concurrency")
         .and_then(|c| c.parse().ok())
         .unwrap_or(32);
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let rt = match hipaa_aws::runtime_builder().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("cannot start a runtime: {e}");

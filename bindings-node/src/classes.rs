@@ -96,6 +96,16 @@ impl Report {
         self.inner.waivers.iter().map(Into::into).collect()
     }
 
+    /// In an organization report: the organization, its view and every account with what became
+    /// of it (the report JSON's `organization` object); `null` for an account report.
+    #[napi(getter, ts_return_type = "Record<string, unknown> | null")]
+    pub fn organization(&self) -> Option<serde_json::Value> {
+        self.inner
+            .organization
+            .as_ref()
+            .and_then(|o| serde_json::to_value(o).ok())
+    }
+
     /// FAIL findings at or above a severity (default: any severity).
     #[napi]
     pub fn failures(

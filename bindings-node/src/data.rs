@@ -127,6 +127,8 @@ pub struct Finding {
     pub waiver: Option<u32>,
     /// For an attested MANUAL control: the attestation (active, or expired when MANUAL again).
     pub attestation: Option<Attestation>,
+    /// In an organization report: the account the finding came from.
+    pub account: Option<String>,
     /// For infrastructure code: where the resource is defined.
     pub location: Option<Location>,
 }
@@ -169,22 +171,24 @@ impl From<&hipaa_core::Finding> for Finding {
             waiver,
             attestation,
             location,
+            account,
         } = f;
         Finding {
             control_id: control_id.clone(),
-            title: title.clone(),
+            title: title.to_string(),
             category: (*category).into(),
-            citations: citations.clone(),
+            citations: citations.to_vec(),
             owner: (*owner).into(),
             severity: (*severity).into(),
             status: (*status).into(),
             resource: resource.into(),
             message: message.clone(),
-            remediation: remediation.into(),
+            remediation: (&**remediation).into(),
             reason: reason.map(Into::into),
             waiver: waiver.map(count),
             attestation: attestation.as_ref().map(Into::into),
             location: location.as_ref().map(Into::into),
+            account: account.clone(),
         }
     }
 }
@@ -344,6 +348,8 @@ pub struct ReadFailure {
     pub reason: UnknownReason,
     /// The service's error code and message.
     pub detail: String,
+    /// In an organization report: the account the read was made in.
+    pub account: Option<String>,
 }
 
 impl From<&hipaa_core::evidence::ReadFailure> for ReadFailure {
@@ -353,12 +359,14 @@ impl From<&hipaa_core::evidence::ReadFailure> for ReadFailure {
             resource,
             reason,
             detail,
+            account,
         } = r;
         ReadFailure {
             operation: operation.clone(),
             resource: resource.clone(),
             reason: (*reason).into(),
             detail: detail.clone(),
+            account: account.clone(),
         }
     }
 }
@@ -430,6 +438,98 @@ pub struct Summary {
     pub by_citation: Vec<CitationSummary>,
     /// Read failures and ERROR findings.
     pub completeness: Completeness,
+    /// In an organization report: each account's totals, completeness and BAA state.
+    #[napi(js_name = "by_account")]
+    pub by_account: Option<Vec<AccountSummary>>,
+    /// In an organization report: each root and OU with the accounts beneath it.
+    #[napi(js_name = "by_ou")]
+    pub by_ou: Option<Vec<OuSummary>>,
+}
+
+/// One account of an organization report, summed up.
+#[napi(object)]
+pub struct AccountSummary {
+    /// Account id.
+    pub account: String,
+    /// Its name in AWS Organizations.
+    pub name: Option<String>,
+    /// The root or OU it sits in.
+    pub ou: Option<String>,
+    /// Its status in AWS Organizations.
+    pub status: Option<String>,
+    /// `scanned`, `unreachable`, `inactive`, `excluded`, `outside_ous` or `other_shard`.
+    pub state: String,
+    /// Its findings by status.
+    pub totals: Counts,
+    /// Scanned, no read failed and no finding is ERROR.
+    pub complete: bool,
+    /// API reads attempted in it.
+    #[napi(js_name = "reads_attempted")]
+    pub reads_attempted: f64,
+    /// API reads that failed in it.
+    #[napi(js_name = "reads_failed")]
+    pub reads_failed: f64,
+    /// Whether a BAA covers it.
+    #[napi(ts_type = "'covered' | 'not_covered' | 'unknown' | 'not_applicable'")]
+    pub baa: String,
+    /// Whether PHI-tagged resources were found in it (`null`: unknown).
+    #[napi(js_name = "holds_phi")]
+    pub holds_phi: Either<bool, Null>,
+}
+
+impl From<&hipaa_core::organization::AccountSummary> for AccountSummary {
+    fn from(a: &hipaa_core::organization::AccountSummary) -> Self {
+        let baa = serde_json::to_value(a.baa)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        AccountSummary {
+            account: a.account.clone(),
+            name: a.name.clone(),
+            ou: a.ou.clone(),
+            status: a.status.clone(),
+            state: a.state.clone(),
+            totals: (&a.totals).into(),
+            complete: a.complete,
+            reads_attempted: a.reads_attempted as f64,
+            reads_failed: a.reads_failed as f64,
+            baa,
+            holds_phi: nullable(a.holds_phi),
+        }
+    }
+}
+
+/// One root or OU of an organization report with the accounts beneath it.
+#[napi(object)]
+pub struct OuSummary {
+    /// `r-…` or `ou-…`.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// The unit it sits in (none for a root).
+    pub parent: Option<String>,
+    /// How deep it is (a root is 0).
+    pub depth: u32,
+    /// The accounts beneath it, at any depth.
+    pub accounts: Vec<String>,
+    /// Their findings by status.
+    pub totals: Counts,
+    /// Every account beneath it is complete.
+    pub complete: bool,
+}
+
+impl From<&hipaa_core::organization::OuSummary> for OuSummary {
+    fn from(u: &hipaa_core::organization::OuSummary) -> Self {
+        OuSummary {
+            id: u.id.clone(),
+            name: u.name.clone(),
+            parent: u.parent.clone(),
+            depth: count(u.depth),
+            accounts: u.accounts.clone(),
+            totals: (&u.totals).into(),
+            complete: u.complete,
+        }
+    }
 }
 
 fn counts_map(m: &BTreeMap<String, rep::Counts>) -> BTreeMap<String, Counts> {
@@ -447,6 +547,8 @@ impl From<&rep::Summary> for Summary {
             by_category,
             by_citation,
             completeness,
+            by_account,
+            by_ou,
         } = s;
         Summary {
             totals: totals.into(),
@@ -457,6 +559,9 @@ impl From<&rep::Summary> for Summary {
             by_category: counts_map(by_category),
             by_citation: by_citation.iter().map(Into::into).collect(),
             completeness: completeness.into(),
+            by_account: (!by_account.is_empty())
+                .then(|| by_account.iter().map(Into::into).collect()),
+            by_ou: (!by_ou.is_empty()).then(|| by_ou.iter().map(Into::into).collect()),
         }
     }
 }
@@ -631,6 +736,10 @@ pub struct ReportData {
     /// `hipaa network-map` writes it).
     #[napi(js_name = "network_map", ts_type = "Record<string, unknown>")]
     pub network_map: Option<serde_json::Value>,
+    /// In an organization report: the organization, its view and every account with what became
+    /// of it (the report JSON's `organization` object).
+    #[napi(ts_type = "Record<string, unknown>")]
+    pub organization: Option<serde_json::Value>,
 }
 
 impl From<&hipaa_core::Report> for ReportData {
@@ -648,6 +757,7 @@ impl From<&hipaa_core::Report> for ReportData {
             waivers,
             readiness,
             network_map,
+            organization,
         } = r;
         ReportData {
             schema_version: schema_version.clone(),
@@ -660,6 +770,9 @@ impl From<&hipaa_core::Report> for ReportData {
             findings: findings.iter().map(Into::into).collect(),
             summary: summary.into(),
             waivers: waivers.iter().map(Into::into).collect(),
+            organization: organization
+                .as_ref()
+                .and_then(|o| serde_json::to_value(o).ok()),
             readiness: readiness
                 .as_ref()
                 .and_then(|r| serde_json::to_value(r).ok()),

@@ -17,13 +17,24 @@ use crate::audit::{BundleManifest, BundleVerification, Diff, RiskRegister, Trend
 use crate::classes::{Report, Snapshot};
 use crate::data::{CitationEntry, Control, GateResult};
 use crate::error::{ErrorCode, Failure};
-use crate::options::{framework_arg, string_arg, Bundle, Gate, ScanRequest, ScopeInput};
+use crate::options::{
+    framework_arg, string_arg, Bundle, Gate, OrganizationRequest, ScanRequest, ScopeInput,
+};
 use hipaa_core::{Catalog, Registry};
 use napi::bindgen_prelude::{
     Array, ClassInstance, Env, FromNapiValue, JsValue, MaybeTypeTag, PromiseRaw, Unknown,
 };
 use napi_derive::napi;
 use std::path::Path;
+
+/// Scans run on napi's tokio runtime: give it worker stacks deep enough for them. If it cannot
+/// be built here, napi builds its default one on first use.
+#[napi_derive::module_init]
+fn init() {
+    if let Ok(rt) = hipaa_aws::runtime_builder().build() {
+        napi::bindgen_prelude::create_custom_tokio_runtime(rt);
+    }
+}
 
 /// Settle a promise with the outcome of work done off the JavaScript thread: a class instance,
 /// or an `Error` carrying its `code`.
@@ -53,6 +64,91 @@ pub fn scan<'env>(
 ) -> napi::Result<PromiseRaw<'env, Report>> {
     let request = ScanRequest::parse(options);
     settle(env, async move { request?.scan().await }, Report::new)
+}
+
+/// Scan every account of the caller's AWS Organization (or the named `accounts`) into one
+/// report: the library form of `hipaa scan --organization`. An account whose role cannot be
+/// assumed is ERROR in the report, and the others are scanned all the same; `onAccount` hears of
+/// each account as it starts and ends.
+#[napi(
+    js_name = "scanOrganization",
+    ts_args_type = "options?: OrganizationScanOptions",
+    ts_return_type = "Promise<Report>"
+)]
+pub fn scan_organization<'env>(
+    env: &'env Env,
+    options: Option<Unknown<'env>>,
+) -> napi::Result<PromiseRaw<'env, Report>> {
+    let request = OrganizationRequest::parse(options);
+    settle(env, async move { request?.scan().await }, Report::new)
+}
+
+/// Merge organization reports of disjoint account sets into one (`hipaa merge`): the result does
+/// not depend on their order or grouping. Reports holding the same account are refused unless
+/// `prefer` (`newest` or `oldest`) says which wins; the organization controls are judged again
+/// under `scope` (give the one the scans used). The result keeps the framework the reports were
+/// grouped by (regroup it with `loadReport`'s `framework` option after writing it out).
+#[napi(
+    ts_args_type = "reports: Report[], scope?: ScopeFile | string, prefer?: 'newest' | 'oldest'"
+)]
+pub fn merge(
+    reports: Unknown<'_>,
+    scope: Option<Unknown<'_>>,
+    prefer: Option<Unknown<'_>>,
+) -> napi::Result<Report, ErrorCode> {
+    use hipaa_core::organization::Prefer;
+    let run = || -> Result<Report, Failure> {
+        let prefer = match prefer {
+            None => Prefer::Refuse,
+            Some(v) => match error::convert::<Option<String>>(v, "prefer")?.as_deref() {
+                None => Prefer::Refuse,
+                Some("newest") => Prefer::Newest,
+                Some("oldest") => Prefer::Oldest,
+                Some(other) => {
+                    return Err(Failure::config(format!(
+                        "`prefer` must be `newest` or `oldest`, not `{other}`"
+                    )))
+                }
+            },
+        };
+        let list = report_list(reports)?;
+        let inputs: Vec<(String, hipaa_core::Report)> = list
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| (format!("reports[{i}]"), r))
+            .collect();
+        // The merged findings keep the framework the reports were grouped by.
+        let framework = hipaa_core::organization::framework_of(&inputs)?;
+        let (scope, engine) = ScopeInput::from_arg(scope)?.engine_with(&framework)?;
+        Ok(Report::new(hipaa_core::organization::merge_owned(
+            &engine, &scope, inputs, prefer,
+        )?))
+    };
+    run().map_err(Failure::into_napi)
+}
+
+/// The reports of a `Report[]` argument, copied out of their JavaScript objects.
+fn report_list(reports: Unknown<'_>) -> Result<Vec<hipaa_core::Report>, Failure> {
+    if !reports
+        .is_array()
+        .map_err(|e| Failure::argument("reports", &e))?
+    {
+        return Err(Failure::config("`reports` must be an array of Reports"));
+    }
+    let list: Array<'_> = error::convert(reports, "reports")?;
+    let mut owned = Vec::with_capacity(list.len() as usize);
+    for i in 0..list.len() {
+        let item: Unknown<'_> = list
+            .get(i)
+            .map_err(|e| Failure::argument("reports", &e))?
+            .ok_or_else(|| Failure::config(format!("`reports[{i}]` is missing")))?;
+        owned.push(
+            instance::<Report>(item, &format!("reports[{i}]"), A_REPORT)?
+                .inner
+                .clone(),
+        );
+    }
+    Ok(owned)
 }
 
 /// Collect the evidence only, to save (`JSON.stringify(snapshot)`) and evaluate later.
@@ -236,25 +332,7 @@ pub fn diff(old: Unknown<'_>, current: Unknown<'_>) -> napi::Result<Diff, ErrorC
 #[napi(ts_args_type = "reports: Report[]")]
 pub fn trend(reports: Unknown<'_>) -> napi::Result<Vec<TrendPoint>, ErrorCode> {
     let run = || -> Result<Vec<TrendPoint>, Failure> {
-        if !reports
-            .is_array()
-            .map_err(|e| Failure::argument("reports", &e))?
-        {
-            return Err(Failure::config("`reports` must be an array of Reports"));
-        }
-        let list: Array<'_> = error::convert(reports, "reports")?;
-        let mut owned = Vec::with_capacity(list.len() as usize);
-        for i in 0..list.len() {
-            let item: Unknown<'_> = list
-                .get(i)
-                .map_err(|e| Failure::argument("reports", &e))?
-                .ok_or_else(|| Failure::config(format!("`reports[{i}]` is missing")))?;
-            owned.push(
-                instance::<Report>(item, &format!("reports[{i}]"), A_REPORT)?
-                    .inner
-                    .clone(),
-            );
-        }
+        let owned = report_list(reports)?;
         Ok(hipaa_core::progress::trend(&owned)
             .iter()
             .map(Into::into)

@@ -359,8 +359,9 @@ fn without_nulls(v: serde_json::Value) -> serde_json::Value {
     }
 }
 
-/// Progress reported to the JavaScript callback, if there is one.
-pub struct JsProgress(Option<ProgressFn>);
+/// Progress reported to the JavaScript callbacks, if there are any: reads, and (in an
+/// organization scan) accounts.
+pub struct JsProgress(Option<ProgressFn>, Option<AccountFn>);
 
 impl Progress for JsProgress {
     fn update(&self, done: u64, total: u64, stage: &str) {
@@ -371,6 +372,187 @@ impl Progress for JsProgress {
                 ThreadsafeFunctionCallMode::NonBlocking,
             );
         }
+    }
+
+    fn account(&self, account: &str, state: &str, done: u64, total: u64) {
+        if let Some(f) = &self.1 {
+            let _ = f.call(
+                FnArgs::from((
+                    account.to_string(),
+                    state.to_string(),
+                    done as f64,
+                    total as f64,
+                )),
+                ThreadsafeFunctionCallMode::NonBlocking,
+            );
+        }
+    }
+}
+
+/// The JavaScript per-account progress callback of an organization scan.
+type AccountFn = ThreadsafeFunction<
+    FnArgs<(String, String, f64, f64)>,
+    UnknownReturnValue,
+    FnArgs<(String, String, f64, f64)>,
+    Status,
+    false,
+    true,
+>;
+
+/// How to reach every account of an organization (or the named ones), how hard to push, and
+/// whom to tell about progress.
+#[napi(object, object_to_js = false)]
+pub struct OrganizationScanOptions {
+    /// Named profile of the management (or delegated administrator) account.
+    pub profile: Option<String>,
+    /// Regions to scan in every account (default: the scope's regions, else every enabled region).
+    pub regions: Option<Vec<String>>,
+    /// Endpoint override for local servers (moto, LocalStack), e.g. `http://127.0.0.1:5000`.
+    pub endpoint_url: Option<String>,
+    /// The scope: an object with the scope file's fields (its `organization` table included), or the path of a TOML scope file.
+    #[napi(ts_type = "ScopeFile | string")]
+    pub scope: Option<serde_json::Value>,
+    /// Called as reads finish, over every account: `done` of `total` reads, `stage` names the account.
+    #[napi(ts_type = "(done: number, total: number, stage: string) => void")]
+    pub on_progress: Option<ProgressFn>,
+    /// Called when an account starts (`started`) and ends (`scanned` or `unreachable`); `done` of `total` accounts are finished.
+    #[napi(
+        ts_type = "(account: string, state: 'started' | 'scanned' | 'unreachable', done: number, total: number) => void"
+    )]
+    pub on_account: Option<AccountFn>,
+    /// Attempts per call (default 5).
+    pub max_attempts: Option<f64>,
+    /// Calls in flight at once over every account together (default 32).
+    pub concurrency: Option<f64>,
+    /// Scan these accounts without AWS Organizations (as `hipaa scan --accounts`).
+    pub accounts: Option<Vec<String>>,
+    /// Only accounts under these OUs or roots and their children (as `--ou`).
+    pub ous: Option<Vec<String>>,
+    /// Accounts scanned at once (default 4).
+    pub account_concurrency: Option<f64>,
+    /// Scan one shard of the accounts, `I/N` (as `--shard`).
+    pub shard: Option<String>,
+    /// The SDK's retry mode: `standard` (default) or `adaptive` (client-side rate limiting).
+    #[napi(ts_type = "'standard' | 'adaptive'")]
+    pub retry_mode: Option<String>,
+    /// Calls in flight per service of one account (default: an even share of `concurrency`).
+    pub service_concurrency: Option<f64>,
+    /// Group findings by this framework: `hipaa-2013` (the rule in force, default) or
+    /// `hipaa-nprm-2025` (the proposed rule: readiness only, never compliance).
+    pub framework: Option<String>,
+    /// A framework file of your own (TOML).
+    pub framework_file: Option<String>,
+}
+
+/// Each option of [`OrganizationScanOptions`] and the JavaScript type it takes.
+const ORGANIZATION_OPTIONS: &[(&str, Kind)] = &[
+    ("profile", Kind::String),
+    ("regions", Kind::Strings),
+    ("endpointUrl", Kind::String),
+    ("scope", Kind::Scope),
+    ("onProgress", Kind::Function),
+    ("onAccount", Kind::Function),
+    ("maxAttempts", Kind::Number),
+    ("concurrency", Kind::Number),
+    ("accounts", Kind::Strings),
+    ("ous", Kind::Strings),
+    ("accountConcurrency", Kind::Number),
+    ("shard", Kind::String),
+    ("retryMode", Kind::String),
+    ("serviceConcurrency", Kind::Number),
+    ("framework", Kind::String),
+    ("frameworkFile", Kind::String),
+];
+
+/// A checked `scanOrganization` call, ready to run off the JavaScript thread.
+pub struct OrganizationRequest {
+    /// The adapter's options.
+    pub options: hipaa_aws::OrganizationOptions,
+    /// The scope, read when the request runs.
+    pub scope: ScopeInput,
+    /// The progress callbacks.
+    pub progress: JsProgress,
+    /// The framework findings are grouped by.
+    pub framework: FrameworkChoice,
+}
+
+impl OrganizationRequest {
+    /// Check the options object (on the JavaScript thread: it reads JavaScript values).
+    pub fn parse(value: Option<Unknown<'_>>) -> Result<OrganizationRequest> {
+        let what = "organization scan options";
+        let given = match &value {
+            Some(v) => check_options(v, ORGANIZATION_OPTIONS, what)?,
+            None => false,
+        };
+        let o = match value {
+            Some(v) if given => convert::<OrganizationScanOptions>(v, what)?,
+            _ => OrganizationScanOptions {
+                profile: None,
+                regions: None,
+                endpoint_url: None,
+                scope: None,
+                on_progress: None,
+                on_account: None,
+                max_attempts: None,
+                concurrency: None,
+                accounts: None,
+                ous: None,
+                account_concurrency: None,
+                shard: None,
+                retry_mode: None,
+                service_concurrency: None,
+                framework: None,
+                framework_file: None,
+            },
+        };
+        let defaults = hipaa_aws::OrganizationOptions::default();
+        let retry_mode = match o.retry_mode.as_deref() {
+            None => defaults.scan.retry_mode,
+            Some(m) => m
+                .parse()
+                .map_err(|e: hipaa_aws::Error| Failure::from(hipaa_core::Error::from(e)))?,
+        };
+        let service_concurrency = match o.service_concurrency {
+            None => None,
+            Some(_) => Some(whole(o.service_concurrency, "serviceConcurrency", 0usize)?),
+        };
+        let shard = o
+            .shard
+            .map(|s| s.parse::<hipaa_core::organization::Shard>())
+            .transpose()?;
+        Ok(OrganizationRequest {
+            options: hipaa_aws::OrganizationOptions {
+                scan: hipaa_aws::ScanOptions {
+                    profile: o.profile,
+                    regions: o.regions.unwrap_or_default(),
+                    endpoint_url: o.endpoint_url,
+                    max_attempts: whole(o.max_attempts, "maxAttempts", defaults.scan.max_attempts)?,
+                    concurrency: whole(o.concurrency, "concurrency", defaults.scan.concurrency)?,
+                    retry_mode,
+                    service_concurrency,
+                },
+                accounts: o.accounts,
+                ous: o.ous.unwrap_or_default(),
+                account_concurrency: whole(
+                    o.account_concurrency,
+                    "accountConcurrency",
+                    defaults.account_concurrency,
+                )?,
+                shard,
+            },
+            scope: ScopeInput::from_value(o.scope)?,
+            progress: JsProgress(o.on_progress, o.on_account),
+            framework: FrameworkChoice {
+                id: o.framework,
+                file: o.framework_file.map(PathBuf::from),
+            },
+        })
+    }
+
+    /// Discover, scan every account and judge the organization; the scope is checked first.
+    pub async fn scan(self) -> Result<hipaa_core::Report> {
+        let (scope, engine) = self.scope.engine_with(&self.framework)?;
+        Ok(hipaa_aws::scan_organization(&self.options, &scope, &engine, &self.progress).await?)
     }
 }
 
@@ -416,9 +598,10 @@ impl ScanRequest {
                 endpoint_url: o.endpoint_url,
                 max_attempts: whole(o.max_attempts, "maxAttempts", defaults.max_attempts)?,
                 concurrency: whole(o.concurrency, "concurrency", defaults.concurrency)?,
+                ..defaults
             },
             scope: ScopeInput::from_value(o.scope)?,
-            progress: JsProgress(o.on_progress),
+            progress: JsProgress(o.on_progress, None),
             framework: FrameworkChoice {
                 id: o.framework,
                 file: o.framework_file.map(PathBuf::from),

@@ -258,6 +258,8 @@ pub enum CheckKind {
     Manual,
     /// AWS meets it; the customer inherits it.
     Inherited,
+    /// A rule over every account of an organization decides it, once.
+    Organization,
 }
 
 impl From<hipaa_core::CheckKind> for CheckKind {
@@ -267,6 +269,7 @@ impl From<hipaa_core::CheckKind> for CheckKind {
             K::Automated => CheckKind::Automated,
             K::Manual => CheckKind::Manual,
             K::Inherited => CheckKind::Inherited,
+            K::Organization => CheckKind::Organization,
         }
     }
 }

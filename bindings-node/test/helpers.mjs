@@ -107,3 +107,36 @@ export function passingScope(report) {
     controls: { disable: [...new Set(onAccount.map((f) => f.control_id))] },
   }
 }
+
+/** Seed the organization fixture (tests/fixture/seed_org.py); resolves to its account ids by name. */
+export function seedOrganization(url) {
+  const r = spawnSync(python, [join(repoRoot, 'tests/fixture/seed_org.py'), '--endpoint', url], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+  })
+  if (r.status !== 0) throw new Error(`seed_org.py failed with ${r.status}`)
+  return JSON.parse(r.stdout)
+}
+
+/** tests/fixture/expected_org.json: each account's state and the findings an organization scan gives. */
+export function expectedOrganization() {
+  return JSON.parse(readFileSync(join(repoRoot, 'tests/fixture/expected_org.json'), 'utf8'))
+}
+
+/**
+ * An organization report's findings in expected_org.json's terms (as tests/src/lib.rs `org_key`):
+ * `account|control_id|resource|status`, account ids written `{name}`, the organization id `{org}`.
+ */
+export function organizationKeys(report, ids) {
+  const known = report.organization?.view?.organization?.known ?? {}
+  const orgId = known.id ?? ''
+  const names = Object.fromEntries(Object.entries(ids).map(([name, id]) => [id, name]))
+  return new Set(
+    report.findings.map((f) => {
+      let resource = f.resource.kind === 'AwsOrganizationalUnit' ? (f.resource.name ?? f.resource.id) : f.resource.id
+      if (orgId) resource = resource.replaceAll(orgId, '{org}')
+      for (const [name, id] of Object.entries(ids)) resource = resource.replaceAll(id, `{${name}}`)
+      return `${names[f.account ?? ''] ?? f.account ?? ''}|${f.control_id}|${resource}|${f.status}`
+    }),
+  )
+}

@@ -43,7 +43,7 @@ describe('declarations', () => {
       .replace(/\/\*[\s\S]*?\*\//g, '')
       .replace(/\/\/.*$/gm, '')
     assert.doesNotMatch(code, /\bany\b/)
-    for (const name of ['scan', 'snapshot', 'loadSnapshot', 'loadReport', 'evaluate', 'evaluateTemplate', 'evaluatePlan', 'demo', 'controls', 'citations', 'gate', 'diff', 'trend', 'riskRegister', 'risksCsv', 'writeBundle', 'verifyBundle']) {
+    for (const name of ['scan', 'snapshot', 'loadSnapshot', 'loadReport', 'evaluate', 'evaluateTemplate', 'evaluatePlan', 'demo', 'controls', 'citations', 'gate', 'diff', 'trend', 'riskRegister', 'risksCsv', 'writeBundle', 'verifyBundle', 'scanOrganization', 'merge']) {
       assert.match(code, new RegExp(`export declare function ${name}\\(`), name)
     }
   })

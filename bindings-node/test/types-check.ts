@@ -11,9 +11,11 @@ import {
   gate,
   loadReport,
   loadSnapshot,
+  merge,
   riskRegister,
   risksCsv,
   scan,
+  scanOrganization,
   snapshot,
   trend,
   verifyBundle,
@@ -28,8 +30,10 @@ import {
   type CitationEntry,
   type Control,
   type ErrorCode,
+  type AccountSummary,
   type Finding,
   type GateResult,
+  type OrganizationScanOptions,
   type Report,
   type ReportData,
   type Risk,
@@ -106,7 +110,7 @@ function catalog(): void {
   void [proposed.length, readiness]
   const first: Control | undefined = list[0]
   if (first !== undefined) {
-    const check: 'automated' | 'manual' | 'inherited' = first.check
+    const check: 'automated' | 'manual' | 'inherited' | 'organization' = first.check
     void check
   }
   const owners = specs.map((s) => notAny(s.owner))
@@ -180,4 +184,29 @@ trend(demo())
 // @ts-expect-error: parameter values are strings
 evaluateTemplate('cdk.out', { parameters: { Count: 3 } })
 
-void [deployGate, offline, catalog, audit, onError, beforeDeploy]
+async function organization(): Promise<number> {
+  const options: OrganizationScanOptions = {
+    profile: 'management',
+    accountConcurrency: 8,
+    retryMode: 'adaptive',
+    shard: '0/4',
+    onAccount: (account: string, state: 'started' | 'scanned' | 'unreachable', done: number, total: number): void => {
+      void [account, state, done, total]
+    },
+  }
+  const part: Report = await scanOrganization(options)
+  const whole: Report = merge([part, loadReport('shard-1.json')], 'scope.toml')
+  const accounts: AccountSummary[] = whole.summary.by_account ?? []
+  const unreachable: string[] = accounts.filter((a) => a.state === 'unreachable').map((a) => a.account)
+  const from: string | undefined = whole.findings[0]?.account
+  const section: Record<string, unknown> | null = whole.organization
+  void [unreachable, from, section]
+  return gate(whole).exitCode
+}
+
+// @ts-expect-error: the retry mode is 'standard' or 'adaptive'
+void scanOrganization({ retryMode: 'eager' })
+// @ts-expect-error: merge prefers 'newest' or 'oldest'
+merge([demo()], undefined, 'largest')
+
+void [deployGate, offline, catalog, audit, onError, beforeDeploy, organization]

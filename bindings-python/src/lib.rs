@@ -20,6 +20,8 @@ use pyo3::prelude::*;
 #[pymodule]
 #[pyo3(name = "_native")]
 fn hipaa_aws_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    // Before the first call builds the module's one runtime: scans need deeper worker stacks.
+    pyo3_async_runtimes::tokio::init(hipaa_aws::runtime_builder());
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     errors::register(m)?;
     m.add_class::<model::PyFinding>()?;
@@ -36,6 +38,8 @@ fn hipaa_aws_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scan::scan_async, m)?)?;
     m.add_function(wrap_pyfunction!(scan::snapshot, m)?)?;
     m.add_function(wrap_pyfunction!(scan::evaluate, m)?)?;
+    m.add_function(wrap_pyfunction!(scan::scan_organization, m)?)?;
+    m.add_function(wrap_pyfunction!(scan::merge, m)?)?;
     m.add_function(wrap_pyfunction!(snapshot::load_snapshot, m)?)?;
     m.add_function(wrap_pyfunction!(snapshot::demo_snapshot, m)?)?;
     m.add_function(wrap_pyfunction!(snapshot::load_template, m)?)?;

@@ -40,6 +40,7 @@ fn check_name(k: CheckKind) -> &'static str {
         CheckKind::Automated => "automated",
         CheckKind::Manual => "manual",
         CheckKind::Inherited => "inherited",
+        CheckKind::Organization => "organization",
     }
 }
 
@@ -155,7 +156,7 @@ impl PyFinding {
     }
     #[getter]
     fn citations(&self) -> Vec<String> {
-        self.0.citations.clone()
+        self.0.citations.to_vec()
     }
     #[getter]
     fn owner(&self) -> &'static str {
@@ -173,13 +174,18 @@ impl PyFinding {
     fn resource(&self) -> PyResource {
         PyResource(self.0.resource.clone())
     }
+    /// In an organization report: the account the finding came from (else `None`).
+    #[getter]
+    fn account(&self) -> Option<&str> {
+        self.0.account.as_deref()
+    }
     #[getter]
     fn message(&self) -> &str {
         &self.0.message
     }
     #[getter]
     fn remediation(&self) -> PyRemediation {
-        PyRemediation(self.0.remediation.clone())
+        PyRemediation((*self.0.remediation).clone())
     }
     /// For ERROR: the class of the failed read (`access_denied`, `throttled`, …).
     #[getter]

@@ -122,6 +122,13 @@ impl PyReport {
         to_python(py, &self.inner.waivers)
     }
 
+    /// In an organization report: the organization, its view and every account with what
+    /// became of it, as plain Python data (`None` for an account report).
+    #[getter]
+    fn organization<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_python(py, &self.inner.organization)
+    }
+
     /// Pretty JSON in the stable report schema (what `hipaa scan --format json` prints).
     fn to_json(&self, py: Python<'_>) -> String {
         py.detach(|| self.inner.to_json())

@@ -132,6 +132,7 @@ impl Job {
                 endpoint_url,
                 max_attempts,
                 concurrency,
+                ..ScanOptions::default()
             },
             scope: scope.unwrap_or_else(PyScope::default_scope),
             callback: progress.map(|callable| {
@@ -276,4 +277,111 @@ pub fn evaluate(
     let evaluated: hipaa_core::Result<Report> =
         py.detach(|| engine.evaluate(&snapshot.inner, &scope.inner));
     Ok(PyReport::new(evaluated.map_err(core_error)?))
+}
+
+/// Scan every account of the caller's AWS Organization (or the named `accounts`) into one report:
+/// the library form of `hipaa scan --organization` (`--accounts`, `--ou`, `--shard`).
+#[pyfunction]
+#[pyo3(signature = (*, profile=None, regions=None, endpoint_url=None, scope=None, progress=None, max_attempts=5, concurrency=32, accounts=None, ous=None, account_concurrency=None, shard=None, retry_mode="standard", service_concurrency=None, framework=None, framework_file=None))]
+#[allow(clippy::too_many_arguments)]
+pub fn scan_organization(
+    py: Python<'_>,
+    profile: Option<String>,
+    regions: Option<Vec<String>>,
+    endpoint_url: Option<String>,
+    scope: Option<PyScope>,
+    progress: Option<Py<PyAny>>,
+    max_attempts: u32,
+    concurrency: usize,
+    accounts: Option<Vec<String>>,
+    ous: Option<Vec<String>>,
+    account_concurrency: Option<usize>,
+    shard: Option<String>,
+    retry_mode: &str,
+    service_concurrency: Option<usize>,
+    framework: Option<String>,
+    framework_file: Option<PathBuf>,
+) -> PyResult<PyReport> {
+    let Job {
+        mut options,
+        scope,
+        callback,
+    } = Job::new(
+        profile,
+        regions,
+        endpoint_url,
+        scope,
+        progress,
+        max_attempts,
+        concurrency,
+    );
+    let engine = scope.engine_for(&FrameworkChoice {
+        id: framework,
+        file: framework_file,
+    })?;
+    options.retry_mode = retry_mode
+        .parse()
+        .map_err(|e: hipaa_aws::Error| core_error(e.into()))?;
+    options.service_concurrency = service_concurrency;
+    let shard = shard
+        .map(|s| s.parse::<hipaa_core::organization::Shard>())
+        .transpose()
+        .map_err(core_error)?;
+    let options = hipaa_aws::OrganizationOptions {
+        scan: options,
+        accounts,
+        ous: ous.unwrap_or_default(),
+        account_concurrency: account_concurrency.unwrap_or(hipaa_aws::DEFAULT_ACCOUNT_CONCURRENCY),
+        shard,
+    };
+    block_on(py, async move {
+        let report = with_progress(callback, move |p| async move {
+            hipaa_aws::scan_organization(&options, &scope.inner, &engine, p.as_ref()).await
+        })
+        .await?;
+        Ok(PyReport::new(report))
+    })
+}
+
+/// Merge organization reports of disjoint account sets into one (`hipaa merge`); the
+/// organization controls are judged again under `scope`. `prefer` (`newest` or `oldest`) says
+/// which report wins an account two of them hold; without it, overlapping reports are refused.
+#[pyfunction]
+#[pyo3(signature = (reports, scope=None, prefer=None, *, framework=None, framework_file=None))]
+pub fn merge<'py>(
+    py: Python<'py>,
+    reports: Vec<Bound<'py, PyReport>>,
+    scope: Option<PyScope>,
+    prefer: Option<&str>,
+    framework: Option<String>,
+    framework_file: Option<PathBuf>,
+) -> PyResult<PyReport> {
+    use hipaa_core::organization::Prefer;
+    let prefer = match prefer {
+        None => Prefer::Refuse,
+        Some("newest") => Prefer::Newest,
+        Some("oldest") => Prefer::Oldest,
+        Some(other) => {
+            return Err(crate::errors::argument_error(format!(
+                "prefer must be `newest` or `oldest`, not `{other}`"
+            )))
+        }
+    };
+    let scope = scope.unwrap_or_else(PyScope::default_scope);
+    let inputs: Vec<(String, Report)> = reports
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (format!("reports[{i}]"), r.get().inner.as_ref().clone()))
+        .collect();
+    let mut choice = FrameworkChoice {
+        id: framework,
+        file: framework_file,
+    };
+    if choice.is_default() {
+        choice = hipaa_core::organization::framework_of(&inputs).map_err(core_error)?;
+    }
+    let engine = scope.engine_for(&choice)?;
+    let merged =
+        py.detach(|| hipaa_core::organization::merge_owned(&engine, &scope.inner, inputs, prefer));
+    Ok(PyReport::new(merged.map_err(core_error)?))
 }

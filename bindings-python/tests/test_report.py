@@ -250,7 +250,7 @@ def test_controls_and_citations_equal_the_cli() -> None:
     controls = hipaa_aws.controls()
     assert [c.to_dict() for c in controls] == json.loads(out.stdout)
     assert {c.owner for c in controls} <= {"aws", "customer", "shared"}
-    assert {c.check for c in controls} <= {"automated", "manual", "inherited"}
+    assert {c.check for c in controls} <= {"automated", "manual", "inherited", "organization"}
     out = run_cli("citations", "--format", "json")
     assert out.returncode == 0, out.stderr
     citations = hipaa_aws.citations()

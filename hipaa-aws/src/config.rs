@@ -17,8 +17,37 @@ pub struct ScanOptions {
     pub endpoint_url: Option<String>,
     /// Attempts per call under the SDK's standard retry mode (throttling and transient errors).
     pub max_attempts: u32,
-    /// Calls in flight at once.
+    /// Calls in flight at once (in an organization scan: in total, over every account).
     pub concurrency: usize,
+    /// The SDK's retry mode: standard, or adaptive (client-side rate limiting on throttling).
+    pub retry_mode: RetryMode,
+    /// Calls in flight at once to one service of one account (none: only `concurrency` bounds
+    /// them), so one large account cannot take every slot of an organization scan.
+    pub service_concurrency: Option<usize>,
+}
+
+/// How the SDK retries throttled and transient failures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RetryMode {
+    /// Exponential backoff with jitter, up to `max_attempts`.
+    #[default]
+    Standard,
+    /// Standard, plus a client-side token bucket that slows down after throttling.
+    Adaptive,
+}
+
+impl std::str::FromStr for RetryMode {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<RetryMode, Error> {
+        match s {
+            "standard" => Ok(RetryMode::Standard),
+            "adaptive" => Ok(RetryMode::Adaptive),
+            other => Err(Error::Config(format!(
+                "retry mode `{other}` is not `standard` or `adaptive`"
+            ))),
+        }
+    }
 }
 
 impl Default for ScanOptions {
@@ -29,6 +58,8 @@ impl Default for ScanOptions {
             endpoint_url: None,
             max_attempts: 5,
             concurrency: 32,
+            retry_mode: RetryMode::Standard,
+            service_concurrency: None,
         }
     }
 }
@@ -37,6 +68,11 @@ impl ScanOptions {
     pub(crate) fn validate(&self) -> Result<(), Error> {
         if self.concurrency == 0 {
             return Err(Error::Config("concurrency must be at least 1".into()));
+        }
+        if self.service_concurrency == Some(0) {
+            return Err(Error::Config(
+                "service concurrency must be at least 1".into(),
+            ));
         }
         if self.max_attempts == 0 {
             return Err(Error::Config("max attempts must be at least 1".into()));
@@ -62,8 +98,12 @@ impl ScanOptions {
     /// Build the shared SDK configuration.
     pub(crate) async fn sdk_config(&self) -> Result<SdkConfig, Error> {
         self.validate()?;
+        let retry = match self.retry_mode {
+            RetryMode::Standard => RetryConfig::standard(),
+            RetryMode::Adaptive => RetryConfig::adaptive(),
+        };
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
-            .retry_config(RetryConfig::standard().with_max_attempts(self.max_attempts));
+            .retry_config(retry.with_max_attempts(self.max_attempts));
         if let Some(p) = &self.profile {
             loader = loader.profile_name(p);
         }
@@ -112,6 +152,20 @@ mod tests {
             ..Default::default()
         })
         .contains("not a region"));
+        assert!(bad(ScanOptions {
+            service_concurrency: Some(0),
+            ..Default::default()
+        })
+        .contains("service concurrency"));
         assert!(ScanOptions::default().validate().is_ok());
+        assert_eq!(
+            "adaptive".parse::<RetryMode>().unwrap(),
+            RetryMode::Adaptive
+        );
+        assert!("fast"
+            .parse::<RetryMode>()
+            .unwrap_err()
+            .to_string()
+            .contains("`fast`"));
     }
 }

@@ -21,22 +21,64 @@ pub(crate) struct Ledger<'a> {
 struct Inner {
     calls: Mutex<BTreeMap<String, u64>>,
     failures: Mutex<Vec<ReadFailure>>,
-    permits: Semaphore,
+    /// Calls in flight, shared by every account of an organization scan.
+    permits: Arc<Semaphore>,
+    /// Calls in flight per service of this account, when limited.
+    per_service: Option<usize>,
+    services: Mutex<BTreeMap<String, Arc<Semaphore>>>,
     done: AtomicU64,
     total: AtomicU64,
 }
 
 impl<'a> Ledger<'a> {
     pub(crate) fn new(concurrency: usize, progress: &'a dyn Progress) -> Self {
+        Ledger::with_limits(Arc::new(Semaphore::new(concurrency)), None, progress)
+    }
+
+    /// A ledger whose calls take a slot of `permits` (shared with other accounts' ledgers) and,
+    /// with `per_service`, one of that many slots of their service in this account.
+    pub(crate) fn with_limits(
+        permits: Arc<Semaphore>,
+        per_service: Option<usize>,
+        progress: &'a dyn Progress,
+    ) -> Self {
         Ledger {
             inner: Arc::new(Inner {
                 calls: Mutex::new(BTreeMap::new()),
                 failures: Mutex::new(Vec::new()),
-                permits: Semaphore::new(concurrency),
+                permits,
+                per_service,
+                services: Mutex::new(BTreeMap::new()),
                 done: AtomicU64::new(0),
                 total: AtomicU64::new(0),
             }),
             progress,
+        }
+    }
+
+    /// The slots of `op`'s service in this account, when services are limited.
+    fn service_slots(&self, op: &str) -> Option<Arc<Semaphore>> {
+        let limit = self.inner.per_service?;
+        let service = op.split(':').next().unwrap_or(op);
+        let mut map = self.inner.services.lock().ok()?;
+        Some(
+            map.entry(service.to_string())
+                .or_insert_with(|| Arc::new(Semaphore::new(limit)))
+                .clone(),
+        )
+    }
+
+    /// Wait for a slot of `op`'s service (first, so no shared slot is held while waiting), then
+    /// for a shared one; both are released when the guard drops.
+    async fn slot(&self, op: &str) -> Slot<'_> {
+        let service = match self.service_slots(op) {
+            Some(s) => s.acquire_owned().await.ok(),
+            None => None,
+        };
+        let shared = self.inner.permits.acquire().await.ok();
+        Slot {
+            _service: service,
+            _shared: shared,
         }
     }
 
@@ -61,6 +103,14 @@ impl<'a> Ledger<'a> {
         out
     }
 
+    /// Count one call the SDK makes by itself (a credentials provider's), holding its slots
+    /// while it runs; the caller judges the answer.
+    pub(crate) async fn counted<T>(&self, op: &str, call: impl Future<Output = T>) -> T {
+        let _slot = self.slot(op).await;
+        self.count(op);
+        call.await
+    }
+
     /// Run one API call. `absent` lists error codes that mean "not configured" (a fact: `Ok(None)`).
     pub(crate) async fn read<T, E, F>(
         &self,
@@ -74,7 +124,7 @@ impl<'a> Ledger<'a> {
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     {
         let result = {
-            let _permit = self.inner.permits.acquire().await;
+            let _slot = self.slot(op).await;
             self.count(op);
             call.await
         };
@@ -124,6 +174,7 @@ impl<'a> Ledger<'a> {
                 resource: resource.into(),
                 reason,
                 detail: detail.clone(),
+                account: None,
             });
         }
         Unknown::new(reason, op, detail)
@@ -151,7 +202,7 @@ impl<'a> Ledger<'a> {
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     {
         let r = {
-            let _permit = self.inner.permits.acquire().await;
+            let _slot = self.slot(op).await;
             next.await
         };
         match r {
@@ -213,6 +264,12 @@ impl<'a> Ledger<'a> {
         failures.sort_by(|a, b| (&a.operation, &a.resource).cmp(&(&b.operation, &b.resource)));
         ReadLog { calls, failures }
     }
+}
+
+/// The slots one call holds while it runs.
+struct Slot<'s> {
+    _service: Option<tokio::sync::OwnedSemaphorePermit>,
+    _shared: Option<tokio::sync::SemaphorePermit<'s>>,
 }
 
 /// Map an SDK error to an unknown-fact reason and a detail (the service's code and message only).
@@ -365,6 +422,42 @@ mod tests {
         assert_eq!(classify(&e).0, UnknownReason::Unreachable);
         let e: E = SdkError::timeout_error("slow");
         assert_eq!(classify(&e).0, UnknownReason::Unreachable);
+    }
+
+    #[tokio::test]
+    async fn one_service_of_an_account_gets_at_most_its_slots() {
+        use std::sync::atomic::AtomicUsize;
+        let shared = Arc::new(Semaphore::new(8));
+        let ledger = Ledger::with_limits(shared.clone(), Some(2), &hipaa_core::NoProgress);
+        let (now, peak) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let call = |op: &'static str| {
+            let (now, peak, ledger) = (now.clone(), peak.clone(), ledger.clone());
+            async move {
+                ledger
+                    .must(op, "", async {
+                        let n = now.fetch_add(1, Ordering::SeqCst) + 1;
+                        peak.fetch_max(n, Ordering::SeqCst);
+                        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+                        now.fetch_sub(1, Ordering::SeqCst);
+                        Ok::<(), E>(())
+                    })
+                    .await
+            }
+        };
+        futures::future::join_all((0..10).map(|_| call("s3:GetBucketPolicy"))).await;
+        assert_eq!(peak.load(Ordering::SeqCst), 2);
+        // Another service of the same account is not held back by it.
+        peak.store(0, Ordering::SeqCst);
+        let mixed = (0..6).map(|i| {
+            call(if i % 2 == 0 {
+                "s3:GetBucketAcl"
+            } else {
+                "kms:GetKeyPolicy"
+            })
+        });
+        futures::future::join_all(mixed).await;
+        assert_eq!(peak.load(Ordering::SeqCst), 4);
+        assert_eq!(shared.available_permits(), 8);
     }
 
     #[tokio::test]

@@ -46,10 +46,12 @@ pub(crate) async fn each_region<T, Fut>(
 where
     Fut: Future<Output = T>,
 {
+    // Each region's future is boxed: an SDK read's future is large in a debug build, and the
+    // stream adapters would otherwise copy it through several stack frames of a worker thread.
     stream::iter(scan.regions.clone())
         .map(|r| {
             let f = per_region(r.clone());
-            async move { (r, f.await) }
+            Box::pin(async move { (r, f.await) })
         })
         .buffered(REGIONS_AT_ONCE)
         .collect::<Vec<_>>()

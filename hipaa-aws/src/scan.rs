@@ -9,6 +9,7 @@ use async_trait::async_trait;
 use aws_types::SdkConfig;
 use chrono::Utc;
 use hipaa_core::evidence::{Fact, Provenance, Snapshot, SNAPSHOT_SCHEMA_VERSION};
+use hipaa_core::services::org::evidence::OrganizationsEvidence;
 use hipaa_core::{EvidenceSource, Progress};
 
 /// Collects evidence from a live AWS account (or a local emulator) with read-only calls.
@@ -36,36 +37,66 @@ pub(crate) struct Scan<'a> {
     pub account: Fact<String>,
     /// The partition (`aws` until STS answers).
     pub partition: String,
+    /// In an organization scan: the account's Organizations evidence, from the management
+    /// account's view (members cannot read their own parents or SCPs).
+    pub organization: Option<std::sync::Arc<OrganizationsEvidence>>,
 }
 
 #[async_trait]
 impl EvidenceSource for AwsSource {
     async fn collect(&self, progress: &dyn Progress) -> hipaa_core::Result<Snapshot> {
         let config = self.options.sdk_config().await?;
-        // Without credentials every call would fail the same way: that is not an incomplete scan
-        // of an account, it is no scan. (Expired or denied credentials still give ERROR findings.)
-        match config.credentials_provider() {
-            None => {
-                return Err(crate::Error::Credentials(
-                    "no credentials provider is configured".into(),
-                )
-                .into())
-            }
-            Some(p) => {
-                use aws_credential_types::provider::ProvideCredentials;
-                if let Err(e) = p.provide_credentials().await {
-                    let mut detail = e.to_string();
-                    let mut src = std::error::Error::source(&e);
-                    while let Some(s) = src {
-                        detail = format!("{detail}: {s}");
-                        src = s.source();
-                    }
-                    return Err(crate::Error::Credentials(detail).into());
-                }
-            }
-        }
-        let home = self.options.home_region(&config);
+        check_credentials(&config).await?;
         let ledger = Ledger::new(self.options.concurrency, progress);
+        Ok(self.collect_with(config, ledger).await)
+    }
+}
+
+/// Without credentials every call would fail the same way: that is not an incomplete scan of an
+/// account, it is no scan. (Expired or denied credentials still give ERROR findings.)
+pub(crate) async fn check_credentials(config: &SdkConfig) -> Result<(), crate::Error> {
+    match config.credentials_provider() {
+        None => Err(crate::Error::Credentials(
+            "no credentials provider is configured".into(),
+        )),
+        Some(p) => {
+            use aws_credential_types::provider::ProvideCredentials;
+            p.provide_credentials()
+                .await
+                .map(|_| ())
+                .map_err(|e| crate::Error::Credentials(error_chain(&e)))
+        }
+    }
+}
+
+/// An error and every error beneath it, joined.
+pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut detail = e.to_string();
+    let mut src = e.source();
+    while let Some(s) = src {
+        detail = format!("{detail}: {s}");
+        src = s.source();
+    }
+    detail
+}
+
+impl AwsSource {
+    /// Collect one account's evidence with this configuration (its credentials already
+    /// checked), every call going through `ledger`.
+    pub(crate) async fn collect_with(&self, config: SdkConfig, ledger: Ledger<'_>) -> Snapshot {
+        // Boxed, so the callers' frames on a worker thread's stack stay small.
+        Box::pin(self.collect_member(config, ledger, None)).await
+    }
+
+    /// [`AwsSource::collect_with`], with the account's Organizations evidence given (from an
+    /// organization scan's view) instead of read.
+    pub(crate) async fn collect_member(
+        &self,
+        config: SdkConfig,
+        ledger: Ledger<'_>,
+        organization: Option<OrganizationsEvidence>,
+    ) -> Snapshot {
+        let home = self.options.home_region(&config);
         let base = Scan {
             config,
             regions: vec![home.clone()],
@@ -77,6 +108,7 @@ impl EvidenceSource for AwsSource {
                 "not yet read",
             )),
             partition: "aws".into(),
+            organization: organization.map(std::sync::Arc::new),
         };
         // IAM is global and needs nothing else, so it starts at once. The regional collectors wait
         // for the account's region list (which regions exist and are enabled) and STS (the account
@@ -97,9 +129,9 @@ impl EvidenceSource for AwsSource {
             (scan, requested, listed, services)
         };
         let (early, (scan, requested, listed, mut services)) =
-            tokio::join!(collect::early(&base), regional);
+            tokio::join!(Box::pin(collect::early(&base)), Box::pin(regional));
         collect::merge(&mut services, early);
-        Ok(Snapshot {
+        Snapshot {
             schema_version: SNAPSHOT_SCHEMA_VERSION,
             taken_at: Utc::now(),
             provenance: Provenance::Live {
@@ -111,6 +143,6 @@ impl EvidenceSource for AwsSource {
             account_regions: listed,
             services,
             reads: base.ledger.log(),
-        })
+        }
     }
 }

@@ -50,6 +50,8 @@ pub enum Command {
     NetworkMap(NetworkMapArgs),
     /// Generate the AWS Organizations service control policy that denies every service outside the HIPAA-eligible list.
     Scp(ScpArgs),
+    /// Merge organization reports of disjoint account sets (shards, separate runs) into one.
+    Merge(MergeArgs),
 }
 
 /// How to reach AWS.
@@ -67,9 +69,15 @@ pub struct AwsArgs {
     /// Attempts per API call under the SDK's standard retry mode.
     #[arg(long, default_value_t = 5)]
     pub max_attempts: u32,
-    /// API calls in flight at once.
+    /// API calls in flight at once (in an organization scan: over every account together).
     #[arg(long, default_value_t = 32)]
     pub concurrency: usize,
+    /// The SDK's retry mode: standard, or adaptive (slows down by itself after throttling).
+    #[arg(long, default_value = "standard", value_parser = parse_retry_mode)]
+    pub retry_mode: hipaa_aws::RetryMode,
+    /// API calls in flight at once to one service of one account (default: none in an account scan; in an organization scan, concurrency ÷ account-concurrency, at least 2).
+    #[arg(long)]
+    pub service_concurrency: Option<usize>,
     /// Never draw a progress bar (none is drawn when stderr is not a terminal anyway).
     #[arg(long)]
     pub no_progress: bool,
@@ -123,6 +131,14 @@ pub struct ReportArgs {
     /// In the table, list PASS, NOT_APPLICABLE and INHERITED findings too.
     #[arg(long)]
     pub all: bool,
+}
+
+fn parse_retry_mode(s: &str) -> Result<hipaa_aws::RetryMode, String> {
+    s.parse().map_err(|e: hipaa_aws::Error| e.to_string())
+}
+
+fn parse_shard(s: &str) -> Result<hipaa_core::organization::Shard, String> {
+    s.parse().map_err(|e: hipaa_core::Error| e.to_string())
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {
@@ -242,10 +258,78 @@ pub struct ReportFileArgs {
     pub all: bool,
 }
 
+/// Which accounts an organization scan reads (`--organization` or `--accounts`).
+#[derive(Debug, Args)]
+pub struct OrgArgs {
+    /// Scan every ACTIVE account of the organization (credentials of the management account or a delegated administrator; members through the scope's `[organization] role_name`).
+    #[arg(long, conflicts_with = "accounts")]
+    pub organization: bool,
+    /// Scan these accounts (comma-separated ids) without AWS Organizations, through the same role.
+    #[arg(long, value_delimiter = ',', num_args = 1..)]
+    pub accounts: Option<Vec<String>>,
+    /// Only accounts under this OU (or root) and its children; repeatable.
+    #[arg(long = "ou", value_name = "OU_ID", requires = "organization")]
+    pub ous: Vec<String>,
+    /// Accounts scanned at once.
+    #[arg(long, default_value_t = hipaa_aws::DEFAULT_ACCOUNT_CONCURRENCY)]
+    pub account_concurrency: usize,
+    /// Scan only shard I of N (0-based, e.g. $AWS_BATCH_JOB_ARRAY_INDEX/4); an account always lands in the same shard; join the reports with `hipaa merge`.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    pub shard: Option<hipaa_core::organization::Shard>,
+}
+
+impl OrgArgs {
+    /// Whether this is an organization scan.
+    pub fn enabled(&self) -> bool {
+        self.organization || self.accounts.is_some()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Prefer {
+    /// The account's most recent scan wins.
+    Newest,
+    /// The account's earliest scan wins.
+    Oldest,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Group the merged findings by this framework (default: the one the reports were grouped by).
+    #[command(flatten)]
+    pub framework: FrameworkArgs,
+    /// Organization reports (JSON) from `hipaa scan --organization` (`--shard`) or `--accounts`.
+    #[arg(required = true)]
+    pub reports: Vec<PathBuf>,
+    /// When two reports hold the same account, which wins (default: refuse to merge).
+    #[arg(long, value_enum, conflicts_with = "prefer_report")]
+    pub prefer: Option<Prefer>,
+    /// When two reports hold the same account, this one (one of REPORTS) wins.
+    #[arg(long, value_name = "FILE")]
+    pub prefer_report: Option<PathBuf>,
+    /// Scope file the organization controls are judged under (waivers, attestations): the one the scans used.
+    #[arg(long)]
+    pub scope: Option<PathBuf>,
+    /// Extra control catalog file (TOML); repeatable.
+    #[arg(long = "catalog")]
+    pub catalogs: Vec<PathBuf>,
+    /// Output format: json (default), table, markdown, html, csv, sarif, ocsf, asff or junit.
+    #[arg(long, default_value = "json", value_parser = parse_format)]
+    pub format: Format,
+    /// Write the merged report here instead of standard output.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Exit 3 when a failure of this severity or higher exists (4 when the merged report is incomplete).
+    #[arg(long, default_value = "informational", value_parser = parse_severity)]
+    pub fail_on: Severity,
+}
+
 #[derive(Debug, Args)]
 pub struct ScanArgs {
     #[command(flatten)]
     pub aws: AwsArgs,
+    #[command(flatten)]
+    pub org: OrgArgs,
     #[command(flatten)]
     pub report: ReportArgs,
     /// Also save the collected evidence to this file.

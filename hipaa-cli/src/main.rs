@@ -4,8 +4,8 @@ mod args;
 mod progress;
 
 use args::{
-    AwsArgs, CitationsArgs, Cli, Command, ControlsArgs, DiffFormat, ListFormat, ReportArgs,
-    RisksFormat, ScpArgs, TrendFormat,
+    AwsArgs, CitationsArgs, Cli, Command, ControlsArgs, DiffFormat, ListFormat, OrgArgs,
+    ReportArgs, RisksFormat, ScpArgs, TrendFormat,
 };
 use clap::Parser;
 use hipaa_aws::ScanOptions;
@@ -42,7 +42,25 @@ type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
 fn run(cli: Cli) -> Res<i32> {
     match cli.command {
+        Command::Scan(a) if a.org.enabled() => {
+            let (Inputs { scope, .. }, engine) = inputs_for(&a.report)?;
+            if a.save_snapshot.is_some() {
+                return Err("--save-snapshot keeps one account's evidence; an organization scan evaluates each account and drops its evidence (use `hipaa snapshot` per account)".into());
+            }
+            let report = organization_scan(&a.aws, &a.org, &scope, &engine)?;
+            emit(
+                &report,
+                a.report.format,
+                a.report.output.as_deref(),
+                a.report.all,
+                &scope.remediation_days,
+            )?;
+            Ok(report.exit_code(a.report.fail_on))
+        }
         Command::Scan(a) => {
+            if a.org.shard.is_some() {
+                return Err("--shard needs --organization or --accounts".into());
+            }
             let (Inputs { scope, .. }, engine) = inputs_for(&a.report)?;
             let snapshot = collect(&a.aws, &scope)?;
             if let Some(path) = &a.save_snapshot {
@@ -219,6 +237,43 @@ fn run(cli: Cli) -> Res<i32> {
             )?;
             Ok(a.fail_on.map(|s| report.exit_code(s)).unwrap_or(0))
         }
+        Command::Merge(a) => {
+            let inputs = Inputs::load(a.scope.as_deref(), None)?;
+            let reports = a
+                .reports
+                .iter()
+                .map(|p| Ok((p.display().to_string(), read_report(p)?)))
+                .collect::<Res<Vec<_>>>()?;
+            let mut framework = a.framework.choice();
+            if framework.is_default() {
+                framework = hipaa_core::organization::framework_of(&reports)?;
+            }
+            let engine = inputs.engine_with(&a.catalogs, &framework)?;
+            let prefer = match (&a.prefer_report, a.prefer) {
+                (Some(f), _) => {
+                    let i = a.reports.iter().position(|p| p == f).ok_or_else(|| {
+                        format!(
+                            "--prefer-report `{}` is not one of the reports to merge",
+                            f.display()
+                        )
+                    })?;
+                    hipaa_core::organization::Prefer::Input(i)
+                }
+                (None, Some(args::Prefer::Newest)) => hipaa_core::organization::Prefer::Newest,
+                (None, Some(args::Prefer::Oldest)) => hipaa_core::organization::Prefer::Oldest,
+                (None, None) => hipaa_core::organization::Prefer::Refuse,
+            };
+            let report =
+                hipaa_core::organization::merge_owned(&engine, &inputs.scope, reports, prefer)?;
+            emit(
+                &report,
+                a.format,
+                a.output.as_deref(),
+                false,
+                &inputs.scope.remediation_days,
+            )?;
+            Ok(report.exit_code(a.fail_on))
+        }
         Command::Controls(a) => controls(&a),
         Command::Citations(a) => citations(&a),
         Command::NetworkMap(a) => {
@@ -258,17 +313,36 @@ fn load_scope(path: Option<&Path>) -> Res<Scope> {
     Ok(Inputs::load(path, None)?.scope)
 }
 
-fn collect(aws: &AwsArgs, scope: &Scope) -> Res<Snapshot> {
-    let options = ScanOptions {
+fn scan_options(aws: &AwsArgs) -> ScanOptions {
+    ScanOptions {
         profile: aws.profile.clone(),
         regions: aws.regions.clone(),
         endpoint_url: aws.endpoint_url.clone(),
         max_attempts: aws.max_attempts,
         concurrency: aws.concurrency,
+        retry_mode: aws.retry_mode,
+        service_concurrency: aws.service_concurrency,
+    }
+}
+
+fn organization_scan(aws: &AwsArgs, org: &OrgArgs, scope: &Scope, engine: &Engine) -> Res<Report> {
+    let options = hipaa_aws::OrganizationOptions {
+        scan: scan_options(aws),
+        accounts: org.accounts.clone(),
+        ous: org.ous.clone(),
+        account_concurrency: org.account_concurrency,
+        shard: org.shard,
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let runtime = hipaa_aws::runtime_builder().build()?;
+    let bar = progress::Bar::new(!aws.no_progress);
+    let report = runtime.block_on(hipaa_aws::scan_organization(&options, scope, engine, &bar));
+    bar.finish();
+    Ok(report?)
+}
+
+fn collect(aws: &AwsArgs, scope: &Scope) -> Res<Snapshot> {
+    let options = scan_options(aws);
+    let runtime = hipaa_aws::runtime_builder().build()?;
     let bar = progress::Bar::new(!aws.no_progress);
     let snapshot = runtime.block_on(hipaa_aws::snapshot(&options, scope, &bar));
     bar.finish();
@@ -283,6 +357,31 @@ fn emit(
     days: &RemediationDays,
 ) -> Res<()> {
     let to_terminal = output.is_none() && std::io::stdout().is_terminal();
+    if format == Format::Json {
+        // Streamed: an organization report of many accounts is never held twice in memory.
+        return match output {
+            Some(p) => {
+                let cannot =
+                    |e: &dyn std::fmt::Display| format!("cannot write `{}`: {e}", p.display());
+                let file = std::fs::File::create(p).map_err(|e| cannot(&e))?;
+                let mut w = std::io::BufWriter::new(file);
+                serde_json::to_writer_pretty(&mut w, report).map_err(|e| cannot(&e))?;
+                w.write_all(b"\n")
+                    .and_then(|()| w.flush())
+                    .map_err(|e| cannot(&e))?;
+                Ok(())
+            }
+            None => {
+                let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                // A closed pipe (`hipaa scan --format json | head`) is not an error worth reporting.
+                if serde_json::to_writer_pretty(&mut out, report).is_ok() {
+                    let _ = out.write_all(b"\n");
+                }
+                let _ = out.flush();
+                Ok(())
+            }
+        };
+    }
     let text = match format {
         Format::Table => {
             let color = to_terminal && std::env::var_os("NO_COLOR").is_none();

@@ -798,3 +798,63 @@ fn iac_saved_evidence_evaluates_to_the_same_findings() {
     assert_eq!(keys(&direct), keys(&again));
     assert!(keys(&again).iter().any(|k| k.contains("template.yaml")));
 }
+
+#[test]
+fn organization_options_are_checked_before_any_call() {
+    // A shard needs an organization scan; a malformed shard is a usage error.
+    let o = hipaa(&["scan", "--shard", "0/2", "--no-progress"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--shard needs --organization"),
+        "{}",
+        stderr(&o)
+    );
+    let o = hipaa(&["scan", "--organization", "--shard", "2/2"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("`2/2`"), "{}", stderr(&o));
+    let o = hipaa(&["scan", "--organization", "--retry-mode", "eager"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("`eager`"), "{}", stderr(&o));
+    let o = hipaa(&[
+        "scan",
+        "--accounts",
+        "12345",
+        "--endpoint-url",
+        "http://127.0.0.1:9",
+        "--no-progress",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("`12345` is not 12 digits"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn merge_refuses_an_account_report_by_name() {
+    let dir = std::env::temp_dir().join(format!("hipaa-cli-merge-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("demo.json");
+    let o = hipaa(&["demo", "--format", "json", "-o", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0));
+    let o = hipaa(&["merge", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(
+        e.contains("demo.json") && e.contains("account report"),
+        "{e}"
+    );
+    let o = hipaa(&[
+        "merge",
+        path.to_str().unwrap(),
+        "--prefer-report",
+        "other.json",
+    ]);
+    assert!(
+        stderr(&o).contains("`other.json` is not one of the reports"),
+        "{}",
+        stderr(&o)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -16,6 +16,16 @@ pub enum CheckKind {
     Manual,
     /// AWS meets it; the customer inherits it (INHERITED).
     Inherited,
+    /// A rule over the whole organization decides it, once per organization scan (every
+    /// account's results and the management account's view); an account scan does not judge it.
+    Organization,
+}
+
+impl CheckKind {
+    /// Whether a rule decides it (automated or organization-wide), so a failure needs a fix.
+    pub fn is_decided_by_rule(self) -> bool {
+        matches!(self, CheckKind::Automated | CheckKind::Organization)
+    }
 }
 
 /// How to fix a failing control, in the forms engineers use.
@@ -183,6 +193,12 @@ impl Catalog {
             .filter(|c| !self.disabled.contains(&c.id))
     }
 
+    /// The enabled controls an account scan judges: every kind but the organization-wide ones.
+    pub fn enabled_for_account(&self) -> impl Iterator<Item = &Control> {
+        self.enabled()
+            .filter(|c| c.check != CheckKind::Organization)
+    }
+
     /// The control with this id (current ids only; see [`Catalog::resolve`] for earlier ones).
     pub fn get(&self, id: &str) -> Option<&Control> {
         self.index.get(id).map(|&i| &self.controls[i])
@@ -253,7 +269,7 @@ fn validate(c: &Control, registry: &Registry) -> std::result::Result<(), String>
             return Err(format!("unknown citation `{cit}`"));
         }
     }
-    if c.check == CheckKind::Automated
+    if c.check.is_decided_by_rule()
         && c.remediation.cli.is_none()
         && c.remediation.terraform.is_none()
     {

@@ -21,6 +21,8 @@ pub struct Engine {
     catalog: Catalog,
     checks: HashMap<String, Arc<dyn Check>>,
     framework: Arc<Framework>,
+    /// The catalog's text as findings share it.
+    texts: Arc<std::sync::Mutex<crate::report::shared_text::TextPool>>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -52,6 +54,7 @@ impl Engine {
             catalog,
             checks,
             framework: Framework::default_bundled()?,
+            texts: Arc::default(),
         })
     }
 
@@ -140,29 +143,7 @@ impl Engine {
         scope: &Scope,
         now: DateTime<Utc>,
     ) -> Result<Report> {
-        let scope = &*self.canonical_scope(scope);
-        for w in &scope.waivers {
-            if self.catalog.get(&w.control).is_none() {
-                return Err(Error::Scope {
-                    path: "scope waivers".into(),
-                    message: format!("waiver names unknown control `{}`", w.control),
-                });
-            }
-        }
-        for a in &scope.attestations {
-            match self.catalog.get(&a.control) {
-                Some(c) if c.check == CheckKind::Manual => {}
-                Some(_) => {
-                    return Err(Error::Scope {
-                        path: "scope attestations".into(),
-                        message: format!("`{}` is not a manual control: its evidence comes from AWS, not an attestation", a.control),
-                    })
-                }
-                None => {
-                    return Err(Error::Scope { path: "scope attestations".into(), message: format!("attestation names unknown control `{}`", a.control) })
-                }
-            }
-        }
+        let scope = &*self.checked_scope(scope)?;
         let ctx = Context {
             snapshot,
             scope,
@@ -171,7 +152,7 @@ impl Engine {
         let today = now.date_naive();
         let mut waiver_use = vec![0usize; scope.waivers.len()];
         let mut findings = Vec::new();
-        for control in self.catalog.enabled() {
+        for control in self.catalog.enabled_for_account() {
             let outcomes = match control.check {
                 CheckKind::Automated => {
                     let check = self.checks.get(&control.id).ok_or_else(|| Error::Check {
@@ -180,14 +161,10 @@ impl Engine {
                     })?;
                     check.evaluate(&ctx)
                 }
-                CheckKind::Manual => vec![Outcome::account(&ctx, Ok(crate::rules::Verdict::manual("needs an attestation: no API can show this")))],
-                CheckKind::Inherited => vec![Outcome::account(
-                    &ctx,
-                    Ok(crate::rules::Verdict {
-                        status: Status::Inherited,
-                        message: "met by AWS under the shared-responsibility model; evidence is AWS's audit reports in AWS Artifact".into(),
-                    }),
-                )],
+                CheckKind::Manual => vec![Outcome::account(&ctx, Ok(manual_verdict()))],
+                CheckKind::Inherited => vec![Outcome::account(&ctx, Ok(inherited_verdict()))],
+                // Judged once per organization scan (see `crate::organization`), never per account.
+                CheckKind::Organization => continue,
             };
             let outcomes = if snapshot.provenance.is_template() {
                 from_code(control, outcomes, snapshot)
@@ -198,7 +175,14 @@ impl Engine {
                 if scope.is_excluded(&o.resource.arn, &o.resource.id) {
                     continue;
                 }
-                findings.push(self.finding(control, o, scope, snapshot, today, &mut waiver_use));
+                findings.push(self.finding(
+                    control,
+                    o,
+                    scope,
+                    Some(snapshot),
+                    today,
+                    &mut waiver_use,
+                ));
             }
         }
         let waivers = scope
@@ -222,6 +206,41 @@ impl Engine {
         ))
     }
 
+    /// The scope with every control id made current, after checking that each waiver and
+    /// attestation names a control this engine has (and an attestation a manual one).
+    pub(crate) fn checked_scope<'s>(
+        &self,
+        scope: &'s Scope,
+    ) -> Result<std::borrow::Cow<'s, Scope>> {
+        let canonical = self.canonical_scope(scope);
+        {
+            let scope = &*canonical;
+            for w in &scope.waivers {
+                if self.catalog.get(&w.control).is_none() {
+                    return Err(Error::Scope {
+                        path: "scope waivers".into(),
+                        message: format!("waiver names unknown control `{}`", w.control),
+                    });
+                }
+            }
+            for a in &scope.attestations {
+                match self.catalog.get(&a.control) {
+                    Some(c) if c.check == CheckKind::Manual => {}
+                    Some(_) => {
+                        return Err(Error::Scope {
+                            path: "scope attestations".into(),
+                            message: format!("`{}` is not a manual control: its evidence comes from AWS, not an attestation", a.control),
+                        })
+                    }
+                    None => {
+                        return Err(Error::Scope { path: "scope attestations".into(), message: format!("attestation names unknown control `{}`", a.control) })
+                    }
+                }
+            }
+        }
+        Ok(canonical)
+    }
+
     /// The scope with every control id it names made current: a waiver or attestation that
     /// uses an earlier id (see `renamed_from`) applies to the renamed control, with a notice.
     fn canonical_scope<'s>(&self, scope: &'s Scope) -> std::borrow::Cow<'s, Scope> {
@@ -241,12 +260,12 @@ impl Engine {
         std::borrow::Cow::Owned(s)
     }
 
-    fn finding(
+    pub(crate) fn finding(
         &self,
         control: &Control,
         o: Outcome,
         scope: &Scope,
-        snapshot: &Snapshot,
+        snapshot: Option<&Snapshot>,
         today: chrono::NaiveDate,
         waiver_use: &mut [usize],
     ) -> Finding {
@@ -314,24 +333,33 @@ impl Engine {
             }
         }
         let location = snapshot
-            .provenance
-            .template_resource(&resource.arn, &resource.id)
+            .and_then(|s| s.provenance.template_resource(&resource.arn, &resource.id))
             .and_then(|r| r.location.clone());
+        let text = match self.texts.lock() {
+            Ok(mut pool) => pool.for_control(control, self.framework.citations_for(control)),
+            // A thread that panicked while holding the pool left it usable: start a new one.
+            Err(poisoned) => {
+                let mut pool = poisoned.into_inner();
+                *pool = Default::default();
+                pool.for_control(control, self.framework.citations_for(control))
+            }
+        };
         Finding {
             location,
             control_id: control.id.clone(),
-            title: control.title.clone(),
+            title: text.title,
             category: control.category,
-            citations: self.framework.citations_for(control),
+            citations: text.citations,
             owner: control.owner,
             severity: control.severity,
             status,
             resource,
             message,
-            remediation: control.remediation.clone(),
+            remediation: text.remediation,
             reason: unknown.map(|u| u.reason),
             waiver,
             attestation,
+            account: None,
         }
     }
 }
@@ -405,6 +433,19 @@ fn from_code(control: &Control, outcomes: Vec<Outcome>, snapshot: &Snapshot) -> 
             }
         })
         .collect()
+}
+
+/// What a MANUAL control says until someone attests it.
+pub(crate) fn manual_verdict() -> crate::rules::Verdict {
+    crate::rules::Verdict::manual("needs an attestation: no API can show this")
+}
+
+/// What an INHERITED control says: AWS's side of the shared-responsibility model.
+pub(crate) fn inherited_verdict() -> crate::rules::Verdict {
+    crate::rules::Verdict {
+        status: Status::Inherited,
+        message: "met by AWS under the shared-responsibility model; evidence is AWS's audit reports in AWS Artifact".into(),
+    }
 }
 
 #[cfg(test)]
@@ -719,6 +760,13 @@ remediation = { console = "c", cli = "x" }
                 .unwrap_err()
                 .to_string()
                 .contains("old.json")
+        );
+        // A snapshot (numeric version) is named as another schema, not as a field of the wrong type.
+        assert!(
+            Report::from_json("{\"schema_version\":2,\"x\":[1]}", "snap.json")
+                .unwrap_err()
+                .to_string()
+                .contains("unsupported schema_version")
         );
         assert!(Report::from_json("nope", "bad.json")
             .unwrap_err()

@@ -15,6 +15,7 @@ pub mod framework;
 pub mod iac;
 pub mod network_map;
 pub mod notice;
+pub mod organization;
 pub mod progress;
 pub mod registry;
 pub mod report;

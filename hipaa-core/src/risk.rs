@@ -171,10 +171,10 @@ impl RiskRegister {
                 Risk {
                     id: format!("{}@{}", f.control_id, name),
                     control_id: f.control_id.clone(),
-                    title: f.title.clone(),
+                    title: f.title.to_string(),
                     resource: name,
                     arn: f.resource.arn.clone(),
-                    citations: f.citations.clone(),
+                    citations: f.citations.to_vec(),
                     status: f.status,
                     severity: f.severity,
                     likelihood,

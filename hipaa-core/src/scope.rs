@@ -45,6 +45,127 @@ pub struct Scope {
     /// Signed BAAs recorded by hand, for when AWS Artifact cannot be read (or for a negotiated BAA).
     #[serde(default)]
     pub baa: Vec<BaaAttestation>,
+    /// How an organization scan chooses and reaches member accounts (`[organization]`).
+    #[serde(default, skip_serializing_if = "OrganizationScope::is_default")]
+    pub organization: OrganizationScope,
+}
+
+/// Which member accounts an organization scan reads and how it reaches them: one role in every
+/// member, assumed from the management (or delegated administrator) account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrganizationScope {
+    /// Only these accounts (12-digit ids); empty: every account of the organization.
+    #[serde(default)]
+    pub include: Vec<String>,
+    /// Never these accounts, even when included.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// Only accounts under these OUs (`ou-…`, or the root `r-…`) and their children; empty: all.
+    #[serde(default)]
+    pub ous: Vec<String>,
+    /// The role assumed in each member account.
+    #[serde(default = "default_role_name")]
+    pub role_name: String,
+    /// The external id the role's trust policy asks for, if any.
+    #[serde(default)]
+    pub external_id: Option<String>,
+    /// The session name the member accounts' CloudTrail records for the scan.
+    #[serde(default = "default_session_name")]
+    pub session_name: String,
+}
+
+/// The role AWS Organizations creates in every account it creates.
+pub const DEFAULT_ROLE_NAME: &str = "OrganizationAccountAccessRole";
+
+fn default_role_name() -> String {
+    DEFAULT_ROLE_NAME.into()
+}
+
+fn default_session_name() -> String {
+    "hipaa-aws-scan".into()
+}
+
+impl Default for OrganizationScope {
+    fn default() -> Self {
+        OrganizationScope {
+            include: Vec::new(),
+            exclude: Vec::new(),
+            ous: Vec::new(),
+            role_name: default_role_name(),
+            external_id: None,
+            session_name: default_session_name(),
+        }
+    }
+}
+
+impl OrganizationScope {
+    fn is_default(&self) -> bool {
+        *self == OrganizationScope::default()
+    }
+
+    /// Whether the include/exclude lists let this account be scanned.
+    pub fn admits(&self, account: &str) -> bool {
+        (self.include.is_empty() || self.include.iter().any(|a| a == account))
+            && !self.exclude.iter().any(|a| a == account)
+    }
+
+    fn check(&self) -> std::result::Result<(), String> {
+        for (list, ids) in [("include", &self.include), ("exclude", &self.exclude)] {
+            if let Some(bad) = ids.iter().find(|a| !is_account_id(a)) {
+                return Err(format!(
+                    "[organization] {list}: account id `{bad}` is not 12 digits"
+                ));
+            }
+        }
+        if let Some(bad) = self.ous.iter().find(|o| !is_parent_id(o)) {
+            return Err(format!(
+                "[organization] ous: `{bad}` is not an OU id (`ou-…`) or a root id (`r-…`)"
+            ));
+        }
+        let iam_name = |s: &str| {
+            s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c))
+        };
+        if self.role_name.is_empty() || self.role_name.len() > 64 || !iam_name(&self.role_name) {
+            return Err(format!(
+                "[organization] role_name `{}` is not an IAM role name (1-64 letters, digits or +=,.@_-)",
+                self.role_name
+            ));
+        }
+        if !(2..=64).contains(&self.session_name.len()) || !iam_name(&self.session_name) {
+            return Err(format!(
+                "[organization] session_name `{}` must be 2-64 letters, digits or +=,.@_-",
+                self.session_name
+            ));
+        }
+        if let Some(x) = &self.external_id {
+            let ok = (2..=1224).contains(&x.len())
+                && x.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+=,.@:/_-".contains(c));
+            if !ok {
+                return Err(
+                    "[organization] external_id must be 2-1224 letters, digits or +=,.@:/_-".into(),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A 12-digit AWS account id.
+pub fn is_account_id(s: &str) -> bool {
+    s.len() == 12 && s.chars().all(|c| c.is_ascii_digit())
+}
+
+/// An OU (`ou-…`) or root (`r-…`) id as AWS Organizations writes them.
+pub fn is_parent_id(s: &str) -> bool {
+    let rest = s.strip_prefix("ou-").or_else(|| s.strip_prefix("r-"));
+    rest.is_some_and(|r| {
+        !r.is_empty()
+            && r.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    })
 }
 
 /// A signed Business Associate Addendum, as the user records it when the Artifact API cannot show it.
@@ -143,6 +264,7 @@ impl Default for Scope {
             attestations: Vec::new(),
             remediation_days: RemediationDays::default(),
             baa: Vec::new(),
+            organization: OrganizationScope::default(),
         }
     }
 }
@@ -399,6 +521,7 @@ impl Scope {
                 );
             }
         }
+        self.organization.check()?;
         for w in &self.waivers {
             for (field, v) in [
                 ("control", &w.control),
@@ -424,6 +547,15 @@ impl Scope {
     /// The scope entry for an account.
     pub fn account(&self, id: &str) -> Option<&AccountScope> {
         self.accounts.iter().find(|a| a.id == id)
+    }
+
+    /// The scope one account of an organization scan is judged under: its own `[[accounts]]`
+    /// entry only, so each account's findings are about itself (the organization controls judge
+    /// the BAA of every account once).
+    pub fn for_member(&self, id: &str) -> Scope {
+        let mut s = self.clone();
+        s.accounts.retain(|a| a.id == id);
+        s
     }
 }
 
@@ -508,6 +640,41 @@ expires = 2027-06-30
             .unwrap_err()
             .to_string();
         assert!(e.contains("colour"), "{e}");
+    }
+
+    #[test]
+    fn organization_section_has_defaults_and_is_checked() {
+        let s = Scope::from_toml("", "s.toml").unwrap();
+        assert_eq!(s.organization.role_name, "OrganizationAccountAccessRole");
+        assert!(s.organization.admits("111122223333"));
+        let text = "[organization]\ninclude = [\"111122223333\", \"444455556666\"]\nexclude = [\"444455556666\"]\nous = [\"ou-ab12-cd34ef56\"]\nrole_name = \"HipaaAudit\"\nexternal_id = \"scan-2026\"\nsession_name = \"audit\"\n";
+        let s = Scope::from_toml(text, "s.toml").unwrap();
+        assert!(s.organization.admits("111122223333"));
+        assert!(!s.organization.admits("444455556666"));
+        assert!(!s.organization.admits("777788889999"));
+        assert_eq!(s.organization.external_id.as_deref(), Some("scan-2026"));
+        for (bad, want) in [
+            ("[organization]\ninclude = [\"12\"]\n", "not 12 digits"),
+            ("[organization]\nous = [\"sandbox\"]\n", "not an OU id"),
+            (
+                "[organization]\nrole_name = \"my role\"\n",
+                "not an IAM role name",
+            ),
+            ("[organization]\nsession_name = \"x\"\n", "session_name"),
+            ("[organization]\nexternal_id = \"a b\"\n", "external_id"),
+            ("[organization]\nrole = \"x\"\n", "role"),
+        ] {
+            let e = Scope::from_toml(bad, "org.toml").unwrap_err().to_string();
+            assert!(e.contains("org.toml") && e.contains(want), "{e}");
+        }
+        // The section round-trips, and a scope without it writes none.
+        let back: Scope = toml::from_str(&toml::to_string(&s).unwrap()).unwrap();
+        assert_eq!(back, s);
+        assert!(!toml::to_string(&Scope::default())
+            .unwrap()
+            .contains("organization"));
+        let member = s.for_member("111122223333");
+        assert!(member.accounts.is_empty());
     }
 
     #[test]

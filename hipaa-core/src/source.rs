@@ -9,6 +9,10 @@ use std::path::PathBuf;
 pub trait Progress: Send + Sync {
     /// `done` of `total` units finished in `stage` (`total` may grow as listings reveal work).
     fn update(&self, done: u64, total: u64, stage: &str);
+
+    /// An organization scan started one account (`state` is `started`) or finished it
+    /// (`scanned` or `unreachable`); `done` of `total` accounts are finished.
+    fn account(&self, _account: &str, _state: &str, _done: u64, _total: u64) {}
 }
 
 /// Progress that goes nowhere.

@@ -116,3 +116,63 @@ fn the_documented_policy_grants_every_call() {
         );
     }
 }
+
+/// The actions of `docs/iam-policy.json`, in its order.
+fn documented_actions() -> Vec<String> {
+    let text = std::fs::read_to_string(repo().join("docs/iam-policy.json")).expect("policy");
+    let policy: serde_json::Value = serde_json::from_str(&text).expect("policy is JSON");
+    policy["Statement"]
+        .as_array()
+        .expect("statements")
+        .iter()
+        .flat_map(|st| st["Action"].as_array().cloned().unwrap_or_default())
+        .filter_map(|a| a.as_str().map(str::to_string))
+        .collect()
+}
+
+/// The AWS Batch job role (`deploy/aws-batch/template.yaml`) grants the scanner exactly the
+/// documented read-only policy, between its BEGIN and END markers
+/// (`UPDATE_BATCH_TEMPLATE=1 cargo test -p hipaa-core --test read_only` rewrites the list).
+#[test]
+fn the_batch_job_role_grants_the_documented_policy() {
+    let path = repo().join("deploy/aws-batch/template.yaml");
+    let text = std::fs::read_to_string(&path).expect("template");
+    let marker = |m: &str| text.find(m).expect("the template keeps its markers");
+    // The lines strictly between the BEGIN line and the END line.
+    let start = marker("# BEGIN docs/iam-policy.json");
+    let start = start + text[start..].find('\n').expect("a line after BEGIN") + 1;
+    let end = marker("# END docs/iam-policy.json");
+    let end = text[..end].rfind('\n').map_or(end, |i| i + 1);
+    let block = &text[start..end];
+    let action = |l: &str| -> Option<String> {
+        let a = l.trim().strip_prefix("- ")?;
+        (!a.contains(' ') && !a.contains('"') && a.split(':').count() == 2).then(|| a.to_string())
+    };
+    let listed: Vec<String> = block.lines().filter_map(action).collect();
+    let documented = documented_actions();
+    if std::env::var_os("UPDATE_BATCH_TEMPLATE").is_some() && listed != documented {
+        let indent = block
+            .lines()
+            .find(|l| action(l).is_some())
+            .map_or(18, |l| l.len() - l.trim_start().len());
+        let mut out = String::new();
+        let mut written = false;
+        for l in block.lines() {
+            if action(l).is_none() {
+                out.push_str(l);
+                out.push('\n');
+            } else if !written {
+                for a in &documented {
+                    out.push_str(&format!("{}- {a}\n", " ".repeat(indent)));
+                }
+                written = true;
+            }
+        }
+        std::fs::write(&path, format!("{}{out}{}", &text[..start], &text[end..])).expect("written");
+        return;
+    }
+    assert_eq!(
+        listed, documented,
+        "deploy/aws-batch/template.yaml's job role differs from docs/iam-policy.json: rerun with UPDATE_BATCH_TEMPLATE=1"
+    );
+}

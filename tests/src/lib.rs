@@ -289,3 +289,84 @@ impl Drop for FaultProxy {
         let _ = self.child.wait();
     }
 }
+
+// --- the organization fixture (tests/fixture/seed_org.py) ------------------------------------
+
+/// Account ids of the seeded organization, by fixture name (`management`, `phi-claims`, …).
+pub type OrgIds = std::collections::BTreeMap<String, String>;
+
+impl Moto {
+    /// Seed the organization fixture (plus `members` small accounts) and return its accounts.
+    pub fn seed_org(&self, members: u32) -> OrgIds {
+        let out = Command::new(python())
+            .arg(repo_root().join("tests/fixture/seed_org.py"))
+            .args(["--endpoint", &self.url, "--members", &members.to_string()])
+            .output()
+            .expect("cannot run seed_org.py");
+        assert!(
+            out.status.success(),
+            "seed_org.py failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("seed_org.py prints its accounts as JSON")
+    }
+}
+
+/// One finding of an organization report, in the fixture's terms (see `expected_org.json`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Deserialize, serde::Serialize)]
+pub struct ExpectedOrg {
+    /// The account's fixture name.
+    pub account: String,
+    /// Control id.
+    pub control_id: String,
+    /// Resource id (an OU by its name), with `{name}` for account ids and `{org}` for the organization.
+    pub resource: String,
+    /// Status label.
+    pub status: String,
+}
+
+/// `tests/fixture/expected_org.json`: each account's state, and the findings.
+pub fn expected_org() -> (std::collections::BTreeMap<String, String>, Vec<ExpectedOrg>) {
+    let path = repo_root().join("tests/fixture/expected_org.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let v: serde_json::Value = serde_json::from_str(&text).expect("expected_org.json is JSON");
+    (
+        serde_json::from_value(v["accounts"].clone()).expect("an accounts map"),
+        serde_json::from_value(v["findings"].clone()).expect("a findings list"),
+    )
+}
+
+/// An organization report's finding in the fixture's terms.
+pub fn org_key(report: &hipaa_core::Report, f: &hipaa_core::Finding, ids: &OrgIds) -> ExpectedOrg {
+    let org = report
+        .organization
+        .as_ref()
+        .and_then(|o| o.view.organization.known().cloned().flatten())
+        .map(|o| o.id)
+        .unwrap_or_default();
+    let name_of = |id: &str| {
+        ids.iter()
+            .find(|(_, v)| v.as_str() == id)
+            .map_or_else(|| id.to_string(), |(k, _)| k.clone())
+    };
+    let mut resource = if f.resource.kind == "AwsOrganizationalUnit" {
+        f.resource
+            .name
+            .clone()
+            .unwrap_or_else(|| f.resource.id.clone())
+    } else {
+        f.resource.id.clone()
+    };
+    if !org.is_empty() {
+        resource = resource.replace(&org, "{org}");
+    }
+    for (name, id) in ids {
+        resource = resource.replace(id.as_str(), &format!("{{{name}}}"));
+    }
+    ExpectedOrg {
+        account: name_of(f.account.as_deref().unwrap_or_default()),
+        control_id: f.control_id.clone(),
+        resource,
+        status: f.status.label().to_string(),
+    }
+}

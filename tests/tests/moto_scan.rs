@@ -10,6 +10,11 @@ use hipaa_e2e::{
 use std::collections::BTreeSet;
 use std::process::Command;
 
+/// Organization scans (a module here, not a test file of its own: every test binary links the
+/// whole AWS SDK).
+#[path = "moto_scan/organization.rs"]
+mod organization;
+
 fn options(url: &str) -> ScanOptions {
     ScanOptions {
         endpoint_url: Some(url.to_string()),

@@ -14,6 +14,10 @@ Scanning an account uses the AWS SDK's default credential chain::
 
     report = hipaa_aws.scan(profile="phi-prod", regions=["us-east-1"], scope="scope.toml")
     report.to_pandas()
+
+A whole AWS Organization, in this process or over an executor (a Dask cluster's)::
+
+    report = hipaa_aws.scan_organization(scope="scope.toml", executor=client.get_executor())
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ from hipaa_aws._native import (
     load_template,
     vocabulary,
 )
+from hipaa_aws.organization import merge, scan_organization
 from hipaa_aws.report import Report
 
 __all__ = [
@@ -78,8 +83,10 @@ __all__ = [
     "load_report",
     "load_snapshot",
     "load_template",
+    "merge",
     "scan",
     "scan_async",
+    "scan_organization",
     "snapshot",
     "trend",
     "verify_bundle",

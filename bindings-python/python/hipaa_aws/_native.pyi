@@ -32,8 +32,10 @@ __all__ = [
     "load_plan",
     "load_snapshot",
     "load_template",
+    "merge",
     "scan",
     "scan_async",
+    "scan_organization",
     "snapshot",
     "trend",
     "verify_bundle",
@@ -144,6 +146,8 @@ class Finding:
     def waiver(self) -> Optional[int]: ...
     @property
     def location(self) -> Optional[_Location]: ...
+    @property
+    def account(self) -> Optional[str]: ...
     def to_dict(self) -> dict[str, Any]: ...
 
 @final
@@ -163,7 +167,7 @@ class Control:
     @property
     def resource_kind(self) -> str: ...
     @property
-    def check(self) -> Literal["automated", "manual", "inherited"]: ...
+    def check(self) -> Literal["automated", "manual", "inherited", "organization"]: ...
     @property
     def rationale(self) -> str: ...
     @property
@@ -293,6 +297,8 @@ class Report:
     def scope_info(self) -> dict[str, Any]: ...
     @property
     def waivers(self) -> list[dict[str, Any]]: ...
+    @property
+    def organization(self) -> Optional[dict[str, Any]]: ...
     def failed(self, severity: str = "informational") -> list[Finding]: ...
     def gate(self, fail_on: str = "informational", allow_incomplete: bool = False) -> Gate: ...
     def exit_code(self, fail_on: str = "informational") -> int: ...
@@ -342,6 +348,32 @@ def snapshot(
 def evaluate(
     snapshot: Snapshot,
     scope: Optional[Scope] = None,
+    *,
+    framework: Optional[str] = None,
+    framework_file: Optional[_Path] = None,
+) -> Report: ...
+def scan_organization(
+    *,
+    profile: Optional[str] = None,
+    regions: Optional[list[str]] = None,
+    endpoint_url: Optional[str] = None,
+    scope: Optional[Scope] = None,
+    progress: Optional[_Progress] = None,
+    max_attempts: int = 5,
+    concurrency: int = 32,
+    accounts: Optional[list[str]] = None,
+    ous: Optional[list[str]] = None,
+    account_concurrency: Optional[int] = None,
+    shard: Optional[str] = None,
+    retry_mode: str = "standard",
+    service_concurrency: Optional[int] = None,
+    framework: Optional[str] = None,
+    framework_file: Optional[_Path] = None,
+) -> Report: ...
+def merge(
+    reports: list[Report],
+    scope: Optional[Scope] = None,
+    prefer: Optional[str] = None,
     *,
     framework: Optional[str] = None,
     framework_file: Optional[_Path] = None,

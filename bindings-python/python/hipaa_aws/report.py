@@ -136,6 +136,12 @@ class Report:
     def waivers(self) -> list[dict[str, Any]]:
         return self._native.waivers
 
+    @property
+    def organization(self) -> Optional[dict[str, Any]]:
+        """In an organization report: the organization and every account with what became of it
+        (``accounts``, ``view``, ``discovery``, ``shards``); ``None`` for an account report."""
+        return self._native.organization
+
     # ---- verdicts (all decided by the core) ---------------------------------------------------
 
     def failed(self, severity: str = "informational") -> list[Finding]:

@@ -50,6 +50,7 @@ pub(crate) fn scan(ledger: crate::ledger::Ledger<'_>) -> crate::scan::Scan<'_> {
         ledger,
         account: hipaa_core::evidence::Fact::Known("123456789012".into()),
         partition: "aws".into(),
+        organization: None,
     }
 }
 

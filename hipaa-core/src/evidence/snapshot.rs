@@ -152,6 +152,9 @@ pub struct ReadFailure {
     pub reason: UnknownReason,
     /// The service's error code and message.
     pub detail: String,
+    /// In an organization report: the account the read was made in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
 }
 
 impl Snapshot {

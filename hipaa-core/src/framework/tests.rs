@@ -306,7 +306,7 @@ fn a_third_framework_is_one_file_and_groups_the_same_findings() {
         .iter()
         .find(|x| x.control_id == "s3.default_encryption")
         .unwrap();
-    assert_eq!(enc.citations, ["AB-1"]);
+    assert_eq!(*enc.citations, ["AB-1"]);
     assert!(ours
         .findings
         .iter()

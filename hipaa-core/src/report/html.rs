@@ -6,7 +6,7 @@ use crate::risk::RiskRegister;
 use crate::vocabulary::Status;
 use std::fmt::Write;
 
-fn esc(s: &str) -> String {
+pub(super) fn esc(s: &str) -> String {
     super::formats::xml_escape(s)
 }
 
@@ -22,7 +22,7 @@ fn colour(s: Status) -> &'static str {
     }
 }
 
-fn badge(s: Status) -> String {
+pub(super) fn badge(s: Status) -> String {
     format!(
         "<span class=\"badge\" style=\"background:{}\">{}</span>",
         colour(s),
@@ -162,7 +162,7 @@ fn trend_chart(points: &[TrendPoint]) -> String {
     o
 }
 
-fn finding_rows(list: &[&Finding], remediation: bool) -> String {
+pub(super) fn finding_rows(list: &[&Finding], remediation: bool) -> String {
     let mut o = String::from("<table><thead><tr><th>Status</th><th>Severity</th><th>Control</th><th>Resource</th><th>Citations</th><th>Owner</th><th>Finding</th></tr></thead><tbody>");
     for f in list {
         let _ = write!(
@@ -262,6 +262,9 @@ fn readiness_section(
 /// The network map drawn inline, with what could not be read; or why it is absent.
 fn network_section(r: &Report) -> String {
     let mut o = String::from("<h2 id=\"network\">Network map of the VPCs that hold ePHI</h2>");
+    if let Some(org) = &r.organization {
+        return o + &organization_network(org);
+    }
     match &r.network_map {
         None => o.push_str("<p>This report carries no network map: it was converted from a report evaluated under another framework. Evaluate the snapshot under this framework (or run <code>hipaa network-map SNAPSHOT</code>) to draw it.</p>"),
         Some(map) => {
@@ -275,6 +278,45 @@ fn network_section(r: &Report) -> String {
                 o.push_str("</ul>");
             }
         }
+    }
+    o
+}
+
+/// An organization's network maps, one per scanned account (kept with the account's entry,
+/// since its snapshot is dropped once evaluated).
+fn organization_network(org: &crate::organization::OrganizationSection) -> String {
+    let mut o = String::new();
+    let mut drawn = 0;
+    for e in &org.accounts {
+        let crate::organization::AccountScan::Scanned {
+            network_map: Some(map),
+            ..
+        } = &e.scan
+        else {
+            continue;
+        };
+        drawn += 1;
+        let _ = write!(
+            o,
+            "<h3 id=\"network-{}\">Account {}{}</h3>",
+            esc(&e.id),
+            esc(&e.id),
+            e.name
+                .as_deref()
+                .map(|n| format!(" ({})", esc(n)))
+                .unwrap_or_default()
+        );
+        o.push_str(&crate::network_map::svg::render(map));
+        if !map.gaps.is_empty() {
+            o.push_str("<p><b>Incomplete:</b> these listings could not be read, so parts of the network may be missing:</p><ul class=\"network-gaps\">");
+            for g in &map.gaps {
+                let _ = write!(o, "<li>{}</li>", esc(g));
+            }
+            o.push_str("</ul>");
+        }
+    }
+    if drawn == 0 {
+        o.push_str("<p>No account of this report carries a network map: its accounts were scanned under another framework, or none could be read.</p>");
     }
     o
 }
@@ -293,7 +335,10 @@ pub fn render(r: &Report, risks: Option<&RiskRegister>, trend: Option<&[TrendPoi
         } else {
             "HIPAA Security Rule report"
         },
-        esc(r.account.as_deref().unwrap_or("unknown account")),
+        esc(&match &r.organization {
+            Some(_) => r.subject(),
+            None => r.account.clone().unwrap_or_else(|| "unknown account".into()),
+        }),
         t.fail,
         t.error
     );
@@ -311,8 +356,11 @@ pub fn render(r: &Report, risks: Option<&RiskRegister>, trend: Option<&[TrendPoi
     }
     let _ = write!(
         o,
-        "<p class=\"muted\">Account <b>{}</b> · evaluated {} · evidence taken {} from {} · {} controls in force · {} {} (registry {})</p>",
-        esc(r.account.as_deref().unwrap_or("unknown")),
+        "<p class=\"muted\">{} · evaluated {} · evidence taken {} from {} · {} controls in force · {} {} (registry {})</p>",
+        match &r.organization {
+            Some(_) => format!("<b>{}</b>", esc(&r.heading())),
+            None => format!("Account <b>{}</b>", esc(r.account.as_deref().unwrap_or("unknown"))),
+        },
         r.generated_at.format("%Y-%m-%d %H:%M UTC"),
         r.snapshot.taken_at.format("%Y-%m-%d %H:%M UTC"),
         esc(&r.snapshot.source),
@@ -387,6 +435,7 @@ pub fn render(r: &Report, risks: Option<&RiskRegister>, trend: Option<&[TrendPoi
     if let Some(points) = trend {
         o.push_str(&trend_chart(points));
     }
+    o.push_str(&super::accounts::html(r));
 
     if let Some(changes) = &r.readiness {
         o.push_str(&readiness_section(r, changes));
@@ -409,7 +458,10 @@ pub fn render(r: &Report, risks: Option<&RiskRegister>, trend: Option<&[TrendPoi
                 o,
                 "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 esc(&f.operation),
-                esc(&f.resource),
+                esc(&match &f.account {
+                    Some(a) => format!("{a}: {}", f.resource),
+                    None => f.resource.clone(),
+                }),
                 f.reason.name(),
                 esc(&f.detail)
             );

@@ -20,8 +20,11 @@ pub(super) fn render(r: &Report) -> String {
     }
     let _ = writeln!(
         o,
-        "Account `{}` · evidence taken {} from {} · evaluated {} · {} controls in force\n",
-        r.account.as_deref().unwrap_or("unknown"),
+        "{} · evidence taken {} from {} · evaluated {} · {} controls in force\n",
+        match &r.organization {
+            Some(_) => r.heading(),
+            None => format!("Account `{}`", r.account.as_deref().unwrap_or("unknown")),
+        },
         r.snapshot.taken_at.format("%Y-%m-%d %H:%M UTC"),
         r.snapshot.source,
         r.generated_at.format("%Y-%m-%d %H:%M UTC"),
@@ -44,6 +47,7 @@ pub(super) fn render(r: &Report) -> String {
             " — the result is incomplete, no PASS stands in for an unread fact"
         }
     );
+    o.push_str(&super::accounts::markdown(r));
     let _ = writeln!(o, "## By safeguard\n\n| Safeguard | PASS | FAIL | ERROR | MANUAL | INHERITED |\n|---|---:|---:|---:|---:|---:|");
     for (k, v) in &r.summary.by_safeguard {
         let _ = writeln!(

@@ -1,8 +1,10 @@
 //! The report: findings plus summaries per citation, safeguard, owner and category, in stable JSON.
 
+mod accounts;
 mod formats;
 mod html;
 mod markdown;
+pub(crate) mod shared_text;
 mod summary;
 mod table;
 
@@ -30,12 +32,12 @@ pub const REPORT_SCHEMA_VERSION: &str = "1.0";
 pub struct Finding {
     /// Control id.
     pub control_id: String,
-    /// Control title.
-    pub title: String,
+    /// Control title (shared by the control's findings).
+    pub title: std::sync::Arc<str>,
     /// Theme.
     pub category: Category,
-    /// HIPAA citations.
-    pub citations: Vec<String>,
+    /// HIPAA citations (shared by the control's findings).
+    pub citations: std::sync::Arc<[String]>,
     /// Who must act.
     pub owner: Owner,
     /// Severity of a failure.
@@ -46,8 +48,8 @@ pub struct Finding {
     pub resource: Resource,
     /// Why, with the facts.
     pub message: String,
-    /// How to fix it.
-    pub remediation: Remediation,
+    /// How to fix it (shared by the control's findings).
+    pub remediation: std::sync::Arc<Remediation>,
     /// For ERROR: the class of the failed read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<UnknownReason>,
@@ -57,6 +59,10 @@ pub struct Finding {
     /// For an attested MANUAL control: the attestation (active, or expired when the status is MANUAL again).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attestation: Option<crate::attest::Attestation>,
+    /// In an organization report: the account whose scan produced it (or, for an organization
+    /// control, the account it is about); absent in an account report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
     /// For infrastructure code: where the resource is defined (file, line, column).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<crate::evidence::Location>,
@@ -147,6 +153,9 @@ pub struct Report {
     pub summary: Summary,
     /// Waivers and whether they are in force.
     pub waivers: Vec<WaiverState>,
+    /// In an organization report: the organization, every account and what became of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<crate::organization::OrganizationSection>,
     /// For a revised (proposed) rule: what each of its requirements would change here.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub readiness: Option<Vec<crate::framework::readiness::RequirementChange>>,
@@ -156,7 +165,7 @@ pub struct Report {
 }
 
 /// What a framework with a baseline (a revision of the rule in force) would change here.
-fn readiness_for(
+pub(crate) fn readiness_for(
     framework: &Framework,
     findings: &[Finding],
     summary: &Summary,
@@ -226,7 +235,7 @@ impl Report {
                 name: "hipaa-aws".into(),
                 version: env!("CARGO_PKG_VERSION").into(),
                 registry_version: framework.registry().version.clone(),
-                controls_in_force: catalog.enabled().count(),
+                controls_in_force: catalog.enabled_for_account().count(),
             },
             framework: framework.info().clone(),
             account: snapshot.account.known().cloned(),
@@ -246,6 +255,34 @@ impl Report {
             waivers,
             readiness,
             network_map,
+            organization: None,
+        }
+    }
+
+    /// What the report is about, for headings: `account 1234…`, or `organization o-… (N accounts)`.
+    pub fn subject(&self) -> String {
+        match &self.organization {
+            Some(org) => {
+                let id = org
+                    .view
+                    .organization
+                    .known()
+                    .and_then(|o| o.as_ref())
+                    .map(|o| format!("organization {}", o.id))
+                    .unwrap_or_else(|| "named accounts".into());
+                format!("{id} ({} accounts)", org.accounts.len())
+            }
+            None => format!("account {}", self.account.as_deref().unwrap_or("unknown")),
+        }
+    }
+
+    /// [`Report::subject`] with a capital, as headings start.
+    pub(crate) fn heading(&self) -> String {
+        let s = self.subject();
+        let mut c = s.chars();
+        match c.next() {
+            Some(f) => f.to_uppercase().chain(c).collect(),
+            None => s,
         }
     }
 
@@ -266,9 +303,9 @@ impl Report {
         for f in &mut r.findings {
             let from_catalog = bundled.as_ref().and_then(|c| c.get(&f.control_id));
             f.citations = match from_catalog {
-                Some(c) => framework.citations_for(c),
+                Some(c) => framework.citations_for(c).into(),
                 None if same => f.citations.clone(),
-                None => framework.mapped_citations(&f.control_id),
+                None => framework.mapped_citations(&f.control_id).into(),
             };
         }
         r.summary.regroup(framework, &r.findings);
@@ -335,14 +372,19 @@ impl Report {
 
     /// Read a report written by [`Report::to_json`]; `path` names the source in errors.
     pub fn from_json(text: &str, path: &str) -> Result<Report> {
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| Error::Report {
+        /// Only the version, read first (every other field skipped unparsed), so a report of
+        /// another major version is named as such rather than as a field it lacks.
+        #[derive(Deserialize)]
+        struct Version {
+            #[serde(default)]
+            schema_version: serde_json::Value,
+        }
+        let bad = |e: serde_json::Error| Error::Report {
             path: path.into(),
             message: format!("line {}: {e}", e.line()),
-        })?;
-        let version = value
-            .get("schema_version")
-            .and_then(|v| v.as_str())
-            .unwrap_or("");
+        };
+        let probe = serde_json::from_str::<Version>(text).map_err(bad)?;
+        let version = probe.schema_version.as_str().unwrap_or("");
         if version.split('.').next() != REPORT_SCHEMA_VERSION.split('.').next() {
             return Err(Error::Report {
                 path: path.into(),
@@ -351,11 +393,13 @@ impl Report {
                 ),
             });
         }
-        let mut report: Report = serde_json::from_value(value).map_err(|e| Error::Report {
-            path: path.into(),
-            message: e.to_string(),
-        })?;
+        // Straight into the report: a large organization report never exists as a JSON tree.
+        let mut report: Report = serde_json::from_str(text).map_err(bad)?;
         report.rename_controls();
+        let mut pool = shared_text::TextPool::default();
+        for f in &mut report.findings {
+            pool.share(f);
+        }
         Ok(report)
     }
 

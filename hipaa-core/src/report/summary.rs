@@ -40,6 +40,14 @@ impl Counts {
         self.total += 1;
     }
 
+    /// Add another set of counts to this one.
+    pub fn absorb(&mut self, other: &Counts) {
+        for s in Status::ALL {
+            *self.slot(s) += other.get(s);
+        }
+        self.total += other.total;
+    }
+
     /// The count for one status.
     pub fn get(&self, s: Status) -> usize {
         match s {
@@ -135,6 +143,12 @@ pub struct Summary {
     pub by_citation: Vec<CitationSummary>,
     /// Read failures and ERROR findings.
     pub completeness: Completeness,
+    /// In an organization report: each account's totals, completeness and BAA state.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub by_account: Vec<crate::organization::AccountSummary>,
+    /// In an organization report: each root and OU with the accounts beneath it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub by_ou: Vec<crate::organization::OuSummary>,
 }
 
 /// The worse of two statuses (FAIL > ERROR > MANUAL > WAIVED > PASS > INHERITED > N/A).
@@ -162,7 +176,7 @@ fn grouped(
     let mut by_cit: BTreeMap<&str, Counts> = BTreeMap::new();
     for f in findings {
         let mut safeguards = BTreeSet::new();
-        for c in &f.citations {
+        for c in f.citations.iter() {
             by_cit.entry(c).or_default().add(f.status);
             if let Some(spec) = registry.get(c) {
                 safeguards.insert(spec.safeguard);
@@ -212,6 +226,21 @@ impl Summary {
     }
 
     pub(crate) fn build(framework: &Framework, findings: &[Finding], reads: &ReadLog) -> Summary {
+        Summary::build_from(
+            framework,
+            findings,
+            reads.attempted(),
+            reads.failures.clone(),
+        )
+    }
+
+    /// The roll-ups of `findings`, with `attempted` reads of which `failures` failed.
+    pub(crate) fn build_from(
+        framework: &Framework,
+        findings: &[Finding],
+        attempted: u64,
+        failures: Vec<ReadFailure>,
+    ) -> Summary {
         let mut totals = Counts::default();
         let mut by_severity: BTreeMap<String, Counts> = BTreeMap::new();
         let mut by_owner: BTreeMap<String, Counts> = BTreeMap::new();
@@ -240,8 +269,7 @@ impl Summary {
             }
         }
         let (by_safeguard, by_citation) = grouped(framework, findings);
-        let attempted = reads.attempted();
-        let failed = reads.failures.len() as u64;
+        let failed = failures.len() as u64;
         let ratio = if attempted == 0 {
             1.0
         } else {
@@ -261,8 +289,10 @@ impl Summary {
                 read_success_ratio: ratio,
                 error_findings: totals.error,
                 complete: failed == 0 && totals.error == 0,
-                failed_reads: reads.failures.clone(),
+                failed_reads: failures,
             },
+            by_account: Vec::new(),
+            by_ou: Vec::new(),
         }
     }
 }

@@ -129,10 +129,11 @@ pub(super) fn render(r: &Report, opts: &TableOptions) -> String {
         .iter()
         .map(|s| paint(*s, &format!("{} {}", t.get(*s), s.label()), opts.color))
         .collect();
+    o.push_str(&super::accounts::table(r));
     let _ = writeln!(
         o,
-        "\nAccount {} · {} findings: {}",
-        r.account.as_deref().unwrap_or("unknown"),
+        "\n{} · {} findings: {}",
+        r.heading(),
         t.total,
         parts.join(", ")
     );

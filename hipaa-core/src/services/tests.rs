@@ -1,7 +1,6 @@
 //! Tests across services: the catalog lives where its ids say, every regional rule reports a
 //! region it could not read, and the logging and monitoring controls together.
 
-use crate::catalog::CheckKind;
 use crate::scope::Scope;
 use crate::testkit::*;
 use crate::vocabulary::Status::*;
@@ -171,7 +170,7 @@ fn layout_problems(
                         "rule `{id}` is registered by `{folder}` but catalogued in `{f}`"
                     ));
                 }
-                if c.check != CheckKind::Automated {
+                if !c.check.is_decided_by_rule() {
                     problems.push(format!("rule `{id}` decides a {:?} control", c.check));
                 }
             }
@@ -181,17 +180,23 @@ fn layout_problems(
         }
     }
     for (_, c) in &entries {
-        if c.check == CheckKind::Automated && !rules.iter().any(|(_, id)| *id == c.id) {
+        if c.check.is_decided_by_rule() && !rules.iter().any(|(_, id)| *id == c.id) {
             problems.push(format!("automated control `{}` has no rule", c.id));
         }
     }
     problems
 }
 
+/// Every rule, account and organization-wide, with the folder that registers it.
 fn bundled_rules() -> Vec<(&'static str, &'static str)> {
     crate::services::rules()
         .into_iter()
         .map(|(folder, r)| (folder, r.id))
+        .chain(
+            crate::services::org::organization_rules()
+                .into_iter()
+                .map(|r| ("org", r.id)),
+        )
         .collect()
 }
 

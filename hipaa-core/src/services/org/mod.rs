@@ -1,5 +1,6 @@
 //! AWS Organizations: the organization, its accounts, the account's parents and the service
-//! control policies. No controls of its own yet; the scope and BAA rules read it.
+//! control policies, which the scope and BAA rules read; and the organization-wide controls
+//! (`org.*`), which only an organization scan judges (see `crate::organization`).
 
 pub mod evidence;
 pub(crate) mod rules;
@@ -7,7 +8,9 @@ pub(crate) mod rules;
 pub(crate) mod tests;
 
 pub(crate) use rules::rules;
+#[cfg(test)]
+pub(crate) use rules::organization_rules;
 
 /// The resource kinds this service's findings are about (beyond the account and its regions).
 #[cfg(test)]
-pub(crate) const KINDS: &[&str] = &[];
+pub(crate) const KINDS: &[&str] = &["AwsOrganization", "AwsOrganizationalUnit"];
