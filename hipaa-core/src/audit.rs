@@ -197,10 +197,21 @@ mod tests {
     use super::*;
     use crate::ErrorKind;
 
-    fn dir() -> PathBuf {
-        let d = std::env::temp_dir().join(format!("hipaa-audit-{}", std::process::id()));
-        std::fs::create_dir_all(&d).ok();
-        d
+    /// A scratch directory of one test, removed when the test ends (passing or not).
+    struct Scratch(PathBuf);
+
+    impl Scratch {
+        fn new(name: &str) -> Scratch {
+            let d = std::env::temp_dir().join(format!("hipaa-audit-{}-{name}", std::process::id()));
+            std::fs::create_dir_all(&d).expect("tmp");
+            Scratch(d)
+        }
+    }
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
     }
 
     #[test]
@@ -212,8 +223,8 @@ mod tests {
 
     #[test]
     fn files_are_read_once_and_their_text_kept_for_the_bundle() {
-        let d = dir().join("kept");
-        std::fs::create_dir_all(&d).expect("tmp");
+        let scratch = Scratch::new("kept");
+        let d = scratch.0.clone();
         let scope = d.join("scope.toml");
         let att = d.join("attestations.toml");
         std::fs::write(&scope, "regions = [\"us-east-1\"]\n").expect("write");
@@ -248,8 +259,8 @@ mod tests {
 
     #[test]
     fn missing_and_malformed_files_are_bad_input_naming_the_file() {
-        let d = dir().join("bad");
-        std::fs::create_dir_all(&d).expect("tmp");
+        let scratch = Scratch::new("bad");
+        let d = &scratch.0;
         let missing = d.join("nope.toml");
         let e = Inputs::load(Some(&missing), None).expect_err("missing");
         assert_eq!(e.kind(), ErrorKind::BadInput);
