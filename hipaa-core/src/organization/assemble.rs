@@ -204,18 +204,8 @@ pub(crate) fn snapshot_info<'a>(
 /// The order of an organization report's findings: the account report's order, then by account
 /// and message, so equal inputs always give the same report.
 pub(crate) fn sort_findings(findings: &mut [Finding]) {
-    let order = |s: Status| {
-        Status::ALL
-            .iter()
-            .position(|x| *x == s)
-            .unwrap_or(usize::MAX)
-    };
     findings.sort_by(|a, b| {
-        order(a.status)
-            .cmp(&order(b.status))
-            .then(b.severity.cmp(&a.severity))
-            .then(a.control_id.cmp(&b.control_id))
-            .then(a.resource.arn.cmp(&b.resource.arn))
+        crate::report::report_order(a, b)
             .then(a.account.cmp(&b.account))
             .then(a.resource.id.cmp(&b.resource.id))
             .then(a.message.cmp(&b.message))

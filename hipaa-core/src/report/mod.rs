@@ -180,6 +180,22 @@ pub(crate) fn readiness_for(
     ))
 }
 
+/// The order findings are listed in, so reports read the same way: status (in
+/// [`Status::ALL`]'s order), most severe first, then control and resource.
+pub(crate) fn report_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+    let order = |s: Status| {
+        Status::ALL
+            .iter()
+            .position(|x| *x == s)
+            .unwrap_or(usize::MAX)
+    };
+    order(a.status)
+        .cmp(&order(b.status))
+        .then(b.severity.cmp(&a.severity))
+        .then(a.control_id.cmp(&b.control_id))
+        .then(a.resource.arn.cmp(&b.resource.arn))
+}
+
 /// A pipeline's answer: may the deploy go ahead, and why not.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Gate {
@@ -210,19 +226,7 @@ impl Report {
         waivers: Vec<WaiverState>,
         now: DateTime<Utc>,
     ) -> Report {
-        let order = |s: Status| {
-            Status::ALL
-                .iter()
-                .position(|x| *x == s)
-                .unwrap_or(usize::MAX)
-        };
-        findings.sort_by(|a, b| {
-            order(a.status)
-                .cmp(&order(b.status))
-                .then(b.severity.cmp(&a.severity))
-                .then(a.control_id.cmp(&b.control_id))
-                .then(a.resource.arn.cmp(&b.resource.arn))
-        });
+        findings.sort_by(report_order);
         let summary = Summary::build(framework, &findings, &snapshot.reads);
         let readiness = readiness_for(framework, &findings, &summary);
         let network_map = framework
