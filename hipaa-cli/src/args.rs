@@ -86,8 +86,9 @@ pub struct AwsArgs {
 /// Which framework groups the findings (shared by every command that writes a report).
 #[derive(Debug, Args, Clone, Default)]
 pub struct FrameworkArgs {
-    /// Group findings by this framework: hipaa-2013 (the rule in force, the default) or
-    /// hipaa-nprm-2025 (the proposed 2025 rule: readiness only, never compliance).
+    /// Group findings by this framework: hipaa-2013 (the rule in force) or hipaa-nprm-2025 (the
+    /// proposed 2025 rule: readiness only, never compliance). Default: hipaa-2013, except for
+    /// `report` and `merge`, which keep the framework of the saved reports.
     #[arg(long, value_name = "ID")]
     pub framework: Option<String>,
     /// A framework file of your own (TOML, the format of hipaa-core/data/frameworks/*.toml).
