@@ -58,6 +58,25 @@ pub struct Scp {
     pub targets: Fact<Vec<String>>,
 }
 
+impl Scp {
+    /// What it is attached to and its parsed document, or why it cannot be judged (either was
+    /// not read, or the document does not parse).
+    pub fn targets_and_document(
+        &self,
+    ) -> Result<(&[String], crate::aws::policy::PolicyDocument), crate::evidence::Unknown> {
+        let targets = self.targets.get()?;
+        let text = self.content.get()?;
+        let doc = crate::aws::policy::PolicyDocument::parse(text).map_err(|e| {
+            crate::evidence::Unknown::new(
+                crate::evidence::UnknownReason::ParseError,
+                "organizations:DescribePolicy",
+                format!("{}: {e}", self.name),
+            )
+        })?;
+        Ok((targets, doc))
+    }
+}
+
 impl OrganizationsEvidence {
     /// Nothing read: what an account scan without an Organizations section stands on.
     pub fn not_collected() -> Self {

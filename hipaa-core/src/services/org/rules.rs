@@ -457,21 +457,10 @@ fn unit_guarded(
     let mut unknown: Option<Unknown> = None;
     let mut by_level: BTreeMap<&str, Vec<(&Scp, PolicyDocument)>> = BTreeMap::new();
     for scp in scps {
-        let (targets, text) = match (&scp.targets, &scp.content) {
-            (Fact::Known(t), Fact::Known(c)) => (t, c),
-            (Fact::Unknown(u), _) | (_, Fact::Unknown(u)) => {
-                unknown.get_or_insert(u.clone());
-                continue;
-            }
-        };
-        let doc = match PolicyDocument::parse(text) {
-            Ok(d) => d,
-            Err(e) => {
-                unknown.get_or_insert(Unknown::new(
-                    UnknownReason::ParseError,
-                    "organizations:DescribePolicy",
-                    format!("{}: {e}", scp.name),
-                ));
+        let (targets, doc) = match scp.targets_and_document() {
+            Ok(x) => x,
+            Err(u) => {
+                unknown.get_or_insert(u);
                 continue;
             }
         };
